@@ -1,0 +1,61 @@
+package io.zkpfl.trainer.training;
+
+import io.zkpfl.protocol.model.ModelSpec;
+import io.zkpfl.protocol.model.Shape;
+import io.zkpfl.trainer.data.DatasetException;
+import io.zkpfl.trainer.data.LabelledImages;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One mini-batch as ND4J arrays: features scaled to [0, 1] in the spec's input shape (a batch of
+ * vectors, or NCHW images) and one-hot labels.
+ */
+public record TensorBatch(INDArray features, INDArray labels, int[] classes) {
+
+    /**
+     * Checks that {@code data} fits {@code spec}: as many pixels as the input shape holds (and the same
+     * height and width for an image input) and enough output units for every label.
+     *
+     * @throws DatasetException naming both shapes when they disagree
+     */
+    public static void requireCompatible(ModelSpec spec, LabelledImages data) {
+        Shape in = spec.input().shape();
+        boolean fits = in.isImage()
+                ? in.channels() == 1 && in.height() == data.rows() && in.width() == data.cols()
+                : in.size() == (long) data.rows() * data.cols();
+        if (!fits) {
+            throw new DatasetException("the model expects inputs of shape " + in + " but the data holds "
+                    + data.rows() + "x" + data.cols() + " grey-scale images");
+        }
+        if (data.count() > 0 && data.classCount() > spec.outputSize()) {
+            throw new DatasetException("the data has labels up to " + (data.classCount() - 1) + " but the model has only "
+                    + spec.outputSize() + " outputs");
+        }
+    }
+
+    /** Builds the batch of samples {@code order[from..to)}. */
+    public static TensorBatch of(ModelSpec spec, LabelledImages data, int[] order, int from, int to) {
+        int n = to - from;
+        int size = data.imageSize();
+        int outputs = spec.outputSize();
+        float[] x = new float[n * size];
+        float[] y = new float[n * outputs];
+        int[] classes = new int[n];
+        byte[] pixels = data.pixels();
+        for (int k = 0; k < n; k++) {
+            int sample = order == null ? from + k : order[from + k];
+            int base = sample * size;
+            for (int p = 0; p < size; p++) {
+                x[k * size + p] = (pixels[base + p] & 0xff) / 255f;
+            }
+            classes[k] = data.label(sample);
+            y[k * outputs + classes[k]] = 1f;
+        }
+        Shape in = spec.input().shape();
+        INDArray features = in.isImage()
+                ? Nd4j.create(x, new long[] {n, in.channels(), in.height(), in.width()}, 'c')
+                : Nd4j.create(x, new long[] {n, size}, 'c');
+        return new TensorBatch(features, Nd4j.create(y, new long[] {n, outputs}, 'c'), classes);
+    }
+}
