@@ -8,66 +8,92 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** Fr against BigInteger arithmetic mod r. */
+/** Fr against BigInteger arithmetic mod r (seeded random samples plus edge values, ADR 0002). */
 class FrTest {
 
     private static final BigInteger R = new BigInteger(
             "21888242871839275222246405745257275088548364400416034343698204186575808495617");
+    private static final long SEED = 0x5EEDF00DL;
 
-    @Provide
-    Arbitrary<BigInteger> elems() {
-        return Arbitraries.oneOf(
-                Arbitraries.bigIntegers().between(BigInteger.ZERO, R.subtract(BigInteger.ONE)),
-                Arbitraries.of(BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO, R.subtract(BigInteger.ONE),
-                        R.subtract(BigInteger.TWO), BigInteger.ONE.shiftLeft(253), BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)));
-    }
-
-    @Property(tries = 300)
-    void addSubMulMatchBigInteger(@ForAll("elems") BigInteger a, @ForAll("elems") BigInteger b) {
-        Fr x = Fr.fromCanonical(a);
-        Fr y = Fr.fromCanonical(b);
-        assertEquals(a.add(b).mod(R), x.add(y).toBigInteger());
-        assertEquals(a.subtract(b).mod(R), x.sub(y).toBigInteger());
-        assertEquals(a.multiply(b).mod(R), x.mul(y).toBigInteger());
-        assertEquals(a.multiply(a).mod(R), x.square().toBigInteger());
-        assertEquals(a.negate().mod(R), x.neg().toBigInteger());
-    }
-
-    @Property(tries = 100)
-    void inverseAndPowMatchBigInteger(@ForAll("elems") BigInteger a, @ForAll long e) {
-        Fr x = Fr.fromCanonical(a);
-        if (a.signum() == 0) {
-            assertThrows(ArithmeticException.class, x::inverse);
-            return;
+    /** Edge values followed by uniformly random values below r. */
+    static List<BigInteger> samples(BigInteger modulus, long seed, int n) {
+        List<BigInteger> out = new ArrayList<>(List.of(BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO,
+                modulus.subtract(BigInteger.ONE), modulus.subtract(BigInteger.TWO), modulus.shiftRight(1),
+                BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE), BigInteger.ONE.shiftLeft(64),
+                BigInteger.ONE.shiftLeft(192), BigInteger.ONE.shiftLeft(253)));
+        java.util.Random rng = new java.util.Random(seed);
+        while (out.size() < n) {
+            BigInteger v = new BigInteger(modulus.bitLength(), rng);
+            if (v.compareTo(modulus) < 0) {
+                out.add(v);
+            }
         }
-        assertEquals(a.modInverse(R), x.inverse().toBigInteger());
-        assertEquals(a.modPow(BigInteger.valueOf(e), R), x.pow(e).toBigInteger());
+        return out;
     }
 
-    @Property(tries = 200)
-    void encodingsRoundTrip(@ForAll("elems") BigInteger a) {
-        Fr x = Fr.fromCanonical(a);
-        byte[] be = x.toBytesBE();
-        assertEquals(32, be.length);
-        assertEquals(a, new BigInteger(1, be));
-        assertEquals(x, Fr.fromBytesBE(be));
-        assertEquals(x.hashCode(), Fr.fromBytesBE(be).hashCode());
-        assertEquals(a.toString(), x.toString());
-        long[] l = x.canonicalLimbs();
-        assertEquals(x, Fr.fromCanonicalLimbs(l[0], l[1], l[2], l[3]));
+    @Test
+    void addSubMulMatchBigInteger() {
+        List<BigInteger> xs = samples(R, SEED, 60);
+        for (BigInteger a : xs) {
+            for (BigInteger b : xs) {
+                Fr x = Fr.fromCanonical(a);
+                Fr y = Fr.fromCanonical(b);
+                String ctx = "seed " + SEED + " a=" + a + " b=" + b;
+                assertEquals(a.add(b).mod(R), x.add(y).toBigInteger(), ctx);
+                assertEquals(a.subtract(b).mod(R), x.sub(y).toBigInteger(), ctx);
+                assertEquals(a.multiply(b).mod(R), x.mul(y).toBigInteger(), ctx);
+            }
+            Fr x = Fr.fromCanonical(a);
+            assertEquals(a.multiply(a).mod(R), x.square().toBigInteger());
+            assertEquals(a.negate().mod(R), x.neg().toBigInteger());
+        }
     }
 
-    @Property(tries = 200)
-    void ofLongMapsNegativesToModulusMinus(@ForAll long v) {
-        assertEquals(BigInteger.valueOf(v).mod(R), Fr.of(v).toBigInteger());
+    @Test
+    void inverseAndPowMatchBigInteger() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        for (BigInteger a : samples(R, SEED + 1, 60)) {
+            Fr x = Fr.fromCanonical(a);
+            if (a.signum() == 0) {
+                assertThrows(ArithmeticException.class, x::inverse);
+                continue;
+            }
+            long e = rng.nextLong();
+            assertEquals(a.modInverse(R), x.inverse().toBigInteger(), "a=" + a);
+            assertEquals(a.modPow(BigInteger.valueOf(e), R), x.pow(e).toBigInteger(), "a=" + a + " e=" + e);
+        }
+    }
+
+    @Test
+    void encodingsRoundTrip() {
+        for (BigInteger a : samples(R, SEED + 2, 100)) {
+            Fr x = Fr.fromCanonical(a);
+            byte[] be = x.toBytesBE();
+            assertEquals(32, be.length);
+            assertEquals(a, new BigInteger(1, be));
+            assertEquals(x, Fr.fromBytesBE(be));
+            assertEquals(x.hashCode(), Fr.fromBytesBE(be).hashCode());
+            assertEquals(a.toString(), x.toString());
+            long[] l = x.canonicalLimbs();
+            assertEquals(x, Fr.fromCanonicalLimbs(l[0], l[1], l[2], l[3]));
+        }
+    }
+
+    @Test
+    void ofLongMapsNegativesToModulusMinus() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        List<Long> vs = new ArrayList<>(List.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, -2L));
+        for (int i = 0; i < 100; i++) {
+            vs.add(rng.nextLong());
+        }
+        for (long v : vs) {
+            assertEquals(BigInteger.valueOf(v).mod(R), Fr.of(v).toBigInteger(), "v=" + v);
+        }
     }
 
     @Test
@@ -90,8 +116,7 @@ class FrTest {
         assertThrows(IllegalArgumentException.class, () -> Fr.fromBytesBE(new byte[33]));
         assertThrows(ArithmeticException.class, () -> Fr.ZERO.inverse());
         assertNotEquals(Fr.ONE, Fr.ZERO);
-        // Fermat: a^(r-1) = 1
-        assertTrue(Fr.of(7).pow(R.subtract(BigInteger.ONE)).isOne());
+        assertTrue(Fr.of(7).pow(R.subtract(BigInteger.ONE)).isOne(), "Fermat");
         assertArrayEquals(new byte[32], Fr.ZERO.toBytesBE());
     }
 
