@@ -73,6 +73,30 @@ public record Fp2(Fp c0, Fp c1) {
         return new Fp2(c0.mul(inv), c1.neg().mul(inv));
     }
 
+    /**
+     * Inverts every element of {@code in} into {@code out} with one inversion (Montgomery's trick).
+     *
+     * @throws ArithmeticException if any element is zero
+     */
+    public static void batchInverse(Fp2[] in, Fp2[] out) {
+        int n = in.length;
+        if (n == 0) {
+            return;
+        }
+        Fp2[] prefix = new Fp2[n];
+        Fp2 acc = ONE;
+        for (int i = 0; i < n; i++) {
+            prefix[i] = acc;
+            acc = acc.mul(in[i]);
+        }
+        Fp2 inv = acc.inverse();
+        for (int i = n - 1; i >= 0; i--) {
+            Fp2 x = in[i];
+            out[i] = inv.mul(prefix[i]);
+            inv = inv.mul(x);
+        }
+    }
+
     public Fp2 pow(BigInteger e) {
         if (e.signum() < 0) {
             return inverse().pow(e.negate());

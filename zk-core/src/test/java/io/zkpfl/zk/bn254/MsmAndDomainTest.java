@@ -1,0 +1,144 @@
+package io.zkpfl.zk.bn254;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** MSM against the naive sum of scalar multiplications; NTT against direct polynomial evaluation. */
+class MsmAndDomainTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 17, 100, 300})
+    void msmG1MatchesNaiveSum(int n) {
+        SplittableRandom rng = new SplittableRandom(n);
+        G1[] bases = new G1[n];
+        Fr[] scalars = new Fr[n];
+        G1 expected = G1.INFINITY;
+        for (int i = 0; i < n; i++) {
+            bases[i] = G1.GENERATOR.mul(Fr.random(rng));
+            scalars[i] = switch (i % 7) {
+                case 0 -> Fr.ZERO;
+                case 1 -> Fr.of(-1);
+                case 2 -> Fr.ONE;
+                default -> Fr.random(rng);
+            };
+            if (i % 11 == 3) {
+                bases[i] = G1.INFINITY;
+            }
+            expected = expected.add(bases[i].mul(scalars[i]));
+        }
+        assertEquals(expected, MsmG1.msm(bases, scalars));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 40})
+    void msmG2MatchesNaiveSum(int n) {
+        SplittableRandom rng = new SplittableRandom(n);
+        G2[] bases = new G2[n];
+        Fr[] scalars = new Fr[n];
+        G2 expected = G2.INFINITY;
+        for (int i = 0; i < n; i++) {
+            bases[i] = G2.GENERATOR.mul(Fr.random(rng));
+            scalars[i] = Fr.random(rng);
+            expected = expected.add(bases[i].mul(scalars[i]));
+        }
+        assertEquals(expected, MsmG2.msm(bases, scalars));
+    }
+
+    @Test
+    void signedDigitsRecompose() {
+        SplittableRandom rng = new SplittableRandom(3);
+        Fr[] s = {Fr.of(-1), Fr.ZERO, Fr.ONE, Fr.random(rng), Fr.random(rng)};
+        for (int c = 2; c <= 15; c++) {
+            short[][] d = SignedDigits.recode(s, c);
+            for (int i = 0; i < s.length; i++) {
+                BigInteger acc = BigInteger.ZERO;
+                for (int w = d.length - 1; w >= 0; w--) {
+                    assertTrue(Math.abs(d[w][i]) <= 1 << (c - 1));
+                    acc = acc.shiftLeft(c).add(BigInteger.valueOf(d[w][i]));
+                }
+                assertEquals(s[i].toBigInteger(), acc, "c=" + c);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8, 64})
+    void fftEvaluatesOnTheDomainAndInverts(int n) {
+        Domain d = Domain.atLeast(n);
+        assertEquals(n, d.size());
+        if (n > 1) {
+            assertEquals(Fr.of(-1), d.omega().pow(n / 2));
+        }
+        assertTrue(d.omega().pow(n).isOne());
+        SplittableRandom rng = new SplittableRandom(n);
+        Fr[] coeffs = new Fr[n];
+        for (int i = 0; i < n; i++) {
+            coeffs[i] = Fr.random(rng);
+        }
+        Fr[] evals = coeffs.clone();
+        d.fft(evals);
+        Fr[] cos = coeffs.clone();
+        d.cosetFft(cos);
+        for (int j = 0; j < n; j++) {
+            assertEquals(horner(coeffs, d.omega().pow(j)), evals[j]);
+            assertEquals(horner(coeffs, Domain.GENERATOR.mul(d.omega().pow(j))), cos[j]);
+        }
+        d.ifft(evals);
+        assertArrayEquals(coeffs, evals);
+        d.cosetIfft(cos);
+        assertArrayEquals(coeffs, cos);
+    }
+
+    @Test
+    void largeParallelFftRoundTrips() {
+        Domain d = Domain.atLeast(1 << 13);
+        SplittableRandom rng = new SplittableRandom(13);
+        Fr[] coeffs = new Fr[d.size()];
+        for (int i = 0; i < coeffs.length; i++) {
+            coeffs[i] = Fr.random(rng);
+        }
+        Fr[] evals = coeffs.clone();
+        d.fft(evals);
+        assertEquals(horner(coeffs, d.omega().pow(12345)), evals[12345 % d.size()]);
+        d.ifft(evals);
+        assertArrayEquals(coeffs, evals);
+    }
+
+    @Test
+    void lagrangeBasisInterpolates() {
+        Domain d = Domain.atLeast(8);
+        Fr tau = Fr.of(123456789);
+        Fr[] l = d.lagrangeAt(tau);
+        SplittableRandom rng = new SplittableRandom(8);
+        Fr[] coeffs = new Fr[8];
+        for (int i = 0; i < 8; i++) {
+            coeffs[i] = Fr.random(rng);
+        }
+        Fr[] evals = coeffs.clone();
+        d.fft(evals);
+        Fr acc = Fr.ZERO;
+        for (int j = 0; j < 8; j++) {
+            acc = acc.add(l[j].mul(evals[j]));
+        }
+        assertEquals(horner(coeffs, tau), acc);
+        assertThrows(IllegalArgumentException.class, () -> d.lagrangeAt(d.omega()));
+        assertFalse(d.vanishingOnCoset().isZero());
+    }
+
+    static Fr horner(Fr[] c, Fr x) {
+        Fr acc = Fr.ZERO;
+        for (int i = c.length - 1; i >= 0; i--) {
+            acc = acc.mul(x).add(c[i]);
+        }
+        return acc;
+    }
+}
