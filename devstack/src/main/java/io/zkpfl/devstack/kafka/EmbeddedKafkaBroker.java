@@ -1,0 +1,246 @@
+package io.zkpfl.devstack.kafka;
+
+import io.zkpfl.devstack.TempDirs;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A real Apache Kafka broker in KRaft mode (one node acting as broker and controller), running in this JVM
+ * from the {@code kafka_2.13} jars, on free loopback ports. No ZooKeeper, no Docker.
+ *
+ * <p>{@link #start()} returns when a plain {@link Admin} client can describe the cluster. {@link #close()}
+ * shuts the node down and deletes its log directory.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final int NODE_ID = 1;
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Held strongly so that the configured levels are not lost when JUL drops unreferenced loggers. */
+    private static final List<Logger> QUIET_LOGGERS = List.of(
+            Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger"));
+
+    private final KafkaRaftServer server;
+    private final Path logDir;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final String clusterId;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, int brokerPort, int controllerPort,
+                                String clusterId) {
+        this.server = server;
+        this.logDir = logDir;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.clusterId = clusterId;
+    }
+
+    /**
+     * Formats a fresh log directory, starts the node and waits until it serves clients.
+     *
+     * @throws IllegalStateException when the broker cannot be started or is not ready in time
+     */
+    public static EmbeddedKafkaBroker start() {
+        quietKafkaLogging();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce();
+            } catch (RuntimeException e) {
+                // a port chosen as free may have been taken by another process in between: retry on new ports
+                last = e;
+            }
+        }
+        throw new IllegalStateException("embedded Kafka failed to start after " + START_ATTEMPTS + " attempts: "
+                + last.getMessage(), last);
+    }
+
+    /** Sets the Kafka loggers to WARN for JUL-based logging back-ends (JBoss LogManager, slf4j-jdk14). */
+    static void quietKafkaLogging() {
+        QUIET_LOGGERS.forEach(l -> l.setLevel(Level.WARNING));
+    }
+
+    private static EmbeddedKafkaBroker startOnce() {
+        Path logDir = TempDirs.create("zkpfl-kafka-");
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        while (controllerPort == brokerPort) {
+            controllerPort = freePort();
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        KafkaRaftServer server = null;
+        try {
+            Properties props = config(logDir, brokerPort, controllerPort);
+            KafkaConfig config = KafkaConfig.fromProps(props, false);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .run();
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, brokerPort, controllerPort, clusterId);
+            broker.awaitReady();
+            return broker;
+        } catch (Exception e) {
+            if (server != null) {
+                try {
+                    server.shutdown();
+                    server.awaitShutdown();
+                } catch (RuntimeException ignored) {
+                    // already failing: keep the original cause
+                }
+            }
+            TempDirs.deleteRecursively(logDir);
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static Properties config(Path logDir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("log.cleaner.enable", "false");
+        return p;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private void awaitReady() {
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(conf)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Collection<Node> nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+                    if (!nodes.isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka", e);
+                } catch (Exception e) {
+                    last = e;
+                }
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("Kafka did not become ready within " + READY_TIMEOUT
+                + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The {@code bootstrap.servers} value for clients: {@code 127.0.0.1:PORT}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    /** The client (PLAINTEXT) port. */
+    public int port() {
+        return brokerPort;
+    }
+
+    /** The KRaft controller port. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** The cluster id written when the storage was formatted. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** The log directory (deleted on close). */
+    public Path logDirectory() {
+        return logDir;
+    }
+
+    /** Shuts the node down, waits for it, and deletes the log directory. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            TempDirs.deleteRecursively(logDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaBroker[" + bootstrapServers() + "]";
+    }
+}
