@@ -1,0 +1,83 @@
+package io.zkpfl.zk.r1cs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the npm reference tools (node scripts, snarkjs) as child processes for tests. */
+public final class NodeTool {
+
+    private NodeTool() {
+    }
+
+    /** The directory holding {@code node_modules}, found by walking up from the working directory. */
+    public static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null) {
+            if (Files.isDirectory(p.resolve("node_modules/circomlibjs"))) {
+                return p;
+            }
+            p = p.getParent();
+        }
+        throw new IllegalStateException("node_modules with circomlibjs not found above the working directory");
+    }
+
+    /** Runs {@code node zk-core/src/test/js/<script>} with {@code stdin}; returns stdout, failing on non-zero exit. */
+    public static String script(String script, String stdin) {
+        Path root = repoRoot();
+        return run(List.of("node", root.resolve("zk-core/src/test/js").resolve(script).toString()), root, stdin).stdout();
+    }
+
+    /** Runs {@code snarkjs} with the given arguments in {@code dir}; returns the result (any exit code). */
+    public static Result snarkjs(Path dir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("node");
+        cmd.add(repoRoot().resolve("node_modules/snarkjs/build/cli.cjs").toString());
+        cmd.addAll(List.of(args));
+        return runAny(cmd, dir, "");
+    }
+
+    /** A finished process. */
+    public record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Result run(List<String> cmd, Path dir, String stdin) {
+        Result r = runAny(cmd, dir, stdin);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("command failed (" + r.exitCode() + "): " + cmd + "\n" + r.stderr() + r.stdout());
+        }
+        return r;
+    }
+
+    /** Runs a command, feeding {@code stdin}; waits at most 5 minutes. */
+    public static Result runAny(List<String> cmd, Path dir, String stdin) {
+        try {
+            Path out = Files.createTempFile("zkcore-out", ".txt");
+            Path err = Files.createTempFile("zkcore-err", ".txt");
+            try {
+                Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("command timed out: " + cmd);
+                }
+                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
