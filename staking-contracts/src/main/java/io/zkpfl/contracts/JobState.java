@@ -1,0 +1,24 @@
+package io.zkpfl.contracts;
+
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A job's on-chain state. Amounts in the fee token's base units; escrowed = paid + refunded + remaining.
+ *
+ * @param status    0 none, 1 active, 2 completed, 3 failed
+ * @param model     hash of the current certified global model (hex)
+ */
+public record JobState(int status, int round, int attempt, String model, BigInteger escrowed, BigInteger paid,
+                       BigInteger refunded, List<String> committee, List<String> trainers) {
+
+    public JobState {
+        committee = List.copyOf(committee);
+        trainers = List.copyOf(trainers);
+    }
+
+    /** The escrow neither paid nor refunded. */
+    public BigInteger remaining() {
+        return escrowed.subtract(paid).subtract(refunded);
+    }
+}

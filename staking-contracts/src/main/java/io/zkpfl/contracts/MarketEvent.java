@@ -1,0 +1,35 @@
+package io.zkpfl.contracts;
+
+import java.math.BigInteger;
+
+/** Job market events that services follow; each carries the block it was mined in. */
+public sealed interface MarketEvent {
+
+    BigInteger jobId();
+
+    long block();
+
+    record JobCreated(BigInteger jobId, long block, String owner, String feeToken, BigInteger escrowed)
+            implements MarketEvent {
+    }
+
+    record AttemptOpened(BigInteger jobId, long block, int round, int attempt, long commitDeadline)
+            implements MarketEvent {
+    }
+
+    record RoundCertified(BigInteger jobId, long block, int round, int attempt) implements MarketEvent {
+    }
+
+    record AttemptFailed(BigInteger jobId, long block, int round, int attempt, String reason) implements MarketEvent {
+    }
+
+    record FaultProven(BigInteger jobId, long block, int round, int attempt, String offender, String fault)
+            implements MarketEvent {
+    }
+
+    record RoundPaid(BigInteger jobId, long block, int round, int accuracyPpm, BigInteger paid) implements MarketEvent {
+    }
+
+    record JobFinished(BigInteger jobId, long block, int status, BigInteger refunded) implements MarketEvent {
+    }
+}
