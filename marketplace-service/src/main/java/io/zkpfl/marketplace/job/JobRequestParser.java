@@ -1,0 +1,223 @@
+package io.zkpfl.marketplace.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zkpfl.marketplace.problem.ProblemException;
+import io.zkpfl.protocol.model.FlatParameters;
+import io.zkpfl.protocol.model.ModelSpec;
+import io.zkpfl.protocol.model.ModelSpecException;
+import io.zkpfl.protocol.model.Optimiser;
+import io.zkpfl.protocol.model.TrainingPlan;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates the JSON body of {@code POST /api/v1/jobs}. Every rejection names the offending
+ * field as a JSON path; nothing is stored before parsing succeeds.
+ */
+public final class JobRequestParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+    private static final Pattern HEX = Pattern.compile("0x([0-9a-fA-F]{2})*");
+    private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+    /** Largest committee the protocol supports on chain. */
+    public static final int MAX_COMMITTEE = 32;
+    /** Largest round budget a job may ask for. */
+    public static final int MAX_ROUNDS = 10_000;
+
+    private final BigInteger minFee;
+
+    /** @param minFee smallest accepted fee in token base units */
+    public JobRequestParser(BigInteger minFee) {
+        this.minFee = minFee;
+    }
+
+    /**
+     * Parses a job request.
+     *
+     * @param json             the request body (or the {@code job} part of a multipart request)
+     * @param multipartWeights weights sent as a separate part, or {@code null}
+     */
+    public JobRequest parse(String json, byte[] multipartWeights) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalid("$", "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ProblemException.invalid("$", "the job must be a JSON object");
+        }
+        String owner = address(root, "owner");
+        ModelSpec model;
+        try {
+            model = ModelSpec.fromJson(required(root, "model"));
+        } catch (ModelSpecException e) {
+            throw ProblemException.invalid("$".equals(e.field()) ? "model" : "model." + e.field(), e.reason());
+        }
+        TrainingPlan training = training(required(root, "training"));
+        BigDecimal target = decimal(root, "targetAccuracy", 6);
+        if (target.signum() <= 0 || target.compareTo(BigDecimal.ONE) > 0) {
+            throw ProblemException.invalid("targetAccuracy", "must be in (0, 1], got " + target.toPlainString());
+        }
+        int maxRounds = integer(root, "maxRounds", 1, MAX_ROUNDS);
+
+        JsonNode fee = required(root, "fee");
+        String feeToken = address(fee, "fee", "token");
+        BigInteger feeAmount = uint(fee.get("amount"), "fee.amount");
+        if (feeAmount.compareTo(minFee) < 0) {
+            throw ProblemException.invalid("fee.amount", "the fee must be at least " + minFee + " base units (100 tokens), got " + feeAmount);
+        }
+
+        JsonNode committee = required(root, "committee");
+        int size = integer(committee, "committee", "size", 2, MAX_COMMITTEE);
+        int threshold = integer(committee, "committee", "threshold", 1, MAX_COMMITTEE);
+        if (threshold > size) {
+            throw ProblemException.invalid("committee.threshold", "threshold t = " + threshold + " exceeds the committee size m = " + size);
+        }
+        if (size < threshold + 1) {
+            throw ProblemException.invalid("committee.size", "the committee needs m ≥ t + 1 nodes so inconsistent partials are detectable; got m = " + size + ", t = " + threshold);
+        }
+        int minTrainers = integer(root, "minTrainers", 2, 100_000);
+        BigInteger nonce = uint(root.get("nonce"), "nonce");
+        long deadline = integer(root, "deadline", 1, Long.MAX_VALUE);
+
+        byte[] weights = multipartWeights;
+        JsonNode inline = root.get("initialWeights");
+        if (inline != null && !inline.isNull()) {
+            if (multipartWeights != null) {
+                throw ProblemException.invalid("initialWeights", "send the weights either inline or as the multipart part 'weights', not both");
+            }
+            if (!inline.isTextual()) {
+                throw ProblemException.invalid("initialWeights", "must be a base64 string of little-endian float32 values");
+            }
+            try {
+                weights = Base64.getDecoder().decode(inline.asText());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalid("initialWeights", "not valid base64: " + e.getMessage());
+            }
+        }
+        if (weights != null) {
+            try {
+                FlatParameters.decode(weights, model);
+            } catch (ModelSpecException e) {
+                throw ProblemException.invalid("initialWeights", e.reason());
+            }
+        }
+        byte[] signature = hex(root, "signature");
+        if (signature.length != 65) {
+            throw ProblemException.invalid("signature", "an EIP-712 signature is 65 bytes (r ‖ s ‖ v), got " + signature.length);
+        }
+        return new JobRequest(owner, model, training, target, maxRounds, feeToken, feeAmount, size, threshold, minTrainers,
+                nonce, deadline, weights, signature);
+    }
+
+    private static TrainingPlan training(JsonNode node) {
+        int epochs = integer(node, "training", "localEpochs", 1, 1000);
+        int batch = integer(node, "training", "batchSize", 1, 65536);
+        BigDecimal rate = decimal(node, "training", "learningRate", 9);
+        if (rate.signum() <= 0 || rate.compareTo(BigDecimal.TEN) > 0) {
+            throw ProblemException.invalid("training.learningRate", "must be in (0, 10], got " + rate.toPlainString());
+        }
+        JsonNode opt = node.get("optimiser");
+        Optimiser optimiser = Optimiser.SGD;
+        if (opt != null && !opt.isNull()) {
+            try {
+                optimiser = Optimiser.valueOf(opt.asText().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalid("training.optimiser", "expected one of sgd, momentum, adam, got " + opt);
+            }
+        }
+        return new TrainingPlan(epochs, batch, rate.doubleValue(), optimiser);
+    }
+
+    private static JsonNode required(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || !value.isObject()) {
+            throw ProblemException.invalid(name, "required object");
+        }
+        return value;
+    }
+
+    private static String address(JsonNode node, String name) {
+        return address(node, null, name);
+    }
+
+    private static String address(JsonNode node, String parent, String name) {
+        String path = parent == null ? name : parent + "." + name;
+        JsonNode value = node.get(name);
+        if (value == null || !value.isTextual() || !ADDRESS.matcher(value.asText()).matches()) {
+            throw ProblemException.invalid(path, "required 0x-prefixed 20-byte hex address");
+        }
+        return value.asText().toLowerCase(Locale.ROOT);
+    }
+
+    private static int integer(JsonNode node, String name, int min, int max) {
+        return (int) integer(node, null, name, min, (long) max);
+    }
+
+    private static int integer(JsonNode node, String parent, String name, int min, int max) {
+        return (int) integer(node, parent, name, min, (long) max);
+    }
+
+    private static long integer(JsonNode node, String name, long min, long max) {
+        return integer(node, null, name, min, max);
+    }
+
+    private static long integer(JsonNode node, String parent, String name, long min, long max) {
+        String path = parent == null ? name : parent + "." + name;
+        JsonNode value = node.get(name);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            throw ProblemException.invalid(path, "required integer in [" + min + ", " + max + "]");
+        }
+        return value.asLong();
+    }
+
+    private static BigDecimal decimal(JsonNode node, String name, int maxScale) {
+        return decimal(node, null, name, maxScale);
+    }
+
+    private static BigDecimal decimal(JsonNode node, String parent, String name, int maxScale) {
+        String path = parent == null ? name : parent + "." + name;
+        JsonNode value = node.get(name);
+        if (value == null || !value.isNumber()) {
+            throw ProblemException.invalid(path, "required number");
+        }
+        BigDecimal decimal = new BigDecimal(value.asText()).stripTrailingZeros();
+        if (decimal.scale() > maxScale) {
+            throw ProblemException.invalid(path, "at most " + maxScale + " decimal places, got " + value.asText());
+        }
+        return decimal;
+    }
+
+    private static BigInteger uint(JsonNode value, String path) {
+        if (value == null || !(value.isTextual() || value.isIntegralNumber())) {
+            throw ProblemException.invalid(path, "required unsigned integer (a decimal string for large values)");
+        }
+        BigInteger result;
+        try {
+            result = new BigInteger(value.asText());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid(path, "not an unsigned integer: " + value);
+        }
+        if (result.signum() < 0 || result.compareTo(UINT256_MAX) > 0) {
+            throw ProblemException.invalid(path, "must fit in uint256");
+        }
+        return result;
+    }
+
+    private static byte[] hex(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || !value.isTextual() || !HEX.matcher(value.asText()).matches()) {
+            throw ProblemException.invalid(name, "required 0x-prefixed hex string");
+        }
+        return HexFormat.of().parseHex(value.asText().substring(2));
+    }
+}

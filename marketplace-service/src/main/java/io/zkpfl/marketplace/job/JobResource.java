@@ -1,0 +1,115 @@
+package io.zkpfl.marketplace.job;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.zkpfl.marketplace.artifact.ArtifactStore;
+import io.zkpfl.marketplace.problem.Problem;
+import io.zkpfl.marketplace.problem.ProblemException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Training jobs: model owners post them, trainers list and fetch them. */
+@Path("/api/v1/jobs")
+@Tag(name = "jobs", description = "Post, list and fetch training jobs")
+public class JobResource {
+
+    private final JobService jobs;
+    private final ArtifactStore artifacts;
+
+    public JobResource(JobService jobs, ArtifactStore artifacts) {
+        this.jobs = jobs;
+        this.artifacts = artifacts;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Post a training job",
+            description = "The body is the job with an EIP-712 signature of the owner over it (see docs/marketplace-api.md); "
+                    + "initialWeights, if given, is base64 of little-endian float32 values in the model's canonical order. "
+                    + "Re-posting the same signed job returns the existing job with 200.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class)))
+    @APIResponse(responseCode = "201", description = "Job stored")
+    @APIResponse(responseCode = "200", description = "The same signed job was posted before; that job is returned")
+    @APIResponse(responseCode = "400", description = "Invalid job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Signature missing, malformed or not by the owner", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body larger than the configured limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<JobView>> post(String body) {
+        return jobs.post(body, null).map(JobResource::created);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Post a training job with large initial weights",
+            description = "Part 'job': the signed job JSON without initialWeights; part 'weights': the raw little-endian float32 weights.")
+    public Uni<RestResponse<JobView>> postMultipart(@RestForm("job") String job, @RestForm("weights") FileUpload weights) {
+        if (job == null) {
+            return Uni.createFrom().failure(ProblemException.invalid("job", "the multipart part 'job' with the signed job JSON is required"));
+        }
+        return jobs.post(job, weights == null ? null : weights.uploadedFile()).map(JobResource::created);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List jobs, newest first", description = "Filter by status and owner; page from 0.")
+    public Uni<JobPage> list(@RestQuery JobStatus status, @RestQuery String owner,
+            @RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("20") int size) {
+        return jobs.list(status, owner, page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Fetch one job")
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<JobView> get(@RestPath long id) {
+        return jobs.get(id).map(JobView::of);
+    }
+
+    @GET
+    @Path("/{id}/artifacts/{name}")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Stream a job artefact from IPFS", description = "Artefacts: model.json, weights.bin. The content is checked against its CID while streaming.")
+    public RestMulti<Buffer> artifact(@RestPath long id, @RestPath String name) {
+        Uni<Artifact> artifact = jobs.get(id).map(job -> switch (name) {
+            case JobView.MODEL_ARTIFACT -> new Artifact(job.modelCid, MediaType.APPLICATION_JSON, job.modelSpec.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            case JobView.WEIGHTS_ARTIFACT -> new Artifact(job.weightsCid, MediaType.APPLICATION_OCTET_STREAM, job.weightsBytes);
+            default -> throw ProblemException.notFound("job " + id + " has no artifact '" + name + "'; artifacts are "
+                    + List.of(JobView.MODEL_ARTIFACT, JobView.WEIGHTS_ARTIFACT));
+        });
+        return RestMulti.fromUniResponse(artifact, a -> artifacts.stream(a.cid()),
+                a -> Map.of("Content-Type", List.of(a.mediaType()), "Content-Length", List.of(String.valueOf(a.size())),
+                        "X-Ipfs-Path", List.of("/ipfs/" + a.cid()), "ETag", List.of("\"" + a.cid() + "\"")));
+    }
+
+    private record Artifact(String cid, String mediaType, long size) {
+    }
+
+    private static RestResponse<JobView> created(JobService.Posted posted) {
+        JobView view = JobView.of(posted.job());
+        return posted.created()
+                ? RestResponse.ResponseBuilder.<JobView>created(URI.create("/api/v1/jobs/" + view.id())).entity(view).build()
+                : RestResponse.ok(view);
+    }
+}

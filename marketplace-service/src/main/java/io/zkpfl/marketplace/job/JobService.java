@@ -1,0 +1,198 @@
+package io.zkpfl.marketplace.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.zkpfl.marketplace.MarketplaceConfig;
+import io.zkpfl.marketplace.artifact.ArtifactStore;
+import io.zkpfl.marketplace.outbox.OutboxEvent;
+import io.zkpfl.marketplace.problem.ProblemException;
+import io.zkpfl.protocol.model.FlatParameters;
+import io.zkpfl.protocol.model.WeightInitializer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * Posts and lists jobs. A post is checked completely (content, signature, deadline) before anything is
+ * written; artefacts go to IPFS first (content-addressed, so a failed post leaves nothing that matters),
+ * then the job row and its {@link JobPosted} outbox event commit in one transaction.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+
+    private final MarketplaceConfig config;
+    private final ArtifactStore artifacts;
+    private final Vertx vertx;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+
+    public JobService(MarketplaceConfig config, ArtifactStore artifacts, Vertx vertx, ObjectMapper json, MeterRegistry metrics) {
+        this.config = config;
+        this.artifacts = artifacts;
+        this.vertx = vertx;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    /** A stored job and whether this call created it (false: the same signed job was posted before). */
+    public record Posted(Job job, boolean created) {
+    }
+
+    private record Prepared(JobRequest request, String digest, byte[] weights, Long seed, String weightsHash) {
+    }
+
+    /** Validates, authorises and stores a job request given as JSON (plus optional multipart weights). */
+    public Uni<Posted> post(String body, java.nio.file.Path weightsFile) {
+        JobRequestParser parser = new JobRequestParser(config.jobs().minFee());
+        return vertx.executeBlocking(Uni.createFrom().item(() -> prepare(parser.parse(body, read(weightsFile)))))
+                .chain(prepared -> Job.<Job>find("digest", prepared.digest()).firstResult()
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().item(new Posted(existing, false))
+                                : store(prepared)))
+                .invoke(posted -> metrics.counter("zkpfl.jobs.posted", "outcome", posted.created() ? "created" : "replayed").increment());
+    }
+
+    private static byte[] read(java.nio.file.Path file) {
+        try {
+            return file == null ? null : java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the uploaded weights", e);
+        }
+    }
+
+    private Prepared prepare(JobRequest request) {
+        byte[] digest = JobTypedData.digest(request, config.chain().id());
+        JobTypedData.verify(digest, request.signature(), request.owner());
+        byte[] weights = request.initialWeights();
+        Long seed = null;
+        if (weights == null) {
+            seed = ByteBuffer.wrap(digest).getLong() & Long.MAX_VALUE;
+            weights = FlatParameters.encode(WeightInitializer.initialise(request.model(), seed));
+        }
+        return new Prepared(request, hex(digest), weights, seed, hex(JobTypedData.weightsHash(weights)));
+    }
+
+    private Uni<Posted> store(Prepared prepared) {
+        JobRequest request = prepared.request();
+        if (Instant.now().getEpochSecond() > request.deadline()) {
+            return Uni.createFrom().failure(ProblemException.invalid("deadline",
+                    "the signature expired at " + Instant.ofEpochSecond(request.deadline()) + "; sign the job again with a later deadline"));
+        }
+        byte[] modelJson = request.model().toJson().getBytes(StandardCharsets.UTF_8);
+        return artifacts.put(modelJson)
+                .chain(modelCid -> artifacts.put(prepared.weights()).map(weightsCid -> List.of(modelCid, weightsCid)))
+                .chain(cids -> Panache.withTransaction(() -> {
+                    Job job = toEntity(prepared, cids.get(0), cids.get(1));
+                    return job.<Job>persist()
+                            .chain(stored -> OutboxEvent.of(config.jobs().topic(), String.valueOf(stored.id), JobPosted.TYPE,
+                                    toJson(JobPosted.of(stored))).persist())
+                            .replaceWith(job);
+                }))
+                .invoke(job -> LOG.infof("job %d posted by %s: %d parameters, fee %s of %s, model %s", job.id, job.owner,
+                        job.parameterCount, job.feeAmount, job.feeToken, job.modelCid))
+                .map(job -> new Posted(job, true))
+                .onFailure(JobService::isUniqueViolation)
+                .recoverWithUni(() -> Job.<Job>find("digest", prepared.digest()).firstResult().map(job -> new Posted(job, false)));
+    }
+
+    private static Job toEntity(Prepared prepared, String modelCid, String weightsCid) {
+        JobRequest request = prepared.request();
+        Job job = new Job();
+        job.digest = prepared.digest();
+        job.owner = request.owner();
+        job.status = JobStatus.POSTED;
+        job.modelSpec = request.model().toJson();
+        job.parameterCount = request.model().parameterCount();
+        job.localEpochs = request.training().localEpochs();
+        job.batchSize = request.training().batchSize();
+        job.learningRate = request.training().learningRate();
+        job.optimiser = request.training().optimiser().name().toLowerCase(Locale.ROOT);
+        job.targetAccuracy = request.targetAccuracy();
+        job.maxRounds = request.maxRounds();
+        job.feeToken = request.feeToken();
+        job.feeAmount = request.feeAmount();
+        job.committeeSize = request.committeeSize();
+        job.threshold = request.threshold();
+        job.minTrainers = request.minTrainers();
+        job.nonce = request.nonce();
+        job.deadline = request.deadline();
+        job.signature = hex(request.signature());
+        job.modelCid = modelCid;
+        job.weightsCid = weightsCid;
+        job.weightsHash = prepared.weightsHash();
+        job.weightsBytes = prepared.weights().length;
+        job.weightsSeed = prepared.seed();
+        job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return job;
+    }
+
+    /** The job with this id. */
+    public Uni<Job> get(long id) {
+        return Job.<Job>findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("no job with id " + id));
+    }
+
+    /** A page of jobs, newest first, optionally filtered by status and owner. */
+    public Uni<JobPage> list(JobStatus status, String owner, int page, int size) {
+        if (page < 0) {
+            return Uni.createFrom().failure(ProblemException.invalid("page", "must be ≥ 0"));
+        }
+        if (size < 1 || size > config.jobs().maxPageSize()) {
+            return Uni.createFrom().failure(ProblemException.invalid("size", "must be in [1, " + config.jobs().maxPageSize() + "]"));
+        }
+        List<String> clauses = new ArrayList<>();
+        Parameters params = new Parameters();
+        if (status != null) {
+            clauses.add("status = :status");
+            params.and("status", status);
+        }
+        if (owner != null) {
+            if (!owner.matches("0x[0-9a-fA-F]{40}")) {
+                return Uni.createFrom().failure(ProblemException.invalid("owner", "must be a 0x-prefixed 20-byte hex address"));
+            }
+            clauses.add("owner = :owner");
+            params.and("owner", owner.toLowerCase(Locale.ROOT));
+        }
+        String query = String.join(" and ", clauses);
+        var find = clauses.isEmpty() ? Job.findAll(Sort.descending("id")) : Job.find(query, Sort.descending("id"), params);
+        return Panache.withSession(() -> find.page(Page.of(page, size)).project(JobSummary.class).list()
+                .chain(items -> find.count().map(total -> new JobPage(items, page, size, total))));
+    }
+
+    private String toJson(Object event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("duplicate key value")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hex(byte[] bytes) {
+        return "0x" + HexFormat.of().formatHex(bytes);
+    }
+}

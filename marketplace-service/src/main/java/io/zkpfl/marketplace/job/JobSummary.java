@@ -1,0 +1,22 @@
+package io.zkpfl.marketplace.job;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.OffsetDateTime;
+
+/**
+ * One row of a job listing: what a trainer needs to pick a job, without the model itself. Component names
+ * match {@link Job}'s fields: listings are projected in the query, not loaded as entities.
+ */
+public record JobSummary(
+        Long id,
+        JobStatus status,
+        String owner,
+        long parameterCount,
+        BigDecimal targetAccuracy,
+        int maxRounds,
+        String feeToken,
+        BigInteger feeAmount,
+        int minTrainers,
+        OffsetDateTime createdAt) {
+}
