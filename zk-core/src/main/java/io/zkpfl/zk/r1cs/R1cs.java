@@ -149,8 +149,15 @@ public final class R1cs {
 
     /** True iff {@code witness} has the right length, {@code w[0] = 1} and every constraint holds. */
     public boolean isSatisfied(Fr[] witness) {
-        return witness != null && witness.length == numWires && Fr.ONE.equals(witness[0])
-                && firstUnsatisfied(witness) < 0;
+        if (witness == null || witness.length != numWires || !Fr.ONE.equals(witness[0])) {
+            return false;
+        }
+        for (Fr f : witness) {
+            if (f == null) {
+                return false;
+            }
+        }
+        return firstUnsatisfied(witness) < 0;
     }
 
     /**
