@@ -1,0 +1,86 @@
+package io.zkpfl.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkpfl.trainer.data.DatasetFolder;
+import io.zkpfl.trainer.testing.FashionMnist;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded jar as a trainer would: {@code java -jar client-trainer-…-all.jar …}. */
+class TrainerJarIT {
+
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("trainer.jar", "target/client-trainer-0.1.0-SNAPSHOT-all.jar"));
+        assertTrue(Files.isRegularFile(jar), "build the jar first (mvn package): " + jar);
+        return jar;
+    }
+
+    Result java(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jarCarriesOnlyTheHostsNativeLibrariesAndMergedServiceFiles() throws IOException {
+        try (ZipFile zip = new ZipFile(jar().toFile())) {
+            List<String> natives = zip.stream().map(e -> e.getName())
+                    .filter(n -> n.endsWith(".so") || n.contains(".so.") || n.endsWith(".dll") || n.endsWith(".dylib") || n.endsWith(".jnilib"))
+                    .toList();
+            assertFalse(natives.isEmpty());
+            for (String n : natives) {
+                assertTrue(n.contains("linux-x86_64") || n.contains("linux-x86-64"), "foreign native library in the jar: " + n);
+            }
+            var services = zip.getEntry("META-INF/services/org.nd4j.linalg.factory.Nd4jBackend");
+            assertTrue(services != null, "ND4J backend service file present");
+            String backends = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(backends.contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), backends);
+        }
+    }
+
+    @Test
+    void cliWorksFromTheBuiltJar() throws Exception {
+        Result version = java("--version");
+        assertEquals(0, version.exit(), version.err());
+        assertTrue(version.out().startsWith("client-trainer 0.1.0"), version.out());
+
+        Result missing = java("train", "--data", dir.resolve("absent").toString());
+        assertEquals(TrainerCli.BAD_INPUT, missing.exit());
+        assertEquals("error: data folder " + dir.resolve("absent") + " does not exist", missing.err().strip());
+
+        Path data = dir.resolve("data");
+        new DatasetFolder(data).write(DatasetFolder.TRAIN, FashionMnist.train(600));
+        new DatasetFolder(data).write(DatasetFolder.TEST, FashionMnist.test(200));
+        Path out = dir.resolve("sim");
+        Result sim = java("simulate", "--data", data.toString(), "--model", "cnn", "--trainers", "2", "--rounds", "1", "--lr", "0.05",
+                "--optimiser", "momentum", "--out", out.toString());
+        assertEquals(0, sim.exit(), sim.out() + sim.err());
+        assertTrue(sim.out().contains("final accuracy"), sim.out());
+        assertEquals(2, Files.readAllLines(out.resolve("rounds.csv")).size());
+        assertTrue(Files.size(out.resolve("accuracy.png")) > 1000);
+    }
+}
