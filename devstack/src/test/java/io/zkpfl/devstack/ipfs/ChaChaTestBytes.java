@@ -1,0 +1,52 @@
+package io.zkpfl.devstack.ipfs;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Cipher;
+import javax.crypto.spec.ChaCha20ParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Kubo's deterministic test bytes ({@code test/cli/testutils.DeterministicRandomReaderBytes}): the ChaCha20
+ * key stream under key {@code sha256(seed)}, zero nonce, counter 0.
+ */
+final class ChaChaTestBytes extends InputStream {
+
+    private final Cipher cipher;
+    private final byte[] zeros = new byte[65536];
+    private long remaining;
+
+    ChaChaTestBytes(String seed, long size) {
+        try {
+            byte[] key = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            cipher = Cipher.getInstance("ChaCha20");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new ChaCha20ParameterSpec(new byte[12], 0));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        remaining = size;
+    }
+
+    @Override
+    public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+        if (remaining <= 0) {
+            return -1;
+        }
+        int n = (int) Math.min(Math.min(len, remaining), zeros.length);
+        try {
+            cipher.update(zeros, 0, n, b, off);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        remaining -= n;
+        return n;
+    }
+}
