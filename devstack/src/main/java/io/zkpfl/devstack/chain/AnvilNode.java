@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * <p>{@link #start()} returns once the node answers {@code eth_chainId}. {@link #close()} kills the process;
  * a JVM shutdown hook does the same if the node is never closed, so no Anvil outlives the JVM.
  */
-public final class AnvilNode implements AutoCloseable {
+public final class AnvilNode implements ChainEndpoint, AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
     private static final int TAIL_LINES = 40;

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * blocks and invalid paths, as Kubo answers them. Blocks live in a directory: a temporary one deleted on
  * {@link #close()}, or a given persistent one.
  */
-public final class IpfsStore implements AutoCloseable {
+public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Version string reported by {@code /api/v0/version}. */

@@ -1,5 +1,6 @@
 package io.zkpfl.devstack.kafka;
 
+import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -26,8 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A real Apache Kafka broker in KRaft mode (one node acting as broker and controller), running in this JVM
@@ -36,15 +35,11 @@ import java.util.logging.Logger;
  * <p>{@link #start()} returns when a plain {@link Admin} client can describe the cluster. {@link #close()}
  * shuts the node down and deletes its log directory.
  */
-public final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** Held strongly so that the configured levels are not lost when JUL drops unreferenced loggers. */
-    private static final List<Logger> QUIET_LOGGERS = List.of(
-            Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger"));
-
     private final KafkaRaftServer server;
     private final Path logDir;
     private final int brokerPort;
@@ -67,7 +62,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot be started or is not ready in time
      */
     public static EmbeddedKafkaBroker start() {
-        quietKafkaLogging();
+        DevStackLogging.quiet();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
@@ -79,11 +74,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new IllegalStateException("embedded Kafka failed to start after " + START_ATTEMPTS + " attempts: "
                 + last.getMessage(), last);
-    }
-
-    /** Sets the Kafka loggers to WARN for JUL-based logging back-ends (JBoss LogManager, slf4j-jdk14). */
-    static void quietKafkaLogging() {
-        QUIET_LOGGERS.forEach(l -> l.setLevel(Level.WARNING));
     }
 
     private static EmbeddedKafkaBroker startOnce() {

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
 
 /**
@@ -20,7 +21,7 @@ import io.zkpfl.devstack.TempDirs;
  *
  * <p>The data directory is a fresh temporary directory, deleted by {@link #close()}.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoCloseable {
 
     /** The database created on start. */
     public static final String DATABASE = "zkpfl";
@@ -44,6 +45,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException when the server cannot be started
      */
     public static EmbeddedPostgresServer start() {
+        DevStackLogging.quiet();
         Path dataDir = TempDirs.create("zkpfl-pg-");
         EmbeddedPostgres pg;
         try {

@@ -1,0 +1,124 @@
+package io.zkpfl.devstack;
+
+import io.zkpfl.devstack.chain.AnvilNode;
+import io.zkpfl.devstack.ipfs.IpfsStore;
+import io.zkpfl.devstack.kafka.EmbeddedKafkaBroker;
+import io.zkpfl.devstack.postgres.EmbeddedPostgresServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar devstack/target/devstack-<version>.jar}: starts PostgreSQL, Kafka, Anvil and the IPFS
+ * store, prints their endpoints, and keeps them up until Ctrl-C.
+ */
+@Command(name = "zkpfl-devstack", mixinStandardHelpOptions = true, versionProvider = DevStackMain.Version.class,
+        description = {"Starts zkPFL's development stack (PostgreSQL, Kafka, an Anvil EVM chain, an IPFS store) "
+                + "on free loopback ports, prints the endpoints and stays up until Ctrl-C.",
+                "Any component can point at an external service instead through the zkpfl.devstack.* system "
+                        + "properties or ZKPFL_DEVSTACK_* environment variables (see docs/devstack.md)."})
+public final class DevStackMain implements Callable<Integer> {
+
+    @Option(names = "--ipfs-dir", paramLabel = "DIR",
+            description = "Keep IPFS blocks in DIR across runs (default: a temporary directory deleted on exit).")
+    Path ipfsDir;
+
+    @Option(names = "--properties",
+            description = "Also print the service properties (key=value) that point an application at the stack.")
+    boolean properties;
+
+    private final PrintStream out;
+
+    DevStackMain(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        DevStackLogging.quiet();
+        System.exit(commandLine(System.out).execute(args));
+    }
+
+    static CommandLine commandLine(PrintStream out) {
+        CommandLine cl = new CommandLine(new DevStackMain(out));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("zkpfl-devstack: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        DevStackConfig config = DevStackConfig.fromEnvironment();
+        if (ipfsDir != null) {
+            config = config.withIpfs(config.ipfs().withDataDir(ipfsDir));
+        }
+        long t0 = System.nanoTime();
+        DevStack stack = DevStack.start(config);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            out.println("zkpfl-devstack: stopped");
+            out.flush();
+            stopped.countDown();
+        }, "devstack-main-shutdown"));
+        out.print(table(stack, seconds));
+        if (properties) {
+            stack.serviceProperties().forEach((k, v) -> out.println(k + "=" + v));
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static String table(DevStack stack, double seconds) {
+        String[][] rows = {
+                {"PostgreSQL", stack.postgres().jdbcUrl(), stack.postgres() instanceof EmbeddedPostgresServer
+                        ? "embedded; user " + stack.postgres().username() + ", password " + stack.postgres().password()
+                        : "external; user " + stack.postgres().username()},
+                {"Kafka", stack.kafka().bootstrapServers(), stack.kafka() instanceof EmbeddedKafkaBroker
+                        ? "embedded KRaft broker+controller" : "external"},
+                {"EVM chain", stack.chain().rpcUrl(), "chain id " + stack.chain().chainId()
+                        + (stack.chain() instanceof AnvilNode ? "; embedded Anvil, dev mnemonic" : "; external")},
+                {"IPFS", stack.ipfs().apiUrl(), stack.ipfs() instanceof IpfsStore s
+                        ? "embedded Kubo RPC subset; blocks in " + s.dataDirectory() : "external Kubo"},
+        };
+        int w0 = "COMPONENT".length();
+        int w1 = "ENDPOINT".length();
+        for (String[] r : rows) {
+            w0 = Math.max(w0, r[0].length());
+            w1 = Math.max(w1, r[1].length());
+        }
+        String fmt = "%-" + w0 + "s  %-" + w1 + "s  %s%n";
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "zkPFL devstack %s ready in %.1f s%n", Version.version(), seconds));
+        sb.append(String.format(Locale.ROOT, fmt, "COMPONENT", "ENDPOINT", "DETAILS"));
+        for (String[] r : rows) {
+            sb.append(String.format(Locale.ROOT, fmt, (Object[]) r));
+        }
+        return sb.toString();
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String version() {
+            String v = DevStackMain.class.getPackage().getImplementationVersion();
+            return v == null ? "(development build)" : v;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"zkpfl-devstack " + version(), "Java " + Runtime.version()};
+        }
+    }
+
+}
