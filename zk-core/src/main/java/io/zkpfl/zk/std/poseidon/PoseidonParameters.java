@@ -31,6 +31,7 @@ public final class PoseidonParameters {
     private final int partialRounds;
     private final Fr[] roundConstants;
     private final Fr[][] mds;
+    private volatile LinearTrace trace;
 
     private PoseidonParameters(int width, int partialRounds, Fr[] roundConstants, Fr[][] mds) {
         this.width = width;
@@ -79,6 +80,21 @@ public final class PoseidonParameters {
     /** MDS entry: lane {@code i} after the mix is {@code Σ_j mds(i, j) · lane j}. */
     public Fr mds(int i, int j) {
         return mds[i][j];
+    }
+
+    /** The traced linear layer, derived once from these parameters. */
+    LinearTrace trace() {
+        LinearTrace tr = trace;
+        if (tr == null) {
+            synchronized (this) {
+                tr = trace;
+                if (tr == null) {
+                    tr = new LinearTrace(this);
+                    trace = tr;
+                }
+            }
+        }
+        return tr;
     }
 
     private static PoseidonParameters generate(int t) {

@@ -83,11 +83,14 @@ class PoseidonTest {
             Fr[] state = states.get(k).clone();
             Fr[] in = java.util.Arrays.copyOfRange(state, 1, state.length);
             Fr h = PoseidonPermutation.hashFrom(state[0], in);
+            Fr[] dense = state.clone();
             PoseidonPermutation.ofWidth(state.length).permute(state);
+            PoseidonPermutation.ofWidth(dense.length).permuteDense(dense);
             JsonNode expected = res.get("perm").get(k);
             assertEquals(state.length, expected.size());
             for (int i = 0; i < state.length; i++) {
                 assertEquals(expected.get(i).asText(), state[i].toString(), "case " + k + " lane " + i);
+                assertEquals(expected.get(i).asText(), dense[i].toString(), "dense, case " + k + " lane " + i);
             }
             assertEquals(expected.get(0).asText(), h.toString());
         }
