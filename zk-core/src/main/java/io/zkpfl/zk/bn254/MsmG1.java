@@ -37,7 +37,17 @@ public final class MsmG1 {
         short[][] digits = SignedDigits.recode(scalars, c);
         int windows = digits.length;
         G1[] windowSums = new G1[windows];
-        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(affine, digits[w], c));
+        long[] packed = new long[8 * n];
+        boolean[] inf = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (affine[i].isInfinity()) {
+                inf[i] = true;
+            } else {
+                FpLimbs.put(affine[i].x, packed, 8 * i);
+                FpLimbs.put(affine[i].y, packed, 8 * i + 4);
+            }
+        }
+        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(packed, inf, digits[w], c));
         G1 acc = G1.INFINITY;
         for (int w = windows - 1; w >= 0; w--) {
             for (int i = 0; i < c; i++) {
@@ -54,31 +64,97 @@ public final class MsmG1 {
         return Math.max(2, Math.min(15, c));
     }
 
-    private static G1 window(G1[] bases, short[] digits, int c) {
-        G1[] buckets = new G1[1 << (c - 1)];
+    // scratch layout (limb offsets)
+    private static final int Z1Z1 = 0, U2 = 4, S2 = 8, H = 12, HH = 16, I = 20, J = 24, RR = 28, V = 32, T = 36,
+            T2 = 40, NY = 44, SCRATCH = 48;
+
+    /**
+     * One window: bucket accumulation with allocation-free mixed additions on packed limbs
+     * (buckets hold X, Y, Z; Z = 0 marks an empty bucket), then the running-sum reduction.
+     */
+    private static G1 window(long[] bases, boolean[] inf, short[] digits, int c) {
+        int nb = 1 << (c - 1);
+        long[] bk = new long[12 * nb];
+        long[] s = new long[SCRATCH];
         for (int i = 0; i < digits.length; i++) {
             int d = digits[i];
-            if (d == 0) {
+            if (d == 0 || inf[i]) {
                 continue;
             }
-            G1 p = bases[i];
-            if (p.isInfinity()) {
-                continue;
+            int bo = 12 * (Math.abs(d) - 1);
+            int px = 8 * i;
+            long[] ysrc = bases;
+            int py = px + 4;
+            if (d < 0) {
+                FpLimbs.sub(ZERO4, 0, bases, py, s, NY);
+                ysrc = s;
+                py = NY;
             }
-            int idx = Math.abs(d) - 1;
-            Fp y = d > 0 ? p.y : p.y.neg();
-            G1 b = buckets[idx];
-            buckets[idx] = b == null ? new G1(p.x, y, Fp.ONE) : b.addAffine(p.x, y);
+            addAffineInPlace(bk, bo, bases, px, ysrc, py, s);
         }
         G1 running = G1.INFINITY;
         G1 sum = G1.INFINITY;
-        for (int k = buckets.length - 1; k >= 0; k--) {
-            if (buckets[k] != null) {
-                running = running.add(buckets[k]);
+        for (int k = nb - 1; k >= 0; k--) {
+            int bo = 12 * k;
+            if (!FpLimbs.isZero(bk, bo + 8)) {
+                running = running.add(new G1(FpLimbs.get(bk, bo), FpLimbs.get(bk, bo + 4), FpLimbs.get(bk, bo + 8)));
             }
             sum = sum.add(running);
         }
         return sum;
+    }
+
+    private static final long[] ZERO4 = new long[4];
+    private static final long[] ONE4 = {Fp.ONE.l0, Fp.ONE.l1, Fp.ONE.l2, Fp.ONE.l3};
+
+    /** (X1, Y1, Z1) at bk[b..b+12) += (x2, y2) affine (madd-2007-bl). */
+    static void addAffineInPlace(long[] bk, int b, long[] xs, int x2, long[] ys, int y2, long[] s) {
+        int x1 = b, y1 = b + 4, z1 = b + 8;
+        if (FpLimbs.isZero(bk, z1)) {
+            FpLimbs.copy(xs, x2, bk, x1);
+            FpLimbs.copy(ys, y2, bk, y1);
+            FpLimbs.copy(ONE4, 0, bk, z1);
+            return;
+        }
+        FpLimbs.sqr(bk, z1, s, Z1Z1);
+        FpLimbs.mul(xs, x2, s, Z1Z1, s, U2);
+        FpLimbs.mul(ys, y2, bk, z1, s, S2);
+        FpLimbs.mul(s, S2, s, Z1Z1, s, S2);
+        FpLimbs.sub(s, U2, bk, x1, s, H);
+        FpLimbs.sub(s, S2, bk, y1, s, RR);
+        FpLimbs.dbl(s, RR, s, RR);
+        if (FpLimbs.isZero(s, H)) {
+            if (FpLimbs.isZero(s, RR)) {
+                G1 d = new G1(FpLimbs.get(bk, x1), FpLimbs.get(bk, y1), FpLimbs.get(bk, z1)).dbl();
+                FpLimbs.put(d.x, bk, x1);
+                FpLimbs.put(d.y, bk, y1);
+                FpLimbs.put(d.z, bk, z1);
+            } else {
+                FpLimbs.copy(ZERO4, 0, bk, z1);
+            }
+            return;
+        }
+        FpLimbs.sqr(s, H, s, HH);
+        FpLimbs.dbl(s, HH, s, I);
+        FpLimbs.dbl(s, I, s, I);
+        FpLimbs.mul(s, H, s, I, s, J);
+        FpLimbs.mul(bk, x1, s, I, s, V);
+        // X3 = r² − J − 2V
+        FpLimbs.sqr(s, RR, s, T);
+        FpLimbs.sub(s, T, s, J, s, T);
+        FpLimbs.sub(s, T, s, V, s, T);
+        FpLimbs.sub(s, T, s, V, bk, x1);
+        // Y3 = r·(V − X3) − 2·Y1·J
+        FpLimbs.sub(s, V, bk, x1, s, T);
+        FpLimbs.mul(s, RR, s, T, s, T);
+        FpLimbs.mul(bk, y1, s, J, s, T2);
+        FpLimbs.dbl(s, T2, s, T2);
+        FpLimbs.sub(s, T, s, T2, bk, y1);
+        // Z3 = (Z1 + H)² − Z1Z1 − HH
+        FpLimbs.add(bk, z1, s, H, s, T);
+        FpLimbs.sqr(s, T, s, T);
+        FpLimbs.sub(s, T, s, Z1Z1, s, T);
+        FpLimbs.sub(s, T, s, HH, bk, z1);
     }
 
     /** All points with Z = 1 (infinity stays infinity), using one field inversion. */
