@@ -206,7 +206,7 @@ public final class Api {
             }
             Variable v = vars[i];
             for (int k = 0; k < v.wires.length; k++) {
-                terms[n] = c.isOne() ? v.coeffs[k] : v.coeffs[k].mul(c);
+                terms[n] = scaled(v.coeffs[k], c);
                 keys[n] = ((long) v.wires[k] << 32) | n;
                 n++;
             }
@@ -253,7 +253,7 @@ public final class Api {
     }
 
     private static Fr scaled(Fr c, Fr by) {
-        return by.isOne() ? c : c.mul(by);
+        return by.isOne() ? c : c.isOne() ? by : c.mul(by);
     }
 
     private Variable compact(int[] w, Fr[] cs, int m) {
