@@ -19,9 +19,27 @@ public sealed interface TrainingProgress permits TrainingProgress.TerminalBar, T
     /** The epoch ended after {@code seconds} with mean training loss {@code loss}. */
     void epochFinished(int epoch, int epochs, int samples, double loss, double seconds);
 
-    /** A bar on a terminal when {@link System#console()} is present, otherwise one line per epoch. */
+    /** A bar when standard output is a terminal, otherwise one line per epoch. */
     static TrainingProgress forStdout(PrintWriter out) {
-        return System.console() != null ? new TerminalBar(out) : new EpochLog(out);
+        return onTerminal() ? new TerminalBar(out) : new EpochLog(out);
+    }
+
+    /**
+     * True when {@link System#console()} is present and, on JDK 22+ where a console may exist for
+     * redirected streams, {@code Console.isTerminal()} also says so.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            return false;
+        }
     }
 
     /** Redraws one line with {@code \r}, at most ten times a second. */

@@ -114,6 +114,8 @@ class TrainerCliTest {
                 {"input": {"shape": [784]}, "layers": [{"type": "dense", "units": 0}, {"type": "output", "units": 10}]}""");
         run("train", "--data", data.toString(), "--spec", invalid.toString()).failsWith(TrainerCli.BAD_INPUT, "invalid.json", "layers[0].units");
         run("models", "--spec", invalid.toString()).failsWith(TrainerCli.BAD_INPUT, "layers[0].units");
+        Path huge = Files.writeString(dir.resolve("huge.json"), " ".repeat((int) ModelOptions.MAX_SPEC_BYTES + 1) + "{}");
+        run("models", "--spec", huge.toString()).failsWith(TrainerCli.BAD_INPUT, "huge.json", "larger than");
         run("evaluate", "--data", data.toString(), "--spec", dir.resolve("none.json").toString(), "--weights", "w.bin")
                 .failsWith(TrainerCli.BAD_INPUT, "none.json", "does not exist");
         Path wrongInput = Files.writeString(dir.resolve("wide.json"), """
