@@ -114,9 +114,41 @@ public final class UnixFsImporter {
                 byte[] block = chunk == null ? new byte[0] : chunk;
                 return emit(Cid.v1(Cid.RAW, block), block, size, block.length);
             }
-            byte[] fs = new UnixFsData(UnixFsData.FILE, chunk, size, List.of()).encode();
-            byte[] block = new DagPbNode(List.of(), fs).encode();
+            byte[] block = fileLeafBlock(chunk);
             return emit(dagPbCid(block), block, size, block.length);
+        }
+
+        /**
+         * {@code PBNode{Data: UnixFS{Type: File, Data: chunk, filesize: len}}} written in one allocation;
+         * the same bytes as {@code new DagPbNode(List.of(), new UnixFsData(FILE, chunk, len, []).encode()).encode()}.
+         */
+        private byte[] fileLeafBlock(byte[] chunk) {
+            int n = chunk == null ? 0 : chunk.length;
+            int fsLen = 2 + (chunk == null ? 0 : 1 + Varint.size(n) + n) + 1 + Varint.size(n);
+            byte[] block = new byte[1 + Varint.size(fsLen) + fsLen];
+            int p = 0;
+            block[p++] = 0x0a;
+            p = putVarint(block, p, fsLen);
+            block[p++] = 0x08;
+            block[p++] = UnixFsData.FILE;
+            if (chunk != null) {
+                block[p++] = 0x12;
+                p = putVarint(block, p, n);
+                System.arraycopy(chunk, 0, block, p, n);
+                p += n;
+            }
+            block[p++] = 0x18;
+            putVarint(block, p, n);
+            return block;
+        }
+
+        private static int putVarint(byte[] buf, int p, long v) {
+            while ((v & ~0x7FL) != 0) {
+                buf[p++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[p++] = (byte) v;
+            return p;
         }
 
         private Cid dagPbCid(byte[] block) {

@@ -112,6 +112,20 @@ class HandEncodedDagTest {
     }
 
     @Test
+    void leafFastPathEqualsTheGenericCodecForEverySizeClass() throws IOException {
+        for (int n : new int[] {1, 127, 128, 16383, 16384, 262144}) {
+            byte[] chunk = pattern(n);
+            List<byte[]> blocks = new ArrayList<>();
+            UnixFsImporter.kuboDefaults().importFile(new ByteArrayInputStream(chunk), (c, blk) -> blocks.add(blk));
+            byte[] generic = new DagPbNode(List.of(), new UnixFsData(UnixFsData.FILE, chunk, n, List.of()).encode()).encode();
+            assertArrayEquals(generic, blocks.getFirst(), "size " + n);
+            UnixFsData decoded = UnixFsData.decode(DagPbNode.decode(blocks.getFirst()).data());
+            assertEquals(n, decoded.filesize());
+            assertArrayEquals(chunk, decoded.data());
+        }
+    }
+
+    @Test
     void emptyFileIsTheSixByteFileNode() throws IOException {
         List<byte[]> blocks = new ArrayList<>();
         UnixFsImporter.kuboDefaults().importFile(new ByteArrayInputStream(new byte[0]), (c, blk) -> blocks.add(blk));
