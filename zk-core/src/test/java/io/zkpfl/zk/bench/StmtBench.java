@@ -37,8 +37,9 @@ import java.util.SplittableRandom;
  * <pre>
  * MAVEN_OPTS=-Xmx12g ./mvnw -B -q -pl zk-core test-compile exec:java \
  *   -Dexec.mainClass=io.zkpfl.zk.bench.StmtBench -Dexec.classpathScope=test \
- *   -Dexec.args="--from 10 --to 12 --snarkjs-to 10 --reps 3"
+ *   -Dexec.args="--from 10 --to 12 --snarkjs-to 10 --reps 3 --reps-large 1"
  * </pre>
+ * {@code --reps-large} sets the repetitions for sizes without the snarkjs comparison.
  * snarkjs needs a prepared powers-of-tau file of power ≥ log2(constraints + 5); it is made once
  * (single contribution) and cached under {@code zk-core/target/snarkjs-ptau/}; its creation time
  * is printed but is not part of the comparison.
@@ -53,12 +54,14 @@ public final class StmtBench {
         int to = 12;
         int snarkjsTo = 10;
         int reps = 3;
+        int repsLarge = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--from" -> from = Integer.parseInt(args[++i]);
                 case "--to" -> to = Integer.parseInt(args[++i]);
                 case "--snarkjs-to" -> snarkjsTo = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--reps-large" -> repsLarge = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -67,7 +70,8 @@ public final class StmtBench {
                 System.getProperty("java.version"));
         List<String> rows = new ArrayList<>();
         for (int log = from; log <= to; log++) {
-            rows.add(run(1 << log, reps, log <= snarkjsTo));
+            boolean withSnarkjs = log <= snarkjsTo;
+            rows.add(run(1 << log, withSnarkjs || repsLarge < 0 ? reps : repsLarge, withSnarkjs));
         }
         System.out.println();
         System.out.println("| D | constraints | per element | compile s | witness s | setup s | prove s (median) | prove peak heap MiB | verify ms | snarkjs setup s | snarkjs prove s (median) | snarkjs peak RSS MiB | speed-up |");

@@ -51,6 +51,38 @@ class R1csTest {
     }
 
     @Test
+    void bulkWalksAgreeWithRowsOnACompiledStatement() {
+        io.zkpfl.zk.stmt.FingerprintStatement st = new io.zkpfl.zk.stmt.FingerprintStatement(4);
+        io.zkpfl.zk.frontend.CompiledCircuit cc = io.zkpfl.zk.frontend.Compiler.compile(st);
+        R1cs r = cc.r1cs();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+        Fr[] s = {Fr.random(rnd), Fr.random(rnd), Fr.random(rnd), Fr.random(rnd)};
+        Fr[] w = cc.solve(st.witness(Fr.of(1), Fr.of(2), s, Fr.of(3))).values();
+        for (R1cs.Matrix m : R1cs.Matrix.values()) {
+            Fr[] out = new Fr[r.numConstraints()];
+            r.multiply(m, w, out);
+            Fr[] viaTerms = new Fr[r.numConstraints()];
+            java.util.Arrays.fill(viaTerms, Fr.ZERO);
+            long[] nnz = {0};
+            r.forEachTerm(m, (i, wire, c) -> {
+                viaTerms[i] = viaTerms[i].add(c.mul(w[wire]));
+                nnz[0]++;
+            });
+            assertEquals(r.nonZeros(m), nnz[0]);
+            for (int i = 0; i < r.numConstraints(); i++) {
+                assertEquals(r.row(m, i).evaluate(w), out[i]);
+                assertEquals(out[i], viaTerms[i]);
+            }
+        }
+        assertTrue(r.isSatisfied(w));
+        Fr[] broken = w.clone();
+        broken[r.numWires() - 1] = broken[r.numWires() - 1].add(Fr.ONE);
+        assertFalse(r.isSatisfied(broken));
+        broken[r.numWires() - 1] = null;
+        assertFalse(r.isSatisfied(broken));
+    }
+
+    @Test
     void linearCombinationRejectsBadShapes() {
         assertThrows(IllegalArgumentException.class, () -> new LinearCombination(new int[] {2, 1}, new Fr[] {Fr.ONE, Fr.ONE}));
         assertThrows(IllegalArgumentException.class, () -> new LinearCombination(new int[] {1, 1}, new Fr[] {Fr.ONE, Fr.ONE}));
