@@ -70,7 +70,7 @@ public final class TrainerBench {
         List<Budget> budgets = List.of(
                 new Budget(BuiltInModel.LOGREG, new TrainingPlan(3, 32, 0.1, Optimiser.SGD), 60_000),
                 new Budget(BuiltInModel.MLP, new TrainingPlan(3, 32, 0.001, Optimiser.ADAM), 60_000),
-                new Budget(BuiltInModel.CNN, new TrainingPlan(1, 32, 0.001, Optimiser.ADAM), 30_000));
+                new Budget(BuiltInModel.CNN, new TrainingPlan(1, 32, 0.02, Optimiser.MOMENTUM), 20_000));
         w.println();
         w.println("### Centralised training, full 10k test set");
         w.println("| model | parameters | budget | optimiser | test accuracy | test loss | wall s | samples/s |");
