@@ -24,6 +24,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -244,7 +245,7 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
                 boundary);
         UnixFsImporter importer = new UnixFsImporter(options);
         ByteArrayOutputStream response = new ByteArrayOutputStream();
-        List<Cid> roots = new java.util.ArrayList<>();
+        List<Cid> roots = new ArrayList<>();
         try (BlockStore.Batch batch = store.batch()) {
             BlockSink sink = onlyHash ? BlockSink.discard() : batch;
             Map<String, String> headers;
