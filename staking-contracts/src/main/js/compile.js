@@ -32,12 +32,11 @@ if (fs.existsSync(stamp)) {
   }
 }
 
+// Only the first folder's files are compiled as sources; the others are searched for imports.
 const sources = {};
 const primary = srcDirs[0];
-for (const dir of srcDirs) {
-  for (const file of listSol(dir)) {
-    sources[path.relative(dir, file).split(path.sep).join('/')] = { content: fs.readFileSync(file, 'utf8') };
-  }
+for (const file of listSol(primary)) {
+  sources[path.relative(primary, file).split(path.sep).join('/')] = { content: fs.readFileSync(file, 'utf8') };
 }
 
 function findImports(importPath) {

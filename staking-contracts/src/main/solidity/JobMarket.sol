@@ -30,7 +30,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     bytes32 public constant JOB_TYPEHASH = keccak256(
         "JobParams(address owner,address feeToken,uint256 fee,address evaluator,bytes32 modelHash,uint32 bucket,"
         "uint16 maxRounds,uint16 committeeSize,uint16 threshold,uint16 minTrainers,uint16 maxTrainers,uint32 maxSamples,"
-        "uint64 clipQ16,uint32 targetAccuracy,uint32 alpha,uint32 commitWindow,uint32 complaintWindow,uint32 partialWindow,"
+        "uint256 clipQ16,uint32 targetAccuracy,uint32 alpha,uint32 commitWindow,uint32 complaintWindow,uint32 partialWindow,"
         "uint32 proofWindow,uint32 revealWindow,uint256 nonce,uint256 deadline)"
     );
 
@@ -244,7 +244,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         ) revert InvalidParameter("window");
         // n_max * N_max * B * 2^f < (r - 1) / 2, with clipQ16 = B * 2^f
         if (p.maxSamples == 0 || p.clipQ16 == 0) revert InvalidParameter("quantisation");
-        if (uint256(p.maxTrainers) * p.maxSamples * p.clipQ16 >= (R - 1) / 2) revert InvalidParameter("quantisation");
+        if (p.clipQ16 > ((R - 1) / 2 - 1) / (uint256(p.maxTrainers) * p.maxSamples)) revert InvalidParameter("quantisation");
     }
 
     function _drawCommittee(uint256 jobId, Job storage job) private {

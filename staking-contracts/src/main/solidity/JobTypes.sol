@@ -15,7 +15,7 @@ struct JobParams {
     uint16 minTrainers;
     uint16 maxTrainers;
     uint32 maxSamples;
-    uint64 clipQ16;
+    uint256 clipQ16;
     uint32 targetAccuracy;
     uint32 alpha;
     uint32 commitWindow;

@@ -24,7 +24,7 @@ public final class JobSignature {
             {"owner", "address"}, {"feeToken", "address"}, {"fee", "uint256"}, {"evaluator", "address"},
             {"modelHash", "bytes32"}, {"bucket", "uint32"}, {"maxRounds", "uint16"}, {"committeeSize", "uint16"},
             {"threshold", "uint16"}, {"minTrainers", "uint16"}, {"maxTrainers", "uint16"}, {"maxSamples", "uint32"},
-            {"clipQ16", "uint64"}, {"targetAccuracy", "uint32"}, {"alpha", "uint32"}, {"commitWindow", "uint32"},
+            {"clipQ16", "uint256"}, {"targetAccuracy", "uint32"}, {"alpha", "uint32"}, {"commitWindow", "uint32"},
             {"complaintWindow", "uint32"}, {"partialWindow", "uint32"}, {"proofWindow", "uint32"},
             {"revealWindow", "uint32"}, {"nonce", "uint256"}, {"deadline", "uint256"}};
 

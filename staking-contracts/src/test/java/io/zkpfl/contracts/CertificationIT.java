@@ -1,0 +1,222 @@
+package io.zkpfl.contracts;
+
+import io.zkpfl.zk.bn254.Fr;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.zkpfl.contracts.PlatformConfig.tokens;
+import static io.zkpfl.contracts.TestChain.assertReverts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Certification with zk-core's real Stmt(D) circuit, Groth16 proofs and generated Solidity verifier
+ * (D = 4: on-chain cost does not depend on D): honest rounds are certified and paid, tampered and replayed
+ * proofs revert, and inconsistent shares or partials slash the offender and restart the round.
+ */
+class CertificationIT {
+
+    static final int D = 4;
+    private static TestChain chain;
+    private static StmtProver prover;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chain = TestChain.start(4, 4);
+        prover = new StmtProver(D, 99);
+        chain.admin.setVerifier(D, prover.deployVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey));
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+    }
+
+    static TestChain.Terms terms() {
+        TestChain.Terms t = chain.terms();
+        return new TestChain.Terms(t.owner(), t.feeToken(), t.fee(), t.evaluator(), D, t.maxRounds(),
+                t.committeeSize(), t.threshold(), t.minTrainers(), t.maxTrainers(), t.maxSamples(), t.clipQ16(),
+                t.targetAccuracy(), t.alpha(), t.commitWindow(), t.complaintWindow(), t.partialWindow(),
+                t.proofWindow(), t.revealWindow(), t.nonce(), t.deadline());
+    }
+
+    static RoundDriver jobWithTrainers(int n) {
+        return jobWith(chain.trainers.subList(0, n));
+    }
+
+    static RoundDriver jobWith(List<Credentials> trainers) {
+        BigInteger job = chain.createJob(terms());
+        for (Credentials trainer : trainers) {
+            chain.client(trainer).join(job);
+        }
+        return new RoundDriver(chain, prover, job);
+    }
+
+    @Test
+    void anHonestRoundIsCertifiedRevealedPaidAndCompleted() {
+        RoundDriver round = jobWithTrainers(2);
+        BigInteger job = round.job;
+        chain.increaseTime(7);
+        round.commitShares(chain.trainers.get(0), 0);
+        chain.increaseTime(20);
+        round.commitShares(chain.trainers.get(1), 0);
+        round.commitPartials(Map.of());
+        Fr rho = round.challenge();
+        RoundDriver.Certificate cert = round.fingerprints(rho);
+
+        // swapped proofs, a changed fingerprint or a point off the curve fail the batch: nothing changes
+        List<BigInteger> swapped = new ArrayList<>(cert.proofs());
+        for (int w = 0; w < 8; w++) {
+            swapped.set(w, cert.proofs().get(8 + w));
+            swapped.set(8 + w, cert.proofs().get(w));
+        }
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, cert.ys(), swapped));
+        List<BigInteger> offCurve = new ArrayList<>(cert.proofs());
+        offCurve.set(13, offCurve.get(13).add(BigInteger.ONE));
+        assertReverts("Error", "Groth16: pairing precompile rejected a point",
+                () -> chain.admin.certify(job, cert.ys(), offCurve));
+        List<BigInteger> badYs = new ArrayList<>(cert.ys());
+        badYs.set(4, badYs.get(4).add(BigInteger.ONE));
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, badYs, cert.proofs()));
+        assertReverts("BadLength", () -> chain.admin.certify(job, cert.ys().subList(0, 8), cert.proofs()));
+        assertEquals(AttemptState.Phase.CHALLENGED, chain.admin.attempt(job).phase());
+
+        round.certify(cert);
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
+        assertReverts("WrongPhase", BigInteger.valueOf(4), () -> chain.admin.certify(job, cert.ys(), cert.proofs()));
+        round.revealAll();
+        assertEquals(AttemptState.Phase.REVEALED, chain.admin.attempt(job).phase());
+
+        // rewards: alpha * time share + (1 - alpha) * accuracy share of remaining / rounds left
+        AttemptState a = chain.admin.attempt(job);
+        List<String> included = a.included();
+        long t0 = commitTime(job, included.get(0)) - a.openedAt() + 1;
+        long t1 = commitTime(job, included.get(1)) - a.openedAt() + 1;
+        BigInteger pool = tokens(1_000).divide(BigInteger.valueOf(3));
+        BigInteger ppm = BigInteger.valueOf(1_000_000);
+        long[] shares = {700_000, 300_000};
+        long[] times = {t0, t1};
+        ChainClient evaluator = chain.client(chain.evaluator);
+        assertReverts("BadShares", () -> evaluator.postRoundResult(job, new byte[32], 950_000,
+                List.of(BigInteger.valueOf(700_000), BigInteger.valueOf(200_000))));
+        round.record("postRoundResult (2 trainers)", evaluator.postRoundResult(job, new byte[32], 950_000,
+                List.of(BigInteger.valueOf(shares[0]), BigInteger.valueOf(shares[1]))));
+        BigInteger paid = BigInteger.ZERO;
+        for (int j = 0; j < 2; j++) {
+            BigInteger weight = BigInteger.valueOf(500_000).multiply(BigInteger.valueOf(times[j])).multiply(ppm)
+                    .divide(BigInteger.valueOf(t0 + t1)).add(BigInteger.valueOf(500_000L * shares[j]));
+            BigInteger expected = pool.multiply(weight).divide(ppm.multiply(ppm));
+            assertEquals(expected, chain.admin.claimable(included.get(j), chain.addresses.token()));
+            paid = paid.add(expected);
+        }
+        JobState state = chain.admin.job(job);
+        assertEquals(2, state.status(), "accuracy 95% >= target 90% completes the job");
+        assertEquals(paid, state.paid());
+        assertEquals(tokens(1_000).subtract(paid), state.refunded());
+        assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(chain.admin.remaining(job)));
+
+        Credentials first = chain.trainers.stream()
+                .filter(c -> c.getAddress().equalsIgnoreCase(included.get(0))).findFirst().orElseThrow();
+        ChainClient trainer = chain.client(first);
+        BigInteger before = trainer.balanceOf(chain.addresses.token(), first.getAddress());
+        trainer.claim(chain.addresses.token());
+        assertTrue(trainer.balanceOf(chain.addresses.token(), first.getAddress()).compareTo(before) > 0);
+        assertReverts("NothingToClaim", () -> trainer.claim(chain.addresses.token()));
+    }
+
+    @Test
+    void proofsFromAnEarlierAttemptDoNotVerify() {
+        RoundDriver round = jobWithTrainers(2);
+        BigInteger job = round.job;
+        round.commitShares(chain.trainers.get(0), 0);
+        round.commitShares(chain.trainers.get(1), 0);
+        round.commitPartials(Map.of());
+        RoundDriver.Certificate old = round.fingerprints(round.challenge());
+        chain.passTime(chain.admin.attempt(job).proofDeadline());
+        chain.admin.advance(job);
+        assertEquals(1, chain.admin.job(job).attempt());
+
+        RoundDriver retry = new RoundDriver(chain, prover, job);
+        retry.commitShares(chain.trainers.get(0), 0);
+        retry.commitShares(chain.trainers.get(1), 0);
+        retry.commitPartials(Map.of());
+        Fr rho = retry.challenge();
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, old.ys(), old.proofs()));
+        retry.certify(retry.fingerprints(rho));
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
+    }
+
+    @Test
+    void inconsistentSharesSlashTheTrainerAndRestartTheRoundWithoutIt() {
+        Credentials cheat = chain.trainers.get(3);
+        RoundDriver round = jobWith(List.of(chain.trainers.get(0), cheat, chain.trainers.get(2)));
+        BigInteger job = round.job;
+        round.commitShares(chain.trainers.get(0), 0);
+        round.commitShares(cheat, 5);
+        round.commitShares(chain.trainers.get(2), 0);
+        round.commitPartials(Map.of());
+        RoundDriver.Certificate cert = round.fingerprints(round.challenge());
+        BigInteger stake = chain.admin.stakeAccount(cheat.getAddress()).stake;
+        long from = chain.blockNumber();
+        round.certify(cert);
+
+        assertEquals(stake.subtract(stake.divide(BigInteger.TEN)), chain.admin.stakeAccount(cheat.getAddress()).stake);
+        List<MarketEvent> events = chain.admin.events(from, chain.blockNumber());
+        assertTrue(events.stream().anyMatch(e -> e instanceof MarketEvent.FaultProven f
+                && f.offender().equalsIgnoreCase(cheat.getAddress()) && f.fault().equals("inconsistent-shares")));
+        assertTrue(events.stream().anyMatch(e -> e instanceof MarketEvent.AttemptFailed f
+                && f.reason().equals("inconsistent-shares")));
+        assertEquals(1, chain.admin.job(job).attempt());
+        assertReverts("TrainerBanned", () -> chain.commit(job, cheat, 3));
+    }
+
+    @Test
+    void aPartialThatIsNotTheSumSlashesTheNode() {
+        RoundDriver round = jobWithTrainers(2);
+        BigInteger job = round.job;
+        round.commitShares(chain.trainers.get(0), 0);
+        round.commitShares(chain.trainers.get(1), 0);
+        round.commitPartials(Map.of(2, 1L));
+        RoundDriver.Certificate cert = round.fingerprints(round.challenge());
+        String node = chain.admin.job(job).committee().get(1);
+        BigInteger stake = chain.admin.stakeAccount(node).stake;
+        long from = chain.blockNumber();
+        TransactionReceipt r = round.certify(cert);
+        assertTrue(r.isStatusOK());
+        assertEquals(stake.subtract(stake.divide(BigInteger.TEN)), chain.admin.stakeAccount(node).stake);
+        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e ->
+                e instanceof MarketEvent.FaultProven f && f.offender().equalsIgnoreCase(node)
+                        && f.fault().equals("partial-sum-mismatch")));
+        assertEquals(1, chain.admin.job(job).attempt());
+    }
+
+    static long commitTime(BigInteger job, String trainer) {
+        try {
+            var logs = io.zkpfl.contracts.generated.JobMarket.SHARESCOMMITTED_EVENT;
+            var filter = new org.web3j.protocol.core.methods.request.EthFilter(
+                    org.web3j.protocol.core.DefaultBlockParameterName.EARLIEST,
+                    org.web3j.protocol.core.DefaultBlockParameterName.LATEST, chain.addresses.market())
+                    .addSingleTopic(org.web3j.abi.EventEncoder.encode(logs));
+            long at = -1;
+            for (var log : chain.web3j.ethGetLogs(filter).send().getLogs()) {
+                var l = (org.web3j.protocol.core.methods.response.Log) log.get();
+                var ev = io.zkpfl.contracts.generated.JobMarket.getSharesCommittedEventFromLog(l);
+                if (ev.jobId.equals(job) && ev.trainer.equalsIgnoreCase(trainer)) {
+                    at = chain.web3j.ethGetBlockByHash(l.getBlockHash(), false).send().getBlock().getTimestamp()
+                            .longValue();
+                }
+            }
+            return at;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.zkpfl.contracts;
+
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import io.zkpfl.contracts.testing.generated.ReentrantToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.tx.RawTransactionManager;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static io.zkpfl.contracts.PlatformConfig.tokens;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Long random sequences of valid and invalid calls (jobs in two fee tokens, joins, commitments,
+ * complaints, partials, challenges, deadline moves, claims, releases, bad signatures and fees). After every
+ * step: each job's escrowed = paid + refunded + remaining, and for each fee token the market's real token
+ * balance equals the sum of remaining escrow plus what is owed, while everything that left the market went
+ * to claimants (deposits = market balance + claimed).
+ */
+class EscrowInvariantIT {
+
+    private static final int STEPS = 160;
+    private static TestChain chain;
+    private static List<String> feeTokens;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chain = TestChain.start(3, 5);
+        ReentrantToken coin = ReentrantToken.deploy(chain.web3j,
+                new RawTransactionManager(chain.web3j, chain.adminKey, chain.anvil.chainId()),
+                new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(5_000_000))).send();
+        coin.mint(chain.owner.getAddress(), tokens(1_000_000)).send();
+        chain.admin.setFeeToken(coin.getContractAddress(), tokens(50));
+        feeTokens = List.of(chain.addresses.token(), coin.getContractAddress());
+        ChainClient owner = chain.client(chain.owner);
+        for (String token : feeTokens) {
+            owner.approve(token, chain.addresses.market(), tokens(1_000_000));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+    }
+
+    @Test
+    void tokensAreConservedThroughRandomSequences() {
+        SplittableRandom rng = new SplittableRandom(0x5eed_2026L);
+        List<BigInteger> jobs = new ArrayList<>();
+        Map<String, BigInteger> deposited = new HashMap<>();
+        Map<String, BigInteger> claimed = new HashMap<>();
+        feeTokens.forEach(t -> {
+            deposited.put(t, BigInteger.ZERO);
+            claimed.put(t, BigInteger.ZERO);
+        });
+        List<Credentials> claimants = new ArrayList<>(chain.trainers);
+        claimants.add(chain.owner);
+        int accepted = 0;
+        int refused = 0;
+
+        for (int step = 0; step < STEPS; step++) {
+            // mostly the three oldest jobs, so that some run through all their attempts
+            BigInteger job = jobs.isEmpty() ? BigInteger.ONE
+                    : jobs.get(rng.nextInt(rng.nextInt(4) == 0 ? jobs.size() : Math.min(3, jobs.size())));
+            Credentials trainer = chain.trainers.get(rng.nextInt(chain.trainers.size()));
+            Credentials node = chain.nodes.get(rng.nextInt(chain.nodes.size()));
+            int action = jobs.size() < 2 ? rng.nextInt(2) : 2 + rng.nextInt(14);
+            try {
+                switch (action) {
+                    case 0, 1, 2 -> {
+                        String token = feeTokens.get(rng.nextInt(2));
+                        BigInteger fee = tokens(40 + rng.nextInt(400));
+                        TestChain.Terms terms = chain.terms().withFee(token, fee)
+                                .withTrainers(1 + rng.nextInt(2), 3);
+                        JobParams p = terms.params();
+                        Credentials signer = rng.nextInt(6) == 0 ? trainer : chain.owner;
+                        ChainClient owner = chain.client(chain.owner);
+                        BigInteger id = owner.createJob(p, owner.signJob(p, signer));
+                        jobs.add(id);
+                        deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+                    }
+                    case 3 -> chain.client(trainer).join(job);
+                    case 4 -> chain.commit(job, trainer, 3);
+                    case 5 -> chain.client(node).complain(job, trainer.getAddress());
+                    case 6 -> chain.client(node).commitPartial(job, TestChain.field("h" + step));
+                    case 7 -> chain.admin.requestChallenge(job);
+                    case 8 -> chain.admin.fixChallenge(job);
+                    case 9, 14 -> chain.admin.advance(job);
+                    case 10, 15 -> chain.increaseTime(1 + rng.nextInt(400));
+                    case 11 -> {
+                        Credentials who = claimants.get(rng.nextInt(claimants.size()));
+                        String token = feeTokens.get(rng.nextInt(2));
+                        ChainClient c = chain.client(who);
+                        BigInteger before = c.balanceOf(token, who.getAddress());
+                        c.claim(token);
+                        claimed.merge(token, c.balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
+                    }
+                    case 12 -> chain.client(rng.nextBoolean() ? trainer : node).release(job);
+                    default -> chain.client(rng.nextBoolean() ? chain.evaluator : trainer)
+                            .postRoundResult(job, new byte[32], rng.nextInt(1_000_001), List.of());
+                }
+                accepted++;
+            } catch (ChainRevertException e) {
+                refused++;
+            }
+            checkConservation(jobs, deposited, claimed, step);
+        }
+        // everyone claims what they are owed: the market then holds exactly the remaining escrow
+        for (Credentials who : claimants) {
+            for (String token : feeTokens) {
+                ChainClient c = chain.client(who);
+                if (c.claimable(who.getAddress(), token).signum() > 0) {
+                    BigInteger before = c.balanceOf(token, who.getAddress());
+                    c.claim(token);
+                    claimed.merge(token, c.balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
+                }
+            }
+        }
+        checkConservation(jobs, deposited, claimed, STEPS);
+        for (String token : feeTokens) {
+            assertEquals(BigInteger.ZERO, chain.admin.totalOwed(token));
+        }
+        assertTrue(accepted > STEPS / 5, "accepted " + accepted);
+        assertTrue(refused > STEPS / 10, "refused " + refused);
+        assertTrue(jobs.stream().anyMatch(j -> chain.admin.job(j).status() == 3), "some job ran out of attempts");
+        assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
+    }
+
+    private static void checkConservation(List<BigInteger> jobs, Map<String, BigInteger> deposited,
+                                          Map<String, BigInteger> claimed, int step) {
+        Map<String, BigInteger> remaining = new HashMap<>();
+        for (BigInteger job : jobs) {
+            JobState s = chain.admin.job(job);
+            BigInteger left = chain.admin.remaining(job);
+            assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(left), "job " + job + " at step " + step);
+            assertTrue(left.signum() >= 0);
+            remaining.merge(chain.admin.jobParams(job).feeToken.toLowerCase(), left, BigInteger::add);
+        }
+        for (String token : feeTokens) {
+            BigInteger balance = chain.admin.balanceOf(token, chain.addresses.market());
+            BigInteger owed = chain.admin.totalOwed(token);
+            assertEquals(balance, remaining.getOrDefault(token.toLowerCase(), BigInteger.ZERO).add(owed),
+                    "market balance of " + token + " at step " + step);
+            assertEquals(deposited.get(token), balance.add(claimed.get(token)), "deposits at step " + step);
+        }
+    }
+}

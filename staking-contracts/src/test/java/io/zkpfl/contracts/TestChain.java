@@ -1,0 +1,236 @@
+package io.zkpfl.contracts;
+
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import io.zkpfl.devstack.chain.AnvilNode;
+import io.zkpfl.devstack.chain.AnvilOptions;
+import io.zkpfl.devstack.chain.DevAccounts;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.zkpfl.contracts.PlatformConfig.tokens;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A fresh Anvil chain with the zkPFL platform deployed, an admin (dev account 0), funded actors with
+ * deterministic keys, registered zk-nodes and staked trainers.
+ */
+public final class TestChain implements AutoCloseable {
+
+    static final BigInteger NODE_STAKE = tokens(1_000);
+    static final BigInteger TRAINER_STAKE = tokens(500);
+    static final long UNBONDING = 3_600;
+
+    public final AnvilNode anvil;
+    public final Web3j web3j;
+    public final Credentials adminKey;
+    public final ChainClient admin;
+    public final PlatformAddresses addresses;
+    final Credentials treasury;
+    public final Credentials owner;
+    public final Credentials evaluator;
+    public final List<Credentials> nodes = new ArrayList<>();
+    public final List<Credentials> trainers = new ArrayList<>();
+    private long nonce = 1;
+
+    private TestChain(int nodeCount, int trainerCount) {
+        anvil = AnvilNode.start(AnvilOptions.defaults());
+        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        adminKey = Credentials.create(DevAccounts.privateKey(0));
+        treasury = actor("treasury");
+        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
+                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()));
+        admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
+        owner = funded("owner", tokens(100_000));
+        evaluator = funded("evaluator", BigInteger.ZERO);
+        for (int k = 0; k < nodeCount; k++) {
+            Credentials node = funded("node-" + k, NODE_STAKE);
+            client(node).registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
+                    "https://node-" + k + ".zkpfl.test");
+            nodes.add(node);
+        }
+        for (int i = 0; i < trainerCount; i++) {
+            Credentials trainer = funded("trainer-" + i, TRAINER_STAKE);
+            client(trainer).stakeAsTrainer(TRAINER_STAKE);
+            trainers.add(trainer);
+        }
+    }
+
+    public static TestChain start(int nodes, int trainers) {
+        return new TestChain(nodes, trainers);
+    }
+
+    /** A key derived from {@code name}, with ether for gas and no tokens. */
+    Credentials actor(String name) {
+        Credentials c = Credentials.create(Numeric.toHexStringNoPrefixZeroPadded(
+                new BigInteger(1, Hash.sha3(("zkpfl-test-" + name).getBytes(StandardCharsets.UTF_8))), 64));
+        anvil.rpc("anvil_setBalance", "[\"" + c.getAddress() + "\", \"0x3635C9ADC5DEA00000\"]");
+        return c;
+    }
+
+    /** An actor holding {@code amount} platform tokens. */
+    Credentials funded(String name, BigInteger amount) {
+        Credentials c = actor(name);
+        if (amount.signum() > 0) {
+            admin.mint(c.getAddress(), amount);
+        }
+        return c;
+    }
+
+    public ChainClient client(Credentials c) {
+        return admin.as(c);
+    }
+
+    public void increaseTime(long seconds) {
+        anvil.rpc("evm_increaseTime", "[" + seconds + "]");
+        anvil.rpc("evm_mine", "[]");
+    }
+
+    /** Advances the chain's clock to just after {@code timestamp}. */
+    public void passTime(long timestamp) {
+        long delta = timestamp - now() + 1;
+        if (delta > 0) {
+            increaseTime(delta);
+        }
+    }
+
+    public long now() {
+        try {
+            return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
+                    .getTimestamp().longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long blockNumber() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber().longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Default job terms: 1000-token fee in the platform token, D = 1024, m = 3, t = 2, 2..8 trainers. */
+    public Terms terms() {
+        return new Terms(owner.getAddress(), addresses.token(), tokens(1_000), evaluator.getAddress(), 1024, 3, 3, 2,
+                2, 8, 60_000, BigInteger.ONE.shiftLeft(16), 900_000, 500_000, 100, 50, 100, 100, 100, nonce++, now() + 3_600);
+    }
+
+    /** Signs and creates a job after approving its fee from the owner. */
+    public BigInteger createJob(Terms t) {
+        ChainClient owner = client(this.owner);
+        owner.approve(t.feeToken(), addresses.market(), t.fee());
+        JobParams p = t.params();
+        return owner.createJob(p, owner.signJob(p, this.owner));
+    }
+
+    static final BigInteger R = new BigInteger(
+            "21888242871839275222246405745257275088548364400416034343698204186575808495617");
+
+    /** A field element derived from {@code label}. */
+    static BigInteger field(String label) {
+        return new BigInteger(1, Hash.sha3(label.getBytes(StandardCharsets.UTF_8))).mod(R);
+    }
+
+    /** Trainer commits m pseudo-random share commitments with envelope hashes and CIDs. */
+    void commit(BigInteger job, Credentials trainer, int m) {
+        List<BigInteger> c = new ArrayList<>();
+        List<byte[]> hashes = new ArrayList<>();
+        List<String> cids = new ArrayList<>();
+        for (int k = 1; k <= m; k++) {
+            c.add(field(job + "/" + trainer.getAddress() + "/" + k + "/" + now()));
+            hashes.add(Hash.sha3(("envelope " + k).getBytes(StandardCharsets.UTF_8)));
+            cids.add("bafkreitestenvelope" + k);
+        }
+        client(trainer).commitShares(job, c, hashes, cids);
+    }
+
+    static void assertReverts(String error, Runnable action) {
+        assertReverts(error, null, action);
+    }
+
+    /** Runs {@code action} and checks that it reverts with {@code error} (and its first argument, if given). */
+    static void assertReverts(String error, Object firstArg, Runnable action) {
+        ChainRevertException e = assertThrows(ChainRevertException.class, action::run);
+        assertEquals(error, e.reason().name(), () -> "revert reason: " + e.reason());
+        if (firstArg != null) {
+            if (e.reason().args().isEmpty()) {
+                fail("no arguments in " + e.reason());
+            }
+            assertEquals(firstArg, e.reason().args().getFirst(), () -> "revert reason: " + e.reason());
+        }
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+        anvil.close();
+    }
+
+    /** Job terms with defaults, turned into the wrapper's {@link JobParams} by {@link #params()}. */
+    public record Terms(String owner, String feeToken, BigInteger fee, String evaluator, long bucket, int maxRounds,
+                 int committeeSize, int threshold, int minTrainers, int maxTrainers, long maxSamples, BigInteger clipQ16,
+                 long targetAccuracy, long alpha, long commitWindow, long complaintWindow, long partialWindow,
+                 long proofWindow, long revealWindow, long nonce, long deadline) {
+
+        public JobParams params() {
+            return new JobParams(owner, feeToken, fee, evaluator,
+                    Hash.sha3("initial model".getBytes(StandardCharsets.UTF_8)), BigInteger.valueOf(bucket),
+                    BigInteger.valueOf(maxRounds), BigInteger.valueOf(committeeSize), BigInteger.valueOf(threshold),
+                    BigInteger.valueOf(minTrainers), BigInteger.valueOf(maxTrainers), BigInteger.valueOf(maxSamples),
+                    clipQ16, BigInteger.valueOf(targetAccuracy), BigInteger.valueOf(alpha),
+                    BigInteger.valueOf(commitWindow), BigInteger.valueOf(complaintWindow),
+                    BigInteger.valueOf(partialWindow), BigInteger.valueOf(proofWindow), BigInteger.valueOf(revealWindow),
+                    BigInteger.valueOf(nonce), BigInteger.valueOf(deadline));
+        }
+
+        Terms withFee(String token, BigInteger amount) {
+            return new Terms(owner, token, amount, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withCommittee(int m, int t) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, m, t, minTrainers, maxTrainers,
+                    maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        public Terms withBucket(long d) {
+            return new Terms(owner, feeToken, fee, evaluator, d, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, deadline);
+        }
+
+        public Terms withTrainers(int min, int max) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, min, max,
+                    maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withQuantisation(long samples, BigInteger clip) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, samples, clip, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withDeadline(long at) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, at);
+        }
+    }
+}
