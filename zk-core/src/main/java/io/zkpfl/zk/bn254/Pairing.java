@@ -50,7 +50,11 @@ public final class Pairing {
         return finalExponentiation(f).isOne();
     }
 
-    /** The Miller loop value f_{6x+2,Q}(P) with the ate correction lines (1 if either is infinity). */
+    /**
+     * The Miller loop value f_{6x+2,Q}(P) with the ate correction lines (1 if either is infinity).
+     * T runs in Jacobian coordinates; each line is scaled by a non-zero F_p² factor (which the
+     * final exponentiation removes), so the loop needs no inversion.
+     */
     public static Fp12 millerLoop(G1 p, G2 q) {
         if (p.isInfinity() || q.isInfinity()) {
             return Fp12.ONE;
@@ -61,45 +65,52 @@ public final class Pairing {
         Fp py = pa.y;
         Fp2 qx = qa.x;
         Fp2 qy = qa.y;
-        Fp2 tx = qx;
-        Fp2 ty = qy;
+        G2 t = qa;
         Fp12 f = Fp12.ONE;
         for (int i = LOOP.bitLength() - 2; i >= 0; i--) {
-            Fp2 xx = tx.square();
-            Fp2 lambda = xx.dbl().add(xx).mul(ty.dbl().inverse());
-            f = f.square().mul(line(lambda, tx, ty, px, py));
-            Fp2 nx = lambda.square().sub(tx.dbl());
-            ty = lambda.mul(tx.sub(nx)).sub(ty);
-            tx = nx;
+            f = f.square().mul(doublingLine(t, px, py));
+            t = t.dbl();
             if (LOOP.testBit(i)) {
-                lambda = qy.sub(ty).mul(qx.sub(tx).inverse());
-                f = f.mul(line(lambda, tx, ty, px, py));
-                nx = lambda.square().sub(tx).sub(qx);
-                ty = lambda.mul(tx.sub(nx)).sub(ty);
-                tx = nx;
+                f = f.mul(additionLine(t, qx, qy, px, py));
+                t = t.addAffine(qx, qy);
             }
         }
         Fp2 q1x = qx.conjugate().mul(FROB_X1);
         Fp2 q1y = qy.conjugate().mul(FROB_Y1);
         Fp2 q2x = qx.mul(FROB_X2);
         Fp2 q2y = qy.mul(FROB_Y2).neg();
-        Fp2 lambda = q1y.sub(ty).mul(q1x.sub(tx).inverse());
-        f = f.mul(line(lambda, tx, ty, px, py));
-        Fp2 nx = lambda.square().sub(tx).sub(q1x);
-        ty = lambda.mul(tx.sub(nx)).sub(ty);
-        tx = nx;
-        lambda = q2y.sub(ty).mul(q2x.sub(tx).inverse());
-        return f.mul(line(lambda, tx, ty, px, py));
+        f = f.mul(additionLine(t, q1x, q1y, px, py));
+        t = t.addAffine(q1x, q1y);
+        return f.mul(additionLine(t, q2x, q2y, px, py));
     }
 
     /**
-     * The line of slope λ through the untwisted T = (tx·w², ty·w³), evaluated at P:
-     * yP − λ·xP·w + (λ·tx − ty)·w³.
+     * The tangent at T = (X, Y, Z) (Jacobian, on the twist) evaluated at P, times 2·Y·Z³:
+     * 2YZ³·yP − 3X²Z²·xP·w + (3X³ − 2Y²)·w³.
      */
-    private static Fp12 line(Fp2 lambda, Fp2 tx, Fp2 ty, Fp px, Fp py) {
-        return new Fp12(
-                new Fp6(new Fp2(py, Fp.ZERO), Fp2.ZERO, Fp2.ZERO),
-                new Fp6(lambda.mul(px).neg(), lambda.mul(tx).sub(ty), Fp2.ZERO));
+    private static Fp12 doublingLine(G2 t, Fp px, Fp py) {
+        Fp2 xx = t.x.square();
+        Fp2 xx3 = xx.dbl().add(xx);
+        Fp2 zz = t.z.square();
+        Fp2 c0 = t.y.mul(zz).mul(t.z).dbl().mul(py);
+        Fp2 c1 = xx3.mul(zz).mul(px).neg();
+        Fp2 c3 = xx3.mul(t.x).sub(t.y.square().dbl());
+        return sparse(c0, c1, c3);
+    }
+
+    /**
+     * The line through T = (X, Y, Z) and the affine Q = (xQ, yQ) evaluated at P, times
+     * d = (xQ·Z² − X)·Z: d·yP − n·xP·w + (n·xQ − d·yQ)·w³ with n = yQ·Z³ − Y.
+     */
+    private static Fp12 additionLine(G2 t, Fp2 qx, Fp2 qy, Fp px, Fp py) {
+        Fp2 zz = t.z.square();
+        Fp2 n = qy.mul(zz).mul(t.z).sub(t.y);
+        Fp2 d = qx.mul(zz).sub(t.x).mul(t.z);
+        return sparse(d.mul(py), n.mul(px).neg(), n.mul(qx).sub(d.mul(qy)));
+    }
+
+    private static Fp12 sparse(Fp2 c0, Fp2 c1, Fp2 c3) {
+        return new Fp12(new Fp6(c0, Fp2.ZERO, Fp2.ZERO), new Fp6(c1, c3, Fp2.ZERO));
     }
 
     /** f^((p¹² − 1)/r). */
