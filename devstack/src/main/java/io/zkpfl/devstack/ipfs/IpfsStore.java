@@ -50,6 +50,8 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
     /** Version string reported by {@code /api/v0/version}. */
     public static final String VERSION = "0.1.0-zkpfl-devstack";
 
+    private static final System.Logger LOG = System.getLogger(IpfsStore.class.getName());
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final BlockStore store;
@@ -178,6 +180,11 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try {
             route(ex);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "IPFS store failed on " + ex.getRequestURI(), e);
+            if (ex.getResponseCode() == -1) {
+                sendError(ex, 500, 0, e.toString());
+            }
         } finally {
             ex.close();
         }

@@ -2,7 +2,10 @@ package io.zkpfl.devstack.postgres;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedPostgresServerIT {
 
     private static EmbeddedPostgresServer server;
@@ -41,6 +45,7 @@ class EmbeddedPostgresServerIT {
     }
 
     @Test
+    @Order(1)
     void selectOneOnTheZkpflDatabase() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select 1, current_database(), inet_server_addr()::text")) {
@@ -52,6 +57,7 @@ class EmbeddedPostgresServerIT {
     }
 
     @Test
+    @Order(2)
     void tableRoundTripKeepsRowsAndRejectsDuplicates() throws SQLException {
         byte[] payload = {0, 1, 2, (byte) 0xff};
         try (Connection c = connect()) {
@@ -78,15 +84,18 @@ class EmbeddedPostgresServerIT {
     }
 
     @Test
+    @Order(3)
     void urlsNameTheSamePortAndDatabase() {
         assertEquals("jdbc:postgresql://127.0.0.1:" + server.port() + "/zkpfl", server.jdbcUrl());
         assertEquals("postgresql://127.0.0.1:" + server.port() + "/zkpfl", server.reactiveUrl());
         assertEquals("zkpfl", server.database());
     }
 
+    /** Runs last: closes the class's server (one PostgreSQL start fewer than a separate instance). */
     @Test
+    @Order(Integer.MAX_VALUE)
     void closeStopsTheServerFreesThePortAndDeletesTheDataDirectory() throws Exception {
-        EmbeddedPostgresServer temp = EmbeddedPostgresServer.start();
+        EmbeddedPostgresServer temp = server;
         Path dataDir = temp.dataDirectory();
         int port = temp.port();
         long pid = temp.pid();
