@@ -113,6 +113,26 @@ class JobMarketIT {
     }
 
     @Test
+    void subscribersSeeNewJobsAsTheyAreMined() throws Exception {
+        org.web3j.protocol.Web3j fast = org.web3j.protocol.Web3j.build(
+                new org.web3j.protocol.http.HttpService(chain.anvil.rpcUrl()), 100,
+                java.util.concurrent.Executors.newScheduledThreadPool(1));
+        try {
+            ChainClient watcher = ChainClient.connect(fast, chain.anvil.chainId(), chain.adminKey, chain.addresses);
+            java.util.concurrent.Future<MarketEvent.JobCreated> seen = watcher.subscribe()
+                    .ofType(MarketEvent.JobCreated.class).firstOrError().toFuture();
+            Thread.sleep(500);
+            BigInteger job = chain.createJob(chain.terms());
+            MarketEvent.JobCreated event = seen.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(job, event.jobId());
+            assertEquals(chain.owner.getAddress().toLowerCase(), event.owner().toLowerCase());
+            assertEquals(tokens(1_000), event.escrowed());
+        } finally {
+            fast.shutdown();
+        }
+    }
+
+    @Test
     void feeTokenMustBeAllowListedAndFeeAtLeastTheMinimum() throws Exception {
         ReentrantToken other = ReentrantToken.deploy(chain.web3j,
                 new RawTransactionManager(chain.web3j, chain.owner, chain.anvil.chainId()),
