@@ -7,7 +7,6 @@ import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.model.Optimiser;
 import io.zkpfl.protocol.model.Padding;
 import io.zkpfl.protocol.model.ParameterBlock;
-import io.zkpfl.protocol.model.Shape;
 import io.zkpfl.protocol.model.TrainingPlan;
 import io.zkpfl.protocol.model.WeightInitializer;
 import java.util.ArrayList;
@@ -115,7 +114,7 @@ public final class SpecNetwork {
             INDArray param = network.getLayer(target).getParam(block.name());
             long[] actual = param.shape();
             int[] expected = block.shape();
-            if (actual.length != expected.length || param.length() != block.length()) {
+            if (!java.util.Arrays.equals(actual, java.util.Arrays.stream(expected).asLongStream().toArray())) {
                 throw new IllegalStateException("DL4J parameter " + block + " has shape " + java.util.Arrays.toString(actual));
             }
             bindings.add(new Binding(target, block.name(), expected, (int) block.offset(), (int) block.length()));
@@ -179,11 +178,6 @@ public final class SpecNetwork {
     /** Class probabilities (or regression outputs) for a batch, in inference mode (no dropout). */
     public INDArray output(INDArray features) {
         return network.output(features, false);
-    }
-
-    /** The shape one sample must have, as a DL4J batch shape prefix (without the batch dimension). */
-    public Shape inputShape() {
-        return spec.input().shape();
     }
 
     private static IUpdater updater(TrainingPlan plan) {
