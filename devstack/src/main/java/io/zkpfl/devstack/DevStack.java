@@ -40,8 +40,13 @@ public final class DevStack implements AutoCloseable {
     public static final String CHAIN_ID = "zkpfl.chain.id";
     public static final String IPFS_API_URL = "zkpfl.ipfs.api-url";
 
+    /** Prefix of the system properties through which {@link #shared()} is found from other class loaders. */
+    public static final String SHARED_PREFIX = "zkpfl.devstack.shared.";
+
+    private static final String GLOBAL_LOCK = "io.zkpfl.devstack.DevStack#shared lock";
     private static final Object SHARED_LOCK = new Object();
     private static volatile DevStack shared;
+
 
     private final PostgresEndpoint postgres;
     private final KafkaEndpoint kafka;
@@ -106,21 +111,61 @@ public final class DevStack implements AutoCloseable {
     /**
      * The JVM-wide instance, configured by {@link DevStackConfig#fromEnvironment()}, started on the first
      * call and closed by a shutdown hook. Calling {@link #close()} on it has no effect.
+     *
+     * <p>"JVM-wide" holds across class loaders (Quarkus tests load devstack more than once): the first
+     * loader to start the stack publishes its endpoints as {@value #SHARED_PREFIX}{@code *} system
+     * properties, and {@code shared()} in any other loader returns a view of the same components (as
+     * external endpoints) instead of starting a second stack.
      */
     public static DevStack shared() {
         DevStack s = shared;
-        if (s == null) {
+        if (s != null) {
+            return s;
+        }
+        synchronized (globalLock()) {
             synchronized (SHARED_LOCK) {
-                s = shared;
-                if (s == null) {
-                    s = start(DevStackConfig.fromEnvironment(), true);
-                    DevStack started = s;
-                    Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "devstack-shutdown"));
-                    shared = s;
+                if (shared == null) {
+                    DevStack published = fromPublished();
+                    if (published != null) {
+                        shared = published;
+                    } else {
+                        DevStack started = start(DevStackConfig.fromEnvironment(), true);
+                        Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "devstack-shutdown"));
+                        started.serviceProperties().forEach((k, v) -> {
+                            if (!k.equals(DATASOURCE_PASSWORD)) { // secrets stay out of system properties
+                                System.setProperty(SHARED_PREFIX + k, v);
+                            }
+                        });
+                        shared = started;
+                    }
                 }
+                return shared;
             }
         }
-        return s;
+    }
+
+    /**
+     * One monitor per JVM, whatever loader loaded this class: string literals are interned JVM-wide, and
+     * this one is used for nothing else.
+     */
+    private static Object globalLock() {
+        return GLOBAL_LOCK;
+    }
+
+    private static DevStack fromPublished() {
+        String jdbc = System.getProperty(SHARED_PREFIX + DATASOURCE_JDBC_URL);
+        if (jdbc == null) {
+            return null;
+        }
+        String password = DevStackConfig.fromEnvironment().postgres().map(PostgresEndpoint.External::password)
+                .orElse(EmbeddedPostgresServer.PASSWORD);
+        return new DevStack(
+                new PostgresEndpoint.External(jdbc, System.getProperty(SHARED_PREFIX + DATASOURCE_USERNAME), password),
+                new KafkaEndpoint.External(System.getProperty(SHARED_PREFIX + KAFKA_BOOTSTRAP_SERVERS)),
+                new ChainEndpoint.External(System.getProperty(SHARED_PREFIX + CHAIN_RPC_URL),
+                        Long.parseLong(System.getProperty(SHARED_PREFIX + CHAIN_ID))),
+                new IpfsEndpoint.External(System.getProperty(SHARED_PREFIX + IPFS_API_URL)),
+                true);
     }
 
     /** PostgreSQL ({@link EmbeddedPostgresServer} unless configured externally). */

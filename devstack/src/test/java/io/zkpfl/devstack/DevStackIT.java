@@ -72,6 +72,37 @@ class DevStackIT {
         assertEquals(IpfsStore.VERSION, KuboClient.create(p.get("zkpfl.ipfs.api-url")).version());
     }
 
+    /** A loader that defines devstack's classes itself, as Quarkus's test class loader does. */
+    private static final class ChildFirstLoader extends java.net.URLClassLoader {
+        ChildFirstLoader() {
+            super(new java.net.URL[] {DevStack.class.getProtectionDomain().getCodeSource().getLocation()},
+                    DevStack.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                if (!name.startsWith("io.zkpfl.devstack.")) {
+                    return super.loadClass(name, resolve);
+                }
+                Class<?> c = findLoadedClass(name);
+                return c != null ? c : findClass(name);
+            }
+        }
+    }
+
+    @Test
+    void sharedStackIsFoundFromAnotherClassLoaderInsteadOfStartingASecondOne(DevStack stack) throws Exception {
+        try (ChildFirstLoader loader = new ChildFirstLoader()) {
+            Class<?> other = loader.loadClass(DevStack.class.getName());
+            assertNotEquals(DevStack.class, other);
+            Object view = other.getMethod("shared").invoke(null);
+            assertEquals(stack.serviceProperties(), other.getMethod("serviceProperties").invoke(view));
+            assertEquals("External", other.getMethod("postgres").invoke(view).getClass().getSimpleName());
+        }
+        assertFalse(System.getProperties().toString().contains(DevStack.SHARED_PREFIX + DevStack.DATASOURCE_PASSWORD));
+    }
+
     @Test
     void quarkusTestResourceReturnsTheSameProperties(DevStack stack) {
         DevStackTestResource resource = new DevStackTestResource();
