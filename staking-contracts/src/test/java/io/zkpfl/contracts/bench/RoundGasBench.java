@@ -5,15 +5,9 @@ import io.zkpfl.contracts.RoundDriver;
 import io.zkpfl.contracts.StmtProver;
 import io.zkpfl.contracts.TestChain;
 import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.groth16.Calldata;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.std.poseidon.PoseidonSponge;
-import io.zkpfl.zk.stmt.Fingerprint;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.generated.StaticArray2;
-import org.web3j.abi.datatypes.generated.StaticArray4;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -21,7 +15,6 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +56,10 @@ public final class RoundGasBench {
             round.commitPartials(Map.of());
             Fr rho = round.challenge();
             RoundDriver.Certificate cert = round.fingerprints(rho);
-            long verifyOne = estimate(chain, verifier, verifyProofCall(prover, chain, job));
+            long verifyOne = estimate(chain, verifier, FunctionEncoder.encode(new Function("verifyBatch",
+                    List.of(new DynamicArray<>(Uint256.class, cert.proofs().subList(0, 8).stream().map(Uint256::new).toList()),
+                            new DynamicArray<>(Uint256.class, cert.inputs().subList(0, 4).stream().map(Uint256::new).toList())),
+                    List.of())));
             long verifyBatch = estimate(chain, verifier, FunctionEncoder.encode(new Function("verifyBatch",
                     List.of(new DynamicArray<>(Uint256.class, cert.proofs().stream().map(Uint256::new).toList()),
                             new DynamicArray<>(Uint256.class, cert.inputs().stream().map(Uint256::new).toList())),
@@ -92,7 +88,7 @@ public final class RoundGasBench {
             System.out.printf("| **whole round** (8 trainers, 3 nodes: commitShares…postRoundResult) | | | **%,d** |%n",
                     roundTotal);
             int proofs = cert.ys().size();
-            System.out.printf("%nverifyProof, one Stmt(D) proof (4 public inputs), eth_estimateGas incl. 21,000 base: %,d%n",
+            System.out.printf("%nverifyBatch, 1 Stmt(D) proof (4 public inputs), eth_estimateGas incl. 21,000 base and calldata: %,d%n",
                     verifyOne);
             System.out.printf("verifyBatch, %d proofs, eth_estimateGas incl. 21,000 base and calldata: %,d (%,d per proof)%n",
                     proofs, verifyBatch, verifyBatch / proofs);
@@ -116,23 +112,5 @@ public final class RoundGasBench {
             throw new IllegalStateException(r.getError().getMessage());
         }
         return r.getAmountUsed().longValue();
-    }
-
-    /** One partial's proof as a verifyProof call, with the attempt's public inputs recomputed. */
-    private static String verifyProofCall(StmtProver prover, TestChain chain, BigInteger job) {
-        Fr tag = Fr.of(chain.admin.tag(job, ChainClient.ROLE_PARTIAL, 0, 1));
-        Fr salt = prover.random();
-        Fr[] s = new Fr[D];
-        Arrays.fill(s, Fr.of(3));
-        Fr rho = Fr.of(chain.admin.attempt(job).rho());
-        Proof proof = prover.prove(tag, salt, s, rho);
-        Calldata cd = Calldata.of(proof, new Fr[] {tag, PoseidonSponge.commit(tag, salt, s), rho, Fingerprint.of(rho, s)});
-        return FunctionEncoder.encode(new Function("verifyProof", List.of(
-                new StaticArray2<>(Uint256.class, Arrays.stream(cd.a()).map(Uint256::new).toList()),
-                new StaticArray2<>(StaticArray2.class, List.of(
-                        new StaticArray2<>(Uint256.class, Arrays.stream(cd.b()[0]).map(Uint256::new).toList()),
-                        new StaticArray2<>(Uint256.class, Arrays.stream(cd.b()[1]).map(Uint256::new).toList()))),
-                new StaticArray2<>(Uint256.class, Arrays.stream(cd.c()).map(Uint256::new).toList()),
-                new StaticArray4<>(Uint256.class, Arrays.stream(cd.input()).map(Uint256::new).toList())), List.of()));
     }
 }
