@@ -37,7 +37,17 @@ public final class MsmG2 {
         short[][] digits = SignedDigits.recode(scalars, c);
         int windows = digits.length;
         G2[] windowSums = new G2[windows];
-        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(affine, digits[w], c));
+        long[] packed = new long[16 * n];
+        boolean[] inf = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (affine[i].isInfinity()) {
+                inf[i] = true;
+            } else {
+                Fp2Limbs.put(affine[i].x, packed, 16 * i);
+                Fp2Limbs.put(affine[i].y, packed, 16 * i + 8);
+            }
+        }
+        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(packed, inf, digits[w], c));
         G2 acc = G2.INFINITY;
         for (int w = windows - 1; w >= 0; w--) {
             for (int i = 0; i < c; i++) {
@@ -54,31 +64,98 @@ public final class MsmG2 {
         return Math.max(2, Math.min(15, c));
     }
 
-    private static G2 window(G2[] bases, short[] digits, int c) {
-        G2[] buckets = new G2[1 << (c - 1)];
+    // scratch layout (limb offsets)
+    private static final int Z1Z1 = 0, U2 = 8, S2 = 16, H = 24, HH = 32, I = 40, J = 48, RR = 56, V = 64, T = 72,
+            T2 = 80, NY = 88, SCRATCH = 96;
+
+    /**
+     * One window: bucket accumulation with allocation-free mixed additions on packed limbs
+     * (buckets hold X, Y, Z; Z = 0 marks an empty bucket), then the running-sum reduction.
+     */
+    private static G2 window(long[] bases, boolean[] inf, short[] digits, int c) {
+        int nb = 1 << (c - 1);
+        long[] bk = new long[24 * nb];
+        long[] t = new long[20];
+        long[] s = new long[SCRATCH];
         for (int i = 0; i < digits.length; i++) {
             int d = digits[i];
-            if (d == 0) {
+            if (d == 0 || inf[i]) {
                 continue;
             }
-            G2 p = bases[i];
-            if (p.isInfinity()) {
-                continue;
+            int bo = 24 * (Math.abs(d) - 1);
+            int px = 16 * i;
+            long[] ysrc = bases;
+            int py = px + 8;
+            if (d < 0) {
+                Fp2Limbs.sub(ZERO8, 0, bases, py, s, NY);
+                ysrc = s;
+                py = NY;
             }
-            int idx = Math.abs(d) - 1;
-            Fp2 y = d > 0 ? p.y : p.y.neg();
-            G2 b = buckets[idx];
-            buckets[idx] = b == null ? new G2(p.x, y, Fp2.ONE) : b.addAffine(p.x, y);
+            addAffineInPlace(bk, bo, bases, px, ysrc, py, s, t);
         }
         G2 running = G2.INFINITY;
         G2 sum = G2.INFINITY;
-        for (int k = buckets.length - 1; k >= 0; k--) {
-            if (buckets[k] != null) {
-                running = running.add(buckets[k]);
+        for (int k = nb - 1; k >= 0; k--) {
+            int bo = 24 * k;
+            if (!Fp2Limbs.isZero(bk, bo + 16)) {
+                running = running.add(new G2(Fp2Limbs.get(bk, bo), Fp2Limbs.get(bk, bo + 8), Fp2Limbs.get(bk, bo + 16)));
             }
             sum = sum.add(running);
         }
         return sum;
+    }
+
+    private static final long[] ZERO8 = new long[8];
+    private static final long[] ONE8 = {Fp.ONE.l0, Fp.ONE.l1, Fp.ONE.l2, Fp.ONE.l3, 0, 0, 0, 0};
+
+    /** (X1, Y1, Z1) at bk[b..b+24) += (x2, y2) affine (madd-2007-bl). */
+    static void addAffineInPlace(long[] bk, int b, long[] xs, int x2, long[] ys, int y2, long[] s, long[] t) {
+        int x1 = b, y1 = b + 8, z1 = b + 16;
+        if (Fp2Limbs.isZero(bk, z1)) {
+            Fp2Limbs.copy(xs, x2, bk, x1);
+            Fp2Limbs.copy(ys, y2, bk, y1);
+            Fp2Limbs.copy(ONE8, 0, bk, z1);
+            return;
+        }
+        Fp2Limbs.sqr(bk, z1, s, Z1Z1, t);
+        Fp2Limbs.mul(xs, x2, s, Z1Z1, s, U2, t);
+        Fp2Limbs.mul(ys, y2, bk, z1, s, S2, t);
+        Fp2Limbs.mul(s, S2, s, Z1Z1, s, S2, t);
+        Fp2Limbs.sub(s, U2, bk, x1, s, H);
+        Fp2Limbs.sub(s, S2, bk, y1, s, RR);
+        Fp2Limbs.dbl(s, RR, s, RR);
+        if (Fp2Limbs.isZero(s, H)) {
+            if (Fp2Limbs.isZero(s, RR)) {
+                G2 d = new G2(Fp2Limbs.get(bk, x1), Fp2Limbs.get(bk, y1), Fp2Limbs.get(bk, z1)).dbl();
+                Fp2Limbs.put(d.x, bk, x1);
+                Fp2Limbs.put(d.y, bk, y1);
+                Fp2Limbs.put(d.z, bk, z1);
+            } else {
+                Fp2Limbs.copy(ZERO8, 0, bk, z1);
+            }
+            return;
+        }
+        Fp2Limbs.sqr(s, H, s, HH, t);
+        Fp2Limbs.dbl(s, HH, s, I);
+        Fp2Limbs.dbl(s, I, s, I);
+        Fp2Limbs.mul(s, H, s, I, s, J, t);
+        Fp2Limbs.mul(bk, x1, s, I, s, V, t);
+        // X3 = r² − J − 2V
+        Fp2Limbs.sqr(s, RR, s, T, t);
+        Fp2Limbs.sub(s, T, s, J, s, T);
+        Fp2Limbs.sub(s, T, s, V, s, T);
+        Fp2Limbs.sub(s, T, s, V, bk, x1);
+        // Y3 = r·(V − X3) − 2·Y1·J
+        Fp2Limbs.sub(s, V, bk, x1, s, T);
+        Fp2Limbs.mul(s, RR, s, T, s, T, t);
+        Fp2Limbs.mul(bk, y1, s, J, s, T2, t);
+        Fp2Limbs.dbl(s, T2, s, T2);
+        Fp2Limbs.sub(s, T, s, T2, bk, y1);
+        // Z3 = (Z1 + H)² − Z1Z1 − HH
+        Fp2Limbs.add(bk, z1, s, H, s, T);
+        Fp2Limbs.sqr(s, T, s, T, t);
+        Fp2Limbs.sub(s, T, s, Z1Z1, s, T);
+        Fp2Limbs.sub(s, T, s, HH, bk, z1);
     }
 
     /** All points with Z = 1 (infinity stays infinity), using one field inversion. */

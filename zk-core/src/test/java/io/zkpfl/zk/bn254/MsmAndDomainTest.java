@@ -33,6 +33,11 @@ class MsmAndDomainTest {
             if (i % 11 == 3) {
                 bases[i] = G1.INFINITY;
             }
+            if (i % 13 == 5) {
+                // same point and scalar as the previous entry: lands in the same bucket (doubling path)
+                bases[i] = bases[i - 1];
+                scalars[i] = scalars[i - 1];
+            }
             expected = expected.add(bases[i].mul(scalars[i]));
         }
         assertEquals(expected, MsmG1.msm(bases, scalars));
@@ -48,9 +53,34 @@ class MsmAndDomainTest {
         for (int i = 0; i < n; i++) {
             bases[i] = G2.GENERATOR.mul(Fr.random(rng));
             scalars[i] = Fr.random(rng);
+            if (i % 13 == 5) {
+                bases[i] = bases[i - 1];
+                scalars[i] = scalars[i - 1];
+            } else if (i % 17 == 9) {
+                bases[i] = bases[i - 1].neg();
+                scalars[i] = scalars[i - 1];
+            }
             expected = expected.add(bases[i].mul(scalars[i]));
         }
         assertEquals(expected, MsmG2.msm(bases, scalars));
+    }
+
+    @Test
+    void repeatedPointsHitTheDoublingAndCancellingBranches() {
+        SplittableRandom rng = new SplittableRandom(21);
+        Fr k = Fr.random(rng);
+        G1 p = G1.GENERATOR.mul(Fr.random(rng));
+        G2 q = G2.GENERATOR.mul(Fr.random(rng));
+        G1[] ps = new G1[20];
+        G2[] qs = new G2[20];
+        Fr[] ks = new Fr[20];
+        for (int i = 0; i < 20; i++) {
+            ps[i] = i == 1 ? p.neg() : p;
+            qs[i] = i == 1 ? q.neg() : q;
+            ks[i] = k;
+        }
+        assertEquals(p.mul(k.mul(Fr.of(18))), MsmG1.msm(ps, ks));
+        assertEquals(q.mul(k.mul(Fr.of(18))), MsmG2.msm(qs, ks));
     }
 
     @Test
