@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * Benchmark harness for zk-core's BN254 arithmetic and Groth16 backend: prints a Markdown table
  * of median wall-clock times. Arguments pick the cases (default: all):
- * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove16}.
+ * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}.
  *
  * <p>Run: {@code ./mvnw -B -q -pl zk-core test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.zkpfl.zk.bench.ArithBench [-Dexec.args="msm16 ntt16"]}
@@ -53,6 +53,7 @@ public final class ArithBench {
                 case "ntt20" -> ntt(20, 3);
                 case "pairing" -> pairing();
                 case "verify" -> verify();
+                case "prove14" -> prove(14);
                 case "prove16" -> prove(16);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
