@@ -67,7 +67,7 @@ public interface MarketplaceConfig {
 
         /** How often the relay looks for unpublished events. */
         @WithName("poll-interval")
-        @WithDefault("0.25s")
+        @WithDefault("1s")
         String pollInterval();
     }
 }

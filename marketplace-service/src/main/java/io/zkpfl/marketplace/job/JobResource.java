@@ -89,7 +89,7 @@ public class JobResource {
 
     @GET
     @Path("/{id}/artifacts/{name}")
-    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "Stream a job artefact from IPFS", description = "Artefacts: model.json, weights.bin. The content is checked against its CID while streaming.")
     public RestMulti<Buffer> artifact(@RestPath long id, @RestPath String name) {
         Uni<Artifact> artifact = jobs.get(id).map(job -> switch (name) {

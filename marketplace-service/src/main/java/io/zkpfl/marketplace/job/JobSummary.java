@@ -4,12 +4,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 
-/**
- * One row of a job listing: what a trainer needs to pick a job, without the model itself. Component names
- * match {@link Job}'s fields: listings are projected in the query, not loaded as entities.
- */
+/** One row of a job listing: what a trainer needs to pick a job, without the model itself. */
 public record JobSummary(
-        Long id,
+        long id,
         JobStatus status,
         String owner,
         long parameterCount,

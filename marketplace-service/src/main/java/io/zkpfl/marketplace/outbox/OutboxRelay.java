@@ -37,7 +37,8 @@ public class OutboxRelay {
         this.metrics = metrics;
     }
 
-    @Scheduled(every = "${zkpfl.outbox.poll-interval:0.25s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${zkpfl.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> relay() {
         return Panache.withSession(() -> OutboxEvent.<OutboxEvent>find("publishedAt is null order by id")
                         .page(0, config.outbox().batchSize()).list())

@@ -1,0 +1,134 @@
+package io.zkpfl.marketplace.job;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.zkpfl.devstack.chain.DevAccounts;
+import io.zkpfl.devstack.quarkus.DevStackTestResource;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of bad job request gets a problem naming the field, and nothing is stored. */
+@QuarkusTest
+@QuarkusTestResource(value = DevStackTestResource.class, restrictToAnnotatedClass = false)
+class BadJobInputIT {
+
+    private void rejects(String body, int status, String field, String detailFragment) {
+        long before = JobResourceIT.total();
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/jobs")
+                .then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("field", equalTo(field))
+                .body("detail", containsString(detailFragment));
+        assertEquals(before, JobResourceIT.total(), "a rejected job must not be stored");
+    }
+
+    private String signed(Consumer<SignedJob> change) {
+        SignedJob job = JobResourceIT.job();
+        change.accept(job);
+        return job.signedBy(JobResourceIT.OWNER_KEY);
+    }
+
+    @Test
+    void malformedJson() {
+        rejects("{\"owner\": \"0x12", 400, "$", "malformed JSON");
+        rejects("[1, 2, 3]", 400, "$", "JSON object");
+        rejects(JobResourceIT.job().signedBy(JobResourceIT.OWNER_KEY) + "}", 400, "$", "malformed JSON");
+    }
+
+    @Test
+    void unknownLayerType() {
+        rejects(signed(j -> j.model("{\"input\":{\"shape\":[4]},\"layers\":[{\"type\":\"transformer\",\"units\":3},"
+                + "{\"type\":\"output\",\"units\":3}]}")), 400, "model.layers[0].type", "unknown layer type 'transformer'");
+    }
+
+    @Test
+    void weightsOfTheWrongLength() {
+        rejects(signed(j -> j.weights(SignedJob.floats(SignedJob.TINY_PARAMETERS - 1, 0f))), 400, "initialWeights",
+                "expected " + 4 * SignedJob.TINY_PARAMETERS + " bytes");
+    }
+
+    @Test
+    void feeBelowMinimum() {
+        rejects(signed(j -> j.body.with("fee").put("amount", "99999999999999999999")), 400, "fee.amount", "at least");
+    }
+
+    @Test
+    void thresholdAboveCommitteeSize() {
+        rejects(signed(j -> j.body.with("committee").put("size", 3).put("threshold", 4)), 400, "committee.threshold", "exceeds");
+        rejects(signed(j -> j.body.with("committee").put("size", 3).put("threshold", 3)), 400, "committee.size", "m ≥ t + 1");
+    }
+
+    @Test
+    void targetAccuracyOutsideUnitInterval() {
+        rejects(signed(j -> j.body.put("targetAccuracy", 0)), 400, "targetAccuracy", "(0, 1]");
+        rejects(signed(j -> j.body.put("targetAccuracy", 1.5)), 400, "targetAccuracy", "(0, 1]");
+        rejects(signed(j -> j.body.put("targetAccuracy", -0.2)), 400, "targetAccuracy", "(0, 1]");
+    }
+
+    @Test
+    void badSignature() {
+        SignedJob job = JobResourceIT.job();
+        job.signedBy(JobResourceIT.OWNER_KEY);
+        job.body.put("signature", "0x" + "11".repeat(64) + "1b");
+        rejects(job.body.toString(), 401, "signature", "signature");
+        job.body.put("signature", "0xdeadbeef");
+        rejects(job.body.toString(), 400, "signature", "65 bytes");
+    }
+
+    @Test
+    void signatureFromAnotherAddress() {
+        String body = JobResourceIT.job().signedBy(DevAccounts.privateKey(5));
+        rejects(body, 401, "signature", DevAccounts.address(5).toLowerCase().substring(2, 10));
+    }
+
+    @Test
+    void tamperedContentAfterSigning() {
+        SignedJob job = JobResourceIT.job();
+        job.signedBy(JobResourceIT.OWNER_KEY);
+        job.body.put("maxRounds", 999);
+        rejects(job.body.toString(), 401, "signature", "not by the owner");
+    }
+
+    @Test
+    void expiredSignature() {
+        rejects(JobResourceIT.expiredJob(), 400, "deadline", "expired");
+    }
+
+    @Test
+    void oversizedBodyGets413WithTheLimit() {
+        long before = JobResourceIT.total();
+        byte[] big = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        given().contentType(ContentType.JSON).body(big)
+                .when().post("/api/v1/jobs")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", containsString("limit is 2097152 bytes"));
+        assertEquals(before, JobResourceIT.total());
+    }
+
+    @Test
+    void replayedSignatureWithMalleatedSIsRejected() {
+        SignedJob job = JobResourceIT.job();
+        job.signedBy(JobResourceIT.OWNER_KEY);
+        byte[] sig = HexFormat.of().parseHex(job.body.get("signature").asText().substring(2));
+        java.math.BigInteger n = new java.math.BigInteger("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16);
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+        byte[] high = n.subtract(s).toByteArray();
+        byte[] padded = new byte[32];
+        System.arraycopy(high, Math.max(0, high.length - 32), padded, 32 - Math.min(32, high.length), Math.min(32, high.length));
+        System.arraycopy(padded, 0, sig, 32, 32);
+        sig[64] = (byte) (sig[64] == 27 ? 28 : 27);
+        job.body.put("signature", "0x" + HexFormat.of().formatHex(sig));
+        rejects(job.body.toString(), 401, "signature", "non-canonical");
+    }
+}
