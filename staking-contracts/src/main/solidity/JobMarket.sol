@@ -50,6 +50,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     struct Attempt {
         Phase phase;
         bool includedFixed;
+        uint8 excludedCount;
         uint8 partialCount;
         uint8 revealCount;
         uint64 openedAt;
@@ -84,7 +85,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     mapping(uint256 => mapping(address => bool)) private released;
     mapping(bytes32 => Attempt) private attempts;
     mapping(bytes32 => mapping(address => Slot)) private slots;
-    mapping(bytes32 => mapping(address => uint256[])) private shareCommitments;
+    mapping(bytes32 => mapping(address => bytes32)) private shareCommitmentHash; // keccak256(abi.encodePacked(c_i1..c_im))
     mapping(bytes32 => mapping(address => bool)) private bannedInRound;
     mapping(address => mapping(uint256 => bool)) private usedNonces;
     mapping(address => mapping(address => uint256)) private owed; // account => token => amount
@@ -125,6 +126,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     error JobStillActive(uint256 jobId);
     error NotParticipant(address account);
     error TooFewTrainers(uint256 included, uint256 needed);
+    error CommitmentMismatch(address trainer);
 
     event FeeTokenSet(address indexed token, uint256 minimumFee);
     event VerifierSet(uint32 indexed bucket, address verifier);
@@ -328,7 +330,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
             if (bytes(envelopeCids[k]).length > 128) revert BadLength(bytes(envelopeCids[k]).length, 128);
         }
         slot.committedAt = uint64(block.timestamp);
-        shareCommitments[key][msg.sender] = commitments;
+        shareCommitmentHash[key][msg.sender] = keccak256(abi.encodePacked(commitments));
         a.committed.push(msg.sender);
         a.transcript = keccak256(abi.encode(a.transcript, msg.sender, commitments, envelopeHashes));
         emit SharesCommitted(jobId, job.round, job.attempt, msg.sender, commitments, envelopeHashes, envelopeCids);
@@ -353,6 +355,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         emit ComplaintFiled(jobId, job.round, job.attempt, msg.sender, trainer);
         if (!slot.excluded && uint256(slot.complaints) * 2 > job.committee.length) {
             slot.excluded = true;
+            attempts[key].excludedCount += 1;
             emit TrainerExcluded(jobId, job.round, job.attempt, trainer);
         }
     }
@@ -368,7 +371,8 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
         if (h == 0 || h >= R) revert FieldElementOutOfRange(h);
         _fixIncluded(jobId, job, a, key);
-        if (a.included.length < job.p.minTrainers) revert TooFewTrainers(a.included.length, job.p.minTrainers);
+        uint256 included = _included(a).length;
+        if (included < job.p.minTrainers) revert TooFewTrainers(included, job.p.minTrainers);
         if (a.partials[k - 1] != 0) revert AlreadyCommitted(msg.sender);
         a.partials[k - 1] = h;
         a.partialCount += 1;
@@ -411,9 +415,14 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     /// @notice Step 8: verifies all fingerprints with their proofs in one batch (through the
     /// RoundCertifier) and certifies the round, or slashes the trainer or node whose fault the
     /// valid proofs show and restarts the round as a new attempt.
-    /// @param ys y_ik for each included trainer (order of `included`) and k = 1..m, then Y_1..Y_m
+    /// @param commitments c_ik of each included trainer (order of `included`), k = 1..m, as committed
+    /// (checked against the stored hash; from the SharesCommitted events)
+    /// @param ys y_ik for each included trainer (same order) and k = 1..m, then Y_1..Y_m
     /// @param proofs 8 words per fingerprint, same order (see IStmtVerifier.verifyBatch)
-    function certify(uint256 jobId, uint256[] calldata ys, uint256[] calldata proofs) external nonReentrant {
+    function certify(uint256 jobId, uint256[] calldata commitments, uint256[] calldata ys, uint256[] calldata proofs)
+        external
+        nonReentrant
+    {
         Job storage job = _active(jobId);
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
         Attempt storage a = attempts[key];
@@ -422,21 +431,22 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         IStmtVerifier verifier = verifiers[job.p.bucket];
         if (address(verifier) == address(0)) revert NoVerifier(job.p.bucket);
         uint256 m = job.committee.length;
-        uint256 n = a.included.length;
+        address[] storage included = _included(a);
+        uint256 n = included.length;
+        if (commitments.length != n * m) revert BadLength(commitments.length, n * m);
         RoundCertifier.Attempt memory att = RoundCertifier.Attempt(
-            jobId, job.round, job.attempt, job.p.threshold, a.rho, new uint256[](n), new uint256[](n * m), a.partials
+            jobId, job.round, job.attempt, job.p.threshold, a.rho, new uint256[](n), commitments, a.partials
         );
         for (uint256 j = 0; j < n; j++) {
-            address trainer = a.included[j];
+            address trainer = included[j];
             att.trainerIds[j] = trainerIndex[jobId][trainer];
-            uint256[] storage c = shareCommitments[key][trainer];
-            for (uint256 k = 0; k < m; k++) {
-                att.commitments[j * m + k] = c[k];
+            if (keccak256(abi.encodePacked(commitments[j * m:(j + 1) * m])) != shareCommitmentHash[key][trainer]) {
+                revert CommitmentMismatch(trainer);
             }
         }
         (RoundCertifier.Outcome outcome, uint256 offender) = certifier.check(verifier, att, ys, proofs);
         if (outcome == RoundCertifier.Outcome.InconsistentShares) {
-            address trainer = a.included[offender];
+            address trainer = included[offender];
             bannedInRound[_roundKey(jobId, job.round)][trainer] = true;
             _fault(jobId, job, trainer, "inconsistent-shares");
             _failAttempt(jobId, job, a, "inconsistent-shares");
@@ -480,7 +490,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         if (a.phase == Phase.Collecting) {
             if (block.timestamp <= a.dc) revert NothingToAdvance();
             _fixIncluded(jobId, job, a, key);
-            if (a.included.length < job.p.minTrainers) {
+            if (_included(a).length < job.p.minTrainers) {
                 _failAttempt(jobId, job, a, "too-few-trainers");
             } else if (block.timestamp > a.d2 && a.partialCount < m) {
                 for (uint256 k = 0; k < m; k++) {
@@ -523,7 +533,8 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         if (msg.sender != job.p.evaluator) revert NotEvaluator(msg.sender);
         Attempt storage a = attempts[_attemptKey(jobId, job.round, job.attempt)];
         if (a.phase != Phase.Revealed) revert WrongPhase(a.phase);
-        uint256 n = a.included.length;
+        address[] storage included = _included(a);
+        uint256 n = included.length;
         if (accuracyShares.length != n) revert BadLength(accuracyShares.length, n);
         if (accuracy > PPM) revert InvalidParameter("accuracy");
         uint256 shareSum;
@@ -531,7 +542,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
         for (uint256 j = 0; j < n; j++) {
             shareSum += accuracyShares[j];
-            timeSum += _trainingTime(a, slots[key][a.included[j]]);
+            timeSum += _trainingTime(a, slots[key][included[j]]);
         }
         if (shareSum != PPM) revert BadShares();
 
@@ -540,7 +551,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         address token = job.p.feeToken;
         uint256 credited;
         for (uint256 j = 0; j < n; j++) {
-            address trainer = a.included[j];
+            address trainer = included[j];
             uint256 weight = (alpha * _trainingTime(a, slots[key][trainer]) * PPM) / timeSum + (PPM - alpha) * accuracyShares[j];
             uint256 amount = (pool * weight) / (PPM * PPM);
             if (amount != 0) {
@@ -611,7 +622,7 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     function participantsOf(uint256 jobId) external view returns (address[] memory committed, address[] memory included) {
         Job storage job = jobs[jobId];
         Attempt storage a = attempts[_attemptKey(jobId, job.round, job.attempt)];
-        return (a.committed, a.included);
+        return (a.committed, a.includedFixed ? _included(a) : a.included);
     }
 
     /// @notice The partial commitments h_k of the current attempt (0 where not posted).
@@ -625,9 +636,10 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         return _remaining(jobs[jobId]);
     }
 
-    function shareCommitmentsOf(uint256 jobId, address trainer) external view returns (uint256[] memory) {
+    /// @notice keccak256 of the trainer's packed share commitments in the current attempt (0: none).
+    function shareCommitmentHashOf(uint256 jobId, address trainer) external view returns (bytes32) {
         Job storage job = jobs[jobId];
-        return shareCommitments[_attemptKey(jobId, job.round, job.attempt)][trainer];
+        return shareCommitmentHash[_attemptKey(jobId, job.round, job.attempt)][trainer];
     }
 
     function claimable(address account, address token) external view returns (uint256) {
@@ -686,12 +698,19 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     function _fixIncluded(uint256 jobId, Job storage job, Attempt storage a, bytes32 key) private {
         if (a.includedFixed) return;
         a.includedFixed = true;
-        uint256 c = a.committed.length;
-        for (uint256 j = 0; j < c; j++) {
-            address trainer = a.committed[j];
-            if (!slots[key][trainer].excluded) a.included.push(trainer);
+        if (a.excludedCount != 0) {
+            uint256 c = a.committed.length;
+            for (uint256 j = 0; j < c; j++) {
+                address trainer = a.committed[j];
+                if (!slots[key][trainer].excluded) a.included.push(trainer);
+            }
         }
-        emit IncludedSetFixed(jobId, job.round, job.attempt, a.included);
+        emit IncludedSetFixed(jobId, job.round, job.attempt, _included(a));
+    }
+
+    /// @dev The included set: the committed trainers, or a filtered copy when some were excluded.
+    function _included(Attempt storage a) private view returns (address[] storage) {
+        return a.excludedCount == 0 ? a.committed : a.included;
     }
 
     function _fault(uint256 jobId, Job storage job, address offender, bytes32 fault) private {

@@ -232,9 +232,13 @@ public final class ChainClient {
         return send("fixChallenge", market.fixChallenge(jobId));
     }
 
-    /** Step 8: all fingerprints and their proofs (8 words each) in the order of {@code IStmtVerifier}. */
-    public TransactionReceipt certify(BigInteger jobId, List<BigInteger> ys, List<BigInteger> proofs) {
-        return send("certify", market.certify(jobId, ys, proofs));
+    /**
+     * Step 8: the included trainers' share commitments (as posted), all fingerprints and their proofs
+     * (8 words each) in the order of {@code IStmtVerifier}.
+     */
+    public TransactionReceipt certify(BigInteger jobId, List<BigInteger> commitments, List<BigInteger> ys,
+                                      List<BigInteger> proofs) {
+        return send("certify", market.certify(jobId, commitments, ys, proofs));
     }
 
     public TransactionReceipt revealPartial(BigInteger jobId, String cid) {

@@ -78,20 +78,29 @@ class CertificationIT {
             swapped.set(w, cert.proofs().get(8 + w));
             swapped.set(8 + w, cert.proofs().get(w));
         }
-        assertReverts("InvalidProof", () -> chain.admin.certify(job, cert.ys(), swapped));
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, cert.commitments(), cert.ys(), swapped));
         List<BigInteger> offCurve = new ArrayList<>(cert.proofs());
         offCurve.set(13, offCurve.get(13).add(BigInteger.ONE));
         assertReverts("Error", "Groth16: pairing precompile rejected a point",
-                () -> chain.admin.certify(job, cert.ys(), offCurve));
+                () -> chain.admin.certify(job, cert.commitments(), cert.ys(), offCurve));
         List<BigInteger> badYs = new ArrayList<>(cert.ys());
         badYs.set(4, badYs.get(4).add(BigInteger.ONE));
-        assertReverts("InvalidProof", () -> chain.admin.certify(job, badYs, cert.proofs()));
-        assertReverts("BadLength", () -> chain.admin.certify(job, cert.ys().subList(0, 8), cert.proofs()));
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, cert.commitments(), badYs, cert.proofs()));
+        assertReverts("BadLength", () -> chain.admin.certify(job, cert.commitments(), cert.ys().subList(0, 8),
+                cert.proofs()));
+        // commitments other than those posted are refused before any proof is checked
+        List<BigInteger> otherCommitments = new ArrayList<>(cert.commitments());
+        otherCommitments.set(4, otherCommitments.get(4).add(BigInteger.ONE));
+        assertReverts("CommitmentMismatch", round.includedTrainer(1).toLowerCase(),
+                () -> chain.admin.certify(job, otherCommitments, cert.ys(), cert.proofs()));
+        assertReverts("BadLength", () -> chain.admin.certify(job, cert.commitments().subList(0, 5), cert.ys(),
+                cert.proofs()));
         assertEquals(AttemptState.Phase.CHALLENGED, chain.admin.attempt(job).phase());
 
         round.certify(cert);
         assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
-        assertReverts("WrongPhase", BigInteger.valueOf(4), () -> chain.admin.certify(job, cert.ys(), cert.proofs()));
+        assertReverts("WrongPhase", BigInteger.valueOf(4),
+                () -> chain.admin.certify(job, cert.commitments(), cert.ys(), cert.proofs()));
         round.revealAll();
         assertEquals(AttemptState.Phase.REVEALED, chain.admin.attempt(job).phase());
 
@@ -149,8 +158,10 @@ class CertificationIT {
         retry.commitShares(chain.trainers.get(1), 0);
         retry.commitPartials(Map.of());
         Fr rho = retry.challenge();
-        assertReverts("InvalidProof", () -> chain.admin.certify(job, old.ys(), old.proofs()));
-        retry.certify(retry.fingerprints(rho));
+        assertReverts("CommitmentMismatch", () -> chain.admin.certify(job, old.commitments(), old.ys(), old.proofs()));
+        RoundDriver.Certificate fresh = retry.fingerprints(rho);
+        assertReverts("InvalidProof", () -> chain.admin.certify(job, fresh.commitments(), old.ys(), old.proofs()));
+        retry.certify(fresh);
         assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
     }
 

@@ -367,7 +367,7 @@ class JobMarketIT {
         assertReverts("WrongPhase", BigInteger.valueOf(3),
                 () -> chain.client(key(state.committee().get(0))).commitPartial(job, field("late")));
         assertReverts("NoVerifier", BigInteger.valueOf(1024),
-                () -> chain.admin.certify(job, List.of(), List.of()));
+                () -> chain.admin.certify(job, List.of(), List.of(), List.of()));
 
         BigInteger tag = chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 1);
         assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 2));

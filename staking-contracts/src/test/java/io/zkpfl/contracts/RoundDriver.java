@@ -124,6 +124,11 @@ public final class RoundDriver {
         }
     }
 
+    /** Address of the j-th included trainer (0-based). */
+    public String includedTrainer(int j) {
+        return chain.admin.attempt(job).included().get(j);
+    }
+
     List<String> included() {
         AttemptState a = chain.admin.attempt(job);
         return a.included().isEmpty() ? a.committed() : a.included();
@@ -142,6 +147,7 @@ public final class RoundDriver {
         List<BigInteger> ys = new ArrayList<>();
         List<Proof> proofs = new ArrayList<>();
         List<BigInteger> inputs = new ArrayList<>();
+        List<BigInteger> commitments = new ArrayList<>();
         for (String trainer : chain.admin.attempt(job).included()) {
             long i = trainerIndex.get(trainer.toLowerCase());
             Fr[][] x = shares.get(trainer.toLowerCase());
@@ -151,8 +157,9 @@ public final class RoundDriver {
                 Fr y = Fingerprint.of(rho, x[k - 1]);
                 ys.add(y.toBigInteger());
                 proofs.add(prover.prove(tag, s[k - 1], x[k - 1], rho));
-                inputs.addAll(List.of(tag.toBigInteger(), PoseidonSponge.commit(tag, s[k - 1], x[k - 1]).toBigInteger(),
-                        rho.toBigInteger(), y.toBigInteger()));
+                BigInteger c = PoseidonSponge.commit(tag, s[k - 1], x[k - 1]).toBigInteger();
+                commitments.add(c);
+                inputs.addAll(List.of(tag.toBigInteger(), c, rho.toBigInteger(), y.toBigInteger()));
             }
         }
         for (int k = 1; k <= m; k++) {
@@ -164,11 +171,11 @@ public final class RoundDriver {
                     PoseidonSponge.commit(tag, partialSalts[k - 1], partials[k - 1]).toBigInteger(), rho.toBigInteger(),
                     y.toBigInteger()));
         }
-        return new Certificate(ys, List.of(Calldata.batchProofs(proofs)), inputs);
+        return new Certificate(commitments, ys, List.of(Calldata.batchProofs(proofs)), inputs);
     }
 
     public TransactionReceipt certify(Certificate cert) {
-        TransactionReceipt r = chain.admin.certify(job, cert.ys(), cert.proofs());
+        TransactionReceipt r = chain.admin.certify(job, cert.commitments(), cert.ys(), cert.proofs());
         record("certify (" + cert.ys().size() + " proofs, one batch)", r);
         return r;
     }
@@ -186,6 +193,7 @@ public final class RoundDriver {
     }
 
     /** The fingerprints, proof words and (for reference) the public inputs, in certify's order. */
-    public record Certificate(List<BigInteger> ys, List<BigInteger> proofs, List<BigInteger> inputs) {
+    public record Certificate(List<BigInteger> commitments, List<BigInteger> ys, List<BigInteger> proofs,
+                              List<BigInteger> inputs) {
     }
 }
