@@ -111,6 +111,27 @@ public record Fp2(Fp c0, Fp c1) {
         return acc;
     }
 
+    /**
+     * A square root (p ≡ 3 mod 4, via the norm: x0 = √((a + √N)/2), x1 = b/(2·x0)), or null if this
+     * element is not a square.
+     */
+    public Fp2 sqrt() {
+        if (isZero()) {
+            return this;
+        }
+        BigInteger e = Fp.MODULUS.add(BigInteger.ONE).shiftRight(2);
+        Fp n = c0.square().add(c1.square()).pow(e);
+        Fp half = Fp.of(2).inverse();
+        Fp t = c0.add(n).mul(half);
+        Fp x0 = t.pow(e);
+        if (!x0.square().equals(t)) {
+            t = c0.sub(n).mul(half);
+            x0 = t.pow(e);
+        }
+        Fp2 r = x0.isZero() ? new Fp2(Fp.ZERO, c1.mul(half).pow(e)) : new Fp2(x0, c1.mul(x0.dbl().inverse()));
+        return r.square().equals(this) ? r : null;
+    }
+
     public boolean isZero() {
         return c0.isZero() && c1.isZero();
     }

@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** Group laws of G1 and G2 and their encodings. */
-class CurveTest {
+public class CurveTest {
 
     private static final SplittableRandom RNG = new SplittableRandom(99);
 
@@ -69,48 +68,38 @@ class CurveTest {
 
     @Test
     void g2SubgroupCheckRejectsTwistPointsOfOtherOrder() {
-        // find a point on the twist by trying x = 1, 2, ...; the twist's cofactor is > 1, so a
-        // random twist point is almost never in the order-r subgroup
-        BigInteger p = Fp.MODULUS;
-        for (int i = 1; i < 100; i++) {
-            Fp2 x = new Fp2(Fp.of(i), Fp.ONE);
-            Fp2 rhs = x.square().mul(x).add(G2.B);
-            // square root in F_p² exists iff the norm is a square in F_p; use the p²≡9 mod 16 free
-            // approach: y = rhs^((p²+7)/16) may fail, so just test candidates via Euler's criterion
-            Fp norm = rhs.c0().square().add(rhs.c1().square());
-            if (!norm.pow(p.subtract(BigInteger.ONE).shiftRight(1)).isOne()) {
-                continue;
-            }
-            Fp2 y = sqrt(rhs);
-            if (y == null) {
-                continue;
-            }
-            G2 q = G2.fromAffine(x, y);
-            assertFalse(q.isInSubgroup());
-            assertThrows(IllegalArgumentException.class, () -> G2.fromEvmBytes(q.toEvmBytes()));
-            return;
-        }
-        throw new AssertionError("no twist point found");
+        G2 q = nonSubgroupPoint();
+        assertTrue(G2.isOnCurve(q.x, q.y));
+        assertFalse(q.isInSubgroup());
+        assertThrows(IllegalArgumentException.class, () -> G2.fromEvmBytes(q.toEvmBytes()));
+        assertThrows(IllegalArgumentException.class, () -> G2.fromAffineInSubgroup(q.x, q.y));
     }
 
-    /** Square root in F_p² (p ≡ 3 mod 4) by the complex method; null if none. */
-    private static Fp2 sqrt(Fp2 a) {
-        BigInteger p = Fp.MODULUS;
-        BigInteger e = p.add(BigInteger.ONE).shiftRight(2);
-        Fp norm = a.c0().square().add(a.c1().square());
-        Fp n = norm.pow(e);
-        Fp half = Fp.of(2).inverse();
-        Fp t = a.c0().add(n).mul(half);
-        Fp x0 = t.pow(e);
-        if (!x0.square().equals(t)) {
-            t = a.c0().sub(n).mul(half);
-            x0 = t.pow(e);
+    @Test
+    void fp2SqrtFindsRootsOfSquares() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < 20; i++) {
+            Fp2 a = new Fp2(Fp.random(rng), Fp.random(rng));
+            Fp2 r = a.square().sqrt();
+            assertEquals(a.square(), r.square());
         }
-        if (x0.isZero()) {
-            return null;
+    }
+
+    /**
+     * A point on the twist outside the order-r subgroup: x = i + u for the first i that gives a
+     * curve point (the twist's cofactor is > 1, so such a point is almost never in the subgroup).
+     */
+    public static G2 nonSubgroupPoint() {
+        for (int i = 1; i < 1000; i++) {
+            Fp2 x = new Fp2(Fp.of(i), Fp.ONE);
+            Fp2 y = x.square().mul(x).add(G2.B).sqrt();
+            if (y != null) {
+                G2 q = G2.fromAffine(x, y);
+                if (!q.isInSubgroup()) {
+                    return q;
+                }
+            }
         }
-        Fp x1 = a.c1().mul(x0.dbl().inverse());
-        Fp2 r = new Fp2(x0, x1);
-        return r.square().equals(a) ? r : null;
+        throw new AssertionError("no twist point outside the subgroup found");
     }
 }

@@ -89,6 +89,11 @@ class Groth16Test {
         assertThrows(IllegalArgumentException.class,
                 () -> Groth16.verify(keys.verifyingKey(), new Fr[] {Fr.ONE, Fr.ONE}, p));
         assertThrows(IllegalArgumentException.class, () -> Groth16.verify(keys.verifyingKey(), null, p));
+        // B on the twist but outside the order-r subgroup
+        Proof badB = new Proof(p.a(), io.zkpfl.zk.bn254.CurveTest.nonSubgroupPoint(), p.c());
+        IllegalArgumentException sub = assertThrows(IllegalArgumentException.class,
+                () -> Groth16.verify(keys.verifyingKey(), new Fr[] {Fr.of(35)}, badB));
+        assertTrue(sub.getMessage().contains("subgroup"), sub.getMessage());
     }
 
     @Test
