@@ -1,5 +1,11 @@
 package io.zkpfl.devstack;
 
+import io.zkpfl.devstack.chain.DevAccounts;
+import io.zkpfl.devstack.demo.ServiceProcess;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.ipfs.IpfsStore;
 import io.zkpfl.devstack.kafka.EmbeddedKafkaBroker;
@@ -33,6 +39,15 @@ public final class DevStackMain implements Callable<Integer> {
             description = "Also print the service properties (key=value) that point an application at the stack.")
     boolean properties;
 
+    @Option(names = "--marketplace", paramLabel = "JAR",
+            description = "Also run the marketplace service (its quarkus-run.jar) against the stack and print its API, "
+                    + "OpenAPI and health addresses.")
+    Path marketplace;
+
+    @Option(names = "--marketplace-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port for the marketplace when it is free, else any free port (default: ${DEFAULT-VALUE}).")
+    int marketplacePort;
+
     private final PrintStream out;
 
     DevStackMain(PrintStream out) {
@@ -55,7 +70,7 @@ public final class DevStackMain implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         DevStackConfig config = DevStackConfig.fromEnvironment();
         if (ipfsDir != null) {
             config = config.withIpfs(config.ipfs().withDataDir(ipfsDir));
@@ -64,13 +79,33 @@ public final class DevStackMain implements Callable<Integer> {
         DevStack stack = DevStack.start(config);
         double seconds = (System.nanoTime() - t0) / 1e9;
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<ServiceProcess> service = new java.util.concurrent.atomic.AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (service.get() != null) {
+                service.get().close();
+            }
             stack.close();
             out.println("zkpfl-devstack: stopped");
             out.flush();
             stopped.countDown();
         }, "devstack-main-shutdown"));
         out.print(table(stack, seconds));
+        if (marketplace != null) {
+            Path log = Files.createTempFile("zkpfl-marketplace", ".log");
+            out.println("Starting the marketplace service (log: " + log + ") ...");
+            out.flush();
+            service.set(ServiceProcess.start("marketplace", marketplace, stack.serviceProperties(), marketplacePort, log,
+                    Duration.ofMinutes(3)));
+            URI base = service.get().baseUrl();
+            out.printf(Locale.ROOT, "%nzkPFL marketplace is up%n");
+            out.printf(Locale.ROOT, "  Jobs API     %s/api/v1/jobs%n", base);
+            out.printf(Locale.ROOT, "  OpenAPI      %s/q/openapi%n", base);
+            out.printf(Locale.ROOT, "  Swagger UI   %s/q/swagger-ui%n", base);
+            out.printf(Locale.ROOT, "  Health       %s/q/health%n", base);
+            out.printf(Locale.ROOT, "  Metrics      %s/q/metrics%n", base);
+            out.printf(Locale.ROOT, "  Sign jobs for chain id %d with an owner wallet, e.g. the dev account %s (docs/marketplace-api.md)%n",
+                    stack.chain().chainId(), DevAccounts.address(1));
+        }
         if (properties) {
             stack.serviceProperties().forEach((k, v) -> out.println(k + "=" + v));
         }

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * A zkPFL Quarkus service run as a child JVM ({@code java -jar …/quarkus-run.jar}) against given
- * configuration, on a free loopback port; ready when {@code /q/health/ready} answers 200. Closing it
- * stops the process (also at JVM exit).
+ * configuration, on a loopback port; ready when {@code /q/health/ready} answers 200. Closing it stops
+ * the process; its owner closes it (e.g. from a shutdown hook, before the components it depends on).
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -42,10 +42,19 @@ public final class ServiceProcess implements AutoCloseable {
      * @throws IllegalStateException if the service exits or is not ready within {@code timeout}
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> properties, Path log, Duration timeout) {
+        return start(name, jar, properties, 0, log, timeout);
+    }
+
+    /**
+     * As {@link #start(String, Path, Map, Path, Duration)} on {@code preferredPort} when it is free, else on
+     * any free port ({@code 0}: any free port).
+     */
+    public static ServiceProcess start(String name, Path jar, Map<String, String> properties, int preferredPort, Path log,
+            Duration timeout) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + " is not built: " + jar + " is missing (run ./mvnw -DskipTests install)");
         }
-        int port = freePort();
+        int port = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Map<String, String> props = new TreeMap<>(properties);
@@ -57,7 +66,6 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             ServiceProcess service = new ServiceProcess(name, process, URI.create("http://127.0.0.1:" + port), log);
-            Runtime.getRuntime().addShutdownHook(new Thread(service::close, name + "-stop"));
             service.awaitReady(timeout);
             return service;
         } catch (IOException e) {
@@ -117,6 +125,14 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
