@@ -197,7 +197,7 @@ public final class ChainClient {
         return JobMarket.getJobCreatedEvents(receipt).getFirst().jobId;
     }
 
-    /** The receipt of the last {@code createJob}-style call is not kept; use this variant to measure gas. */
+    /** Like {@link #createJob(JobParams, byte[])} (fee approved beforehand), returning the receipt. */
     public TransactionReceipt createJobReceipt(JobParams p, byte[] ownerSignature) {
         return send("createJob", market.createJob(p, ownerSignature,
                 new FeePermit(BigInteger.ZERO, BigInteger.ZERO, new byte[32], new byte[32])));
