@@ -90,6 +90,20 @@ class EncodingTest {
     }
 
     @Test
+    void solidityGeneratorRejectsBadNamesAndKeysWithoutPublicInputs() {
+        String src = SolidityVerifier.generate(keys.verifyingKey(), "Stmt_Verifier1");
+        assertTrue(src.contains("contract Stmt_Verifier1"));
+        assertTrue(src.contains("uint256[3] calldata input"));
+        assertTrue(src.contains(keys.verifyingKey().ic(3).affineX().toString()));
+        assertThrows(IllegalArgumentException.class, () -> SolidityVerifier.generate(keys.verifyingKey(), "1Bad"));
+        assertThrows(IllegalArgumentException.class,
+                () -> SolidityVerifier.generate(keys.verifyingKey(), "A; contract B"));
+        VerifyingKey noPublic = new VerifyingKey(keys.verifyingKey().alpha1(), keys.verifyingKey().beta2(),
+                keys.verifyingKey().gamma2(), keys.verifyingKey().delta2(), new G1[] {keys.verifyingKey().ic(0)});
+        assertThrows(IllegalArgumentException.class, () -> SolidityVerifier.generate(noPublic, "V"));
+    }
+
+    @Test
     void snarkjsJsonRoundTripsAndRejectsMalformedInput() {
         VerifyingKey vk = SnarkjsJson.parseVerificationKey(SnarkjsJson.verificationKey(keys.verifyingKey()));
         assertEquals(keys.verifyingKey(), vk);
