@@ -34,6 +34,11 @@ public interface MarketplaceConfig {
         @WithDefault("100")
         int maxPageSize();
 
+        /** How long a listing's total may be served from cache. */
+        @WithName("total-ttl")
+        @WithDefault("PT1S")
+        java.time.Duration totalTtl();
+
         /** Kafka topic of job events. */
         @WithDefault("zkpfl.jobs")
         String topic();

@@ -16,11 +16,25 @@ final class JobListing {
     }
 
     /** The statements and arguments of one listing request. */
-    record Query(String where, List<Object> filters, int page, int size) {
+    record Query(String where, List<Object> filters, int page, int size, Long after) {
 
+        /**
+         * A deferred join: the offset is walked on the (filter, id) index alone (an index-only scan), and only
+         * the page's rows are read from the table, so deep pages cost about what the first page costs.
+         */
         String pageSql() {
             int n = filters.size();
-            return "SELECT " + COLUMNS + " FROM job" + where + " ORDER BY id DESC LIMIT $" + (n + 1) + " OFFSET $" + (n + 2);
+            String and = where.isEmpty() ? " WHERE " : where + " AND ";
+            if (after != null) {
+                return "SELECT " + COLUMNS + " FROM job" + and + "id < $" + (n + 2) + " ORDER BY id DESC LIMIT $" + (n + 1);
+            }
+            return "SELECT " + COLUMNS + " FROM job" + and + "id <= (SELECT id FROM job" + where
+                    + " ORDER BY id DESC OFFSET $" + (n + 2) + " LIMIT 1) ORDER BY id DESC LIMIT $" + (n + 1);
+        }
+
+        /** Key of the filter, for the cached total. */
+        String filterKey() {
+            return where + filters;
         }
 
         String countSql() {
@@ -34,12 +48,12 @@ final class JobListing {
         Tuple pageArgs() {
             List<Object> args = new ArrayList<>(filters);
             args.add(size);
-            args.add((long) page * size);
+            args.add(after != null ? after : (long) page * size);
             return Tuple.from(args);
         }
     }
 
-    static Query query(JobStatus status, String owner, int page, int size) {
+    static Query query(JobStatus status, String owner, int page, int size, Long after) {
         List<String> clauses = new ArrayList<>();
         List<Object> filters = new ArrayList<>();
         if (status != null) {
@@ -50,7 +64,7 @@ final class JobListing {
             filters.add(owner);
             clauses.add("owner = $" + filters.size());
         }
-        return new Query(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses), filters, page, size);
+        return new Query(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses), filters, page, size, after);
     }
 
     static List<JobSummary> summaries(RowSet<Row> rows) {

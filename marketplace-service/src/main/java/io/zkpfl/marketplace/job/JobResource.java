@@ -72,10 +72,12 @@ public class JobResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List jobs, newest first", description = "Filter by status and owner; page from 0.")
+    @Operation(summary = "List jobs, newest first",
+            description = "Filter by status and owner. Page by number (page from 0), or follow the cursor: "
+                    + "each full page carries 'next'; ?after=<next> returns the following page at constant cost.")
     public Uni<JobPage> list(@RestQuery JobStatus status, @RestQuery String owner,
-            @RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("20") int size) {
-        return jobs.list(status, owner, page, size);
+            @RestQuery @DefaultValue("0") int page, @RestQuery @DefaultValue("20") int size, @RestQuery Long after) {
+        return jobs.list(status, owner, page, size, after);
     }
 
     @GET

@@ -39,6 +39,7 @@ public class JobService {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final java.util.concurrent.ConcurrentHashMap<String, CachedTotal> totals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobService(MarketplaceConfig config, ArtifactStore artifacts, Vertx vertx, ObjectMapper json, MeterRegistry metrics,
             io.vertx.mutiny.sqlclient.Pool pool) {
@@ -106,6 +107,7 @@ public class JobService {
                 }))
                 .invoke(job -> LOG.infof("job %d posted by %s: %d parameters, fee %s of %s, model %s", job.id, job.owner,
                         job.parameterCount, job.feeAmount, job.feeToken, job.modelCid))
+                .invoke(job -> totals.clear())
                 .map(job -> new Posted(job, true))
                 .onFailure(JobService::isUniqueViolation)
                 .recoverWithUni(() -> Job.<Job>find("digest", prepared.digest()).firstResult().map(job -> new Posted(job, false)));
@@ -149,10 +151,15 @@ public class JobService {
     }
 
     /**
-     * A page of jobs, newest first, optionally filtered by status and owner. The hot read path of the API:
-     * two prepared statements on the reactive client (page and total, in parallel), no entity loading.
+     * A page of jobs, newest first, optionally filtered by status and owner: page {@code page} by offset, or, when
+     * {@code after} is given, the jobs older than job {@code after} (a cursor: constant cost however deep). The hot
+     * read path of the API: prepared statements on the reactive client, no entity loading, a cached total.
      */
-    public Uni<JobPage> list(JobStatus status, String owner, int page, int size) {
+    public Uni<JobPage> list(JobStatus status, String owner, int page, int size, Long after) {
+        if (after != null && (after < 1 || page != 0)) {
+            return Uni.createFrom().failure(ProblemException.invalid("after", after < 1
+                    ? "must be a job id ≥ 1" : "use either a page number or an 'after' cursor, not both"));
+        }
         if (page < 0 || page > 1_000_000) {
             return Uni.createFrom().failure(ProblemException.invalid("page", "must be in [0, 1000000]"));
         }
@@ -162,12 +169,30 @@ public class JobService {
         if (owner != null && !owner.matches("0x[0-9a-fA-F]{40}")) {
             return Uni.createFrom().failure(ProblemException.invalid("owner", "must be a 0x-prefixed 20-byte hex address"));
         }
-        JobListing.Query query = JobListing.query(status, owner == null ? null : owner.toLowerCase(Locale.ROOT), page, size);
+        JobListing.Query query = JobListing.query(status, owner == null ? null : owner.toLowerCase(Locale.ROOT), page, size, after);
         return Uni.combine().all()
-                .unis(pool.preparedQuery(query.pageSql()).execute(query.pageArgs()).map(JobListing::summaries),
-                        pool.preparedQuery(query.countSql()).execute(query.filterArgs()).map(rows -> rows.iterator().next().getLong(0)))
+                .unis(pool.preparedQuery(query.pageSql()).execute(query.pageArgs()).map(JobListing::summaries), total(query))
                 .asTuple()
-                .map(t -> new JobPage(t.getItem1(), page, size, t.getItem2()));
+                .map(t -> JobPage.of(t.getItem1(), page, size, t.getItem2()));
+    }
+
+    /**
+     * Total matching jobs, cached per filter for {@code zkpfl.jobs.total-ttl}: a listing's {@code total} may lag new
+     * posts by that long (this instance's own posts clear the cache at once), which spares a count on every page.
+     */
+    private Uni<Long> total(JobListing.Query query) {
+        String key = query.filterKey();
+        CachedTotal cached = totals.get(key);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.at() < config.jobs().totalTtl().toNanos()) {
+            return Uni.createFrom().item(cached.total());
+        }
+        return pool.preparedQuery(query.countSql()).execute(query.filterArgs())
+                .map(rows -> rows.iterator().next().getLong(0))
+                .invoke(total -> totals.put(key, new CachedTotal(total, now)));
+    }
+
+    private record CachedTotal(long total, long at) {
     }
 
     private String toJson(Object event) {

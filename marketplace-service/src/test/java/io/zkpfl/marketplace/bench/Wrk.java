@@ -80,15 +80,20 @@ final class Wrk {
 
     /** A Lua script that spreads requests over {@code pages} pages of {@code path}. */
     static Path pagingScript(String path, int pages, int size) throws IOException {
+        return requestScript("\"" + path + "?page=\" .. (counter % " + pages + ") .. \"&size=" + size + "\"");
+    }
+
+    /** A Lua script whose n-th request (counter = n) goes to the path the Lua expression yields. */
+    static Path requestScript(String luaPathExpression) throws IOException {
         Path script = Files.createTempFile("zkpfl-wrk", ".lua");
         script.toFile().deleteOnExit();
         Files.writeString(script, """
                 local counter = 0
                 request = function()
                   counter = counter + 1
-                  return wrk.format("GET", "%s?page=" .. (counter %% %d) .. "&size=%d")
+                  return wrk.format("GET", %s)
                 end
-                """.formatted(path, pages, size));
+                """.formatted(luaPathExpression));
         return script;
     }
 }

@@ -122,6 +122,16 @@ class JobResourceIT {
                 .then().statusCode(200).body("items", hasSize(1));
         given().when().get("/api/v1/jobs?status=COMPLETED&owner=" + other)
                 .then().statusCode(200).body("items", hasSize(0));
+
+        var first = given().when().get("/api/v1/jobs?owner=" + other + "&size=2").then().statusCode(200)
+                .body("items", hasSize(2)).extract().jsonPath();
+        long cursor = first.getLong("next");
+        assertEquals(first.getLong("items[1].id"), cursor);
+        given().when().get("/api/v1/jobs?owner=" + other + "&size=2&after=" + cursor)
+                .then().statusCode(200).body("items", hasSize(1))
+                .body("items[0].id", org.hamcrest.Matchers.lessThan((int) cursor))
+                .body("next", nullValue());
+        given().when().get("/api/v1/jobs?page=1&after=" + cursor).then().statusCode(400).body("field", equalTo("after"));
     }
 
     @Test
