@@ -1,5 +1,7 @@
 package io.zkpfl.devstack.ipfs;
 
+import io.zkpfl.protocol.ipfs.KuboDeterministicBytes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.protocol.ipfs.BlockNotFoundException;
@@ -93,9 +95,9 @@ class IpfsStoreIT {
     void publishedRebalancedFileRoundTripsThroughTheStore() throws Exception {
         // Kubo test/cli/add_test.go: 44800 KiB of ChaCha20 bytes from seed "v0-seed" → 175 chunks, 2 levels
         long size = 44800L * 1024;
-        Cid cid = client.add(new ChaChaTestBytes("v0-seed", size));
+        Cid cid = client.add(new KuboDeterministicBytes("v0-seed", size));
         assertEquals("QmepeWtdmS1hHXx1oZXsPUv6bMrfRRKfZcoPPU4eEfjnbf", cid.toString());
-        try (InputStream got = client.catVerified(cid); InputStream want = new ChaChaTestBytes("v0-seed", size)) {
+        try (InputStream got = client.catVerified(cid); InputStream want = new KuboDeterministicBytes("v0-seed", size)) {
             byte[] a = new byte[1 << 20];
             byte[] b = new byte[1 << 20];
             long total = 0;

@@ -13,13 +13,13 @@ import javax.crypto.spec.SecretKeySpec;
  * the ChaCha20 (RFC 8439) key stream under key {@code sha256(seed)}, an all-zero nonce and counter 0.
  * The JDK's ChaCha20 is an implementation independent of the code under test.
  */
-final class KuboDeterministicBytes extends InputStream {
+public final class KuboDeterministicBytes extends InputStream {
 
     private final Cipher cipher;
     private long remaining;
     private final byte[] zeros = new byte[65536];
 
-    KuboDeterministicBytes(String seed, long size) {
+    public KuboDeterministicBytes(String seed, long size) {
         try {
             byte[] key = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
             cipher = Cipher.getInstance("ChaCha20");
