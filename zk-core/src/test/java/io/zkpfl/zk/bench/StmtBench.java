@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * verification time and peak heap of zk-core, side by side with snarkjs 0.7.6 proving the same
  * {@code .r1cs} with the same witness ({@code .wtns}) in the same run.
  *
- * <p>Run from the repository root (see docs/benchmarks/zk-core-stmt.md):
+ * <p>Run from the repository root (see docs/benchmarks.md):
  * <pre>
  * MAVEN_OPTS=-Xmx12g ./mvnw -B -q -pl zk-core test-compile exec:java \
  *   -Dexec.mainClass=io.zkpfl.zk.bench.StmtBench -Dexec.classpathScope=test \
