@@ -33,13 +33,12 @@ public sealed interface Layer permits Layer.Dense, Layer.Conv2d, Layer.MaxPool2d
 
         @Override
         public Shape outputShape(Shape input, String path) {
-            requireFlat(input, path, type());
-            return Shape.vector(units);
+            return fullyConnectedOutput(input, units, path, type());
         }
 
         @Override
         public List<int[]> parameterShapes(Shape input) {
-            return List.of(new int[] {(int) input.size(), units}, new int[] {units});
+            return fullyConnectedParameters(input, units);
         }
     }
 
@@ -119,14 +118,22 @@ public sealed interface Layer permits Layer.Dense, Layer.Conv2d, Layer.MaxPool2d
 
         @Override
         public Shape outputShape(Shape input, String path) {
-            requireFlat(input, path, type());
-            return Shape.vector(units);
+            return fullyConnectedOutput(input, units, path, type());
         }
 
         @Override
         public List<int[]> parameterShapes(Shape input) {
-            return List.of(new int[] {(int) input.size(), units}, new int[] {units});
+            return fullyConnectedParameters(input, units);
         }
+    }
+
+    private static Shape fullyConnectedOutput(Shape input, int units, String path, String type) {
+        requireFlat(input, path, type);
+        return Shape.vector(units);
+    }
+
+    private static List<int[]> fullyConnectedParameters(Shape input, int units) {
+        return List.of(new int[] {(int) input.size(), units}, new int[] {units});
     }
 
     private static void requireFlat(Shape input, String path, String type) {
