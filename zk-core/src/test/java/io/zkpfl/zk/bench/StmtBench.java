@@ -142,12 +142,14 @@ public final class StmtBench {
             R1csFile.write(r, dir.resolve("s.r1cs"));
             WtnsFile.write(witness, dir.resolve("s.wtns"));
             int power = 32 - Integer.numberOfLeadingZeros(r.numConstraints() + r.numPublic());
-            Path ptau = ptau(power);
             long t0 = System.nanoTime();
-            snarkjs(dir, "groth16", "setup", "s.r1cs", ptau.toString(), "s.zkey");
+            Path ptau = NodeTool.preparedPtau(power);
+            System.out.printf(Locale.ROOT, "snarkjs powers of tau 2^%d: %.0f s (one-off, cached; 0 when it was)%n", power, secondsSince(t0));
+            t0 = System.nanoTime();
+            NodeTool.snarkjsChecked(dir, "groth16", "setup", "s.r1cs", ptau.toString(), "s.zkey");
             double setup = secondsSince(t0);
             System.out.printf(Locale.ROOT, "snarkjs groth16 setup: %.2f s%n", setup);
-            snarkjs(dir, "zkey", "export", "verificationkey", "s.zkey", "vk.json");
+            NodeTool.snarkjsChecked(dir, "zkey", "export", "verificationkey", "s.zkey", "vk.json");
             double[] prove = new double[reps];
             long rss = 0;
             for (int k = 0; k < reps; k++) {
@@ -157,7 +159,7 @@ public final class StmtBench {
                 rss = Math.max(rss, hwm[0]);
                 System.out.printf(Locale.ROOT, "snarkjs prove #%d: %.2f s, peak RSS %d MiB%n", k + 1, prove[k], hwm[0] >> 10);
             }
-            snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
+            NodeTool.snarkjsChecked(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
             return String.format(Locale.ROOT, "| %.2f | %.2f | %d | %.1f× |", setup, median(prove), rss >> 10,
                     median(prove) / ours);
         } finally {
@@ -184,36 +186,7 @@ public final class StmtBench {
         return new long[] {at < 0 ? 0 : Long.parseLong(err.substring(at + 7).trim().split("\\s+")[0])};
     }
 
-    private static void snarkjs(Path dir, String... args) {
-        NodeTool.Result res = NodeTool.snarkjs(dir, args);
-        if (res.exitCode() != 0 || res.stdout().contains("[ERROR]") || res.stderr().contains("[ERROR]")) {
-            throw new IllegalStateException("snarkjs " + String.join(" ", args) + " failed: " + res.stdout() + res.stderr());
-        }
-    }
 
-    private static Path ptau(int power) throws IOException {
-        Path cache = NodeTool.repoRoot().resolve("zk-core/target/snarkjs-ptau");
-        Files.createDirectories(cache);
-        Path result = cache.resolve("pot" + power + "_final.ptau");
-        if (Files.exists(result)) {
-            return result;
-        }
-        long t0 = System.nanoTime();
-        Path tmp = Files.createTempDirectory(cache, "build");
-        snarkjs(tmp, "powersoftau", "new", "bn128", Integer.toString(power), "pot0.ptau");
-        snarkjs(tmp, "powersoftau", "contribute", "pot0.ptau", "pot1.ptau", "--name=zkpfl-bench", "-e=zkpfl bench entropy");
-        snarkjs(tmp, "powersoftau", "prepare", "phase2", "pot1.ptau", "final.ptau");
-        Files.move(tmp.resolve("final.ptau"), result, StandardCopyOption.ATOMIC_MOVE);
-        try (var files = Files.list(tmp)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(tmp);
-        System.out.printf(Locale.ROOT, "snarkjs powers of tau 2^%d (new + 1 contribution + prepare phase2): %.0f s (one-off, cached)%n",
-                power, secondsSince(t0));
-        return result;
-    }
 
     private static void resetPeaks() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

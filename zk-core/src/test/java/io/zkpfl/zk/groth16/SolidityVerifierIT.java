@@ -172,10 +172,7 @@ class SolidityVerifierIT {
         R1cs cubic = TinyCircuits.cubic();
         Iden3Files.writeR1cs(cubic, sj.resolve("c.r1cs"));
         Iden3Files.writeWtns(TinyCircuits.cubicWitness(6), sj.resolve("c.wtns"));
-        snarkjs(sj, "powersoftau", "new", "bn128", "4", "pot0.ptau");
-        snarkjs(sj, "powersoftau", "contribute", "pot0.ptau", "pot1.ptau", "--name=gas", "-e=zkpfl gas entropy");
-        snarkjs(sj, "powersoftau", "prepare", "phase2", "pot1.ptau", "pot.ptau");
-        snarkjs(sj, "groth16", "setup", "c.r1cs", "pot.ptau", "c.zkey");
+        snarkjs(sj, "groth16", "setup", "c.r1cs", io.zkpfl.zk.r1cs.NodeTool.preparedPtau(4).toString(), "c.zkey");
         snarkjs(sj, "zkey", "export", "verificationkey", "c.zkey", "vk.json");
         snarkjs(sj, "zkey", "export", "solidityverifier", "c.zkey", "SnarkjsVerifier.sol");
         snarkjs(sj, "groth16", "prove", "c.zkey", "c.wtns", "proof.json", "public.json");

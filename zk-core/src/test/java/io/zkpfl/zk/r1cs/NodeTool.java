@@ -41,6 +41,42 @@ public final class NodeTool {
         return runAny(cmd, dir, "");
     }
 
+    /**
+     * Runs {@code snarkjs} and fails with its output when it exits non-zero or reports {@code [ERROR]} (some
+     * snarkjs commands exit 0 on failure).
+     */
+    public static void snarkjsChecked(Path dir, String... args) {
+        Result res = snarkjs(dir, args);
+        if (res.exitCode() != 0 || res.stdout().contains("[ERROR]") || res.stderr().contains("[ERROR]")) {
+            throw new IllegalStateException("snarkjs " + String.join(" ", args) + " failed: " + res.stdout() + res.stderr());
+        }
+    }
+
+    /**
+     * A phase-2-ready powers-of-tau file of {@code 2^power} (new + one contribution + prepare phase2), made once
+     * and cached under {@code zk-core/target/snarkjs-ptau/} for every test and benchmark that needs it.
+     */
+    public static synchronized Path preparedPtau(int power) throws IOException {
+        Path cache = repoRoot().resolve("zk-core/target/snarkjs-ptau");
+        Files.createDirectories(cache);
+        Path result = cache.resolve("pot" + power + "_final.ptau");
+        if (Files.exists(result)) {
+            return result;
+        }
+        Path tmp = Files.createTempDirectory(cache, "build");
+        snarkjsChecked(tmp, "powersoftau", "new", "bn128", Integer.toString(power), "pot0.ptau");
+        snarkjsChecked(tmp, "powersoftau", "contribute", "pot0.ptau", "pot1.ptau", "--name=zkpfl-test", "-e=zkpfl test entropy");
+        snarkjsChecked(tmp, "powersoftau", "prepare", "phase2", "pot1.ptau", "final.ptau");
+        Files.move(tmp.resolve("final.ptau"), result, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (var files = Files.list(tmp)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(tmp);
+        return result;
+    }
+
     /** A finished process. */
     public record Result(int exitCode, String stdout, String stderr) {
     }

@@ -142,11 +142,11 @@ class StatementInteropTest {
         R1cs r = in.cc().r1cs();
         R1csFile.write(r, dir.resolve("s.r1cs"));
         WtnsFile.write(in.witness().values(), dir.resolve("s.wtns"));
-        Path ptau = preparedPtau(10);
-        snarkjs(dir, "groth16", "setup", "s.r1cs", ptau.toString(), "s.zkey");
-        snarkjs(dir, "zkey", "export", "verificationkey", "s.zkey", "vk.json");
-        snarkjs(dir, "groth16", "prove", "s.zkey", "s.wtns", "proof.json", "public.json");
-        snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
+        Path ptau = NodeTool.preparedPtau(10);
+        NodeTool.snarkjsChecked(dir, "groth16", "setup", "s.r1cs", ptau.toString(), "s.zkey");
+        NodeTool.snarkjsChecked(dir, "zkey", "export", "verificationkey", "s.zkey", "vk.json");
+        NodeTool.snarkjsChecked(dir, "groth16", "prove", "s.zkey", "s.wtns", "proof.json", "public.json");
+        NodeTool.snarkjsChecked(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
 
         VerifyingKey vk = SnarkjsJson.parseVerificationKey(Files.readString(dir.resolve("vk.json")));
         Proof proof = SnarkjsJson.parseProof(Files.readString(dir.resolve("proof.json")));
@@ -177,7 +177,7 @@ class StatementInteropTest {
         Files.writeString(dir.resolve("vk.json"), SnarkjsJson.verificationKey(keys.verifyingKey()));
         Files.writeString(dir.resolve("proof.json"), SnarkjsJson.proof(proof));
         Files.writeString(dir.resolve("public.json"), SnarkjsJson.publicSignals(pub));
-        snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
+        NodeTool.snarkjsChecked(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
         Fr[] changed = pub.clone();
         changed[3] = changed[3].add(Fr.ONE);
         Files.writeString(dir.resolve("public.json"), SnarkjsJson.publicSignals(changed));
@@ -185,32 +185,4 @@ class StatementInteropTest {
         assertFalse(bad.exitCode() == 0 && bad.stdout().contains("OK!"), bad.stdout());
     }
 
-    private static void snarkjs(Path dir, String... args) {
-        NodeTool.Result res = NodeTool.snarkjs(dir, args);
-        if (res.exitCode() != 0 || res.stdout().contains("[ERROR]") || res.stderr().contains("[ERROR]")) {
-            throw new AssertionError("snarkjs " + String.join(" ", args) + " failed: " + res.stdout() + res.stderr());
-        }
-    }
-
-    /** A phase-2-ready powers-of-tau file of the given power, made once and kept under target/. */
-    static synchronized Path preparedPtau(int power) throws IOException {
-        Path cache = NodeTool.repoRoot().resolve("zk-core/target/snarkjs-ptau");
-        Files.createDirectories(cache);
-        Path result = cache.resolve("pot" + power + "_final.ptau");
-        if (Files.exists(result)) {
-            return result;
-        }
-        Path tmp = Files.createTempDirectory(cache, "build");
-        snarkjs(tmp, "powersoftau", "new", "bn128", Integer.toString(power), "pot0.ptau");
-        snarkjs(tmp, "powersoftau", "contribute", "pot0.ptau", "pot1.ptau", "--name=zkpfl-test", "-e=zkpfl test entropy");
-        snarkjs(tmp, "powersoftau", "prepare", "phase2", "pot1.ptau", "final.ptau");
-        Files.move(tmp.resolve("final.ptau"), result, StandardCopyOption.ATOMIC_MOVE);
-        try (var files = Files.list(tmp)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(tmp);
-        return result;
-    }
 }
