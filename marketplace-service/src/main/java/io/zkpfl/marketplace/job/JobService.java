@@ -146,8 +146,8 @@ public class JobService {
         }
         String owner = prepared.request().owner();
         if (!signer.equalsIgnoreCase(owner)) {
-            throw ProblemException.unauthorised("signature", "the signature recovers " + signer + ", not the owner " + owner
-                    + ": sign the EIP-712 JobParams of exactly this job for chain id " + chain.chainId() + " and JobMarket "
+            throw ProblemException.unauthorised("signature", "the signature is not by the owner " + owner + " (it recovers "
+                    + signer + "): sign the EIP-712 JobParams of exactly this job for chain id " + chain.chainId() + " and JobMarket "
                     + chain.addresses().market() + " (POST /api/v1/jobs/typed-data returns them) with the owner's wallet");
         }
         return prepared;
