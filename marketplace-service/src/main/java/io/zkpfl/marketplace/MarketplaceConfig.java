@@ -3,7 +3,6 @@ package io.zkpfl.marketplace;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 
@@ -24,11 +23,6 @@ public interface MarketplaceConfig {
     Outbox outbox();
 
     interface Jobs {
-        /** Smallest fee in token base units: 100 tokens of 18 decimals. */
-        @WithName("min-fee")
-        @WithDefault("100000000000000000000")
-        BigInteger minFee();
-
         /** Largest page a listing returns. */
         @WithName("max-page-size")
         @WithDefault("100")

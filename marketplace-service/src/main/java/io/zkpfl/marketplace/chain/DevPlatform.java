@@ -45,6 +45,11 @@ public final class DevPlatform {
     private DevPlatform() {
     }
 
+    /** Dev account {@code i}'s private key (public knowledge; dev chains only). */
+    public static String devKey(int i) {
+        return DEV_KEYS.get(i);
+    }
+
     /** Deploys and seeds the platform; returns its addresses. */
     public static PlatformAddresses deploy(Web3j web3j, long chainId) {
         long t0 = System.nanoTime();

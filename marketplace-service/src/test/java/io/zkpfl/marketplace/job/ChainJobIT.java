@@ -179,6 +179,15 @@ class ChainJobIT {
     }
 
     @Test
+    void theDevSampleJobIsSignedForThisDeploymentAndReachesTheChain() {
+        String sample = given().when().get("/api/v1/chain/dev-sample-job").then().statusCode(200).extract().asString();
+        long id = post(sample, 201).getLong("id");
+        JsonPath done = awaitSubmitted(id);
+        assertEquals("ON_CHAIN", done.getString("submission.state"), done.getString("submission.error"));
+        assertEquals(DevAccounts.address(1).toLowerCase(Locale.ROOT), done.getString("owner"));
+    }
+
+    @Test
     void aReplayedJobIsOneJobOnChain() {
         SignedJob job = JobResourceIT.job();
         String body = job.signedBy(JobResourceIT.OWNER_KEY);
