@@ -259,9 +259,10 @@ public class MarketChain {
 
     /**
      * The on-chain state of job {@code jobId}, at most {@code zkpfl.chain.state-ttl} old. A failed read is cached
-     * as briefly as a successful one and reported in {@link OnChainState#error()}, never thrown.
+     * as briefly as a successful one and reported in {@link OnChainState#error()}, never thrown. {@code createdAt} is the
+     * block the job was created in: the latest market event of the job since then is reported as {@code lastEvent}.
      */
-    public OnChainState state(BigInteger jobId) {
+    public OnChainState state(BigInteger jobId, long createdAt) {
         long now = System.nanoTime();
         CachedState cached = states.get(jobId);
         if (cached != null && now - cached.at() < config.chain().stateTtl().toNanos()) {
@@ -269,13 +270,27 @@ public class MarketChain {
         }
         OnChainState state;
         try {
-            state = OnChainState.of(jobId, reader.job(jobId));
+            state = OnChainState.of(jobId, reader.job(jobId), lastEvent(jobId, createdAt));
         } catch (RuntimeException e) {
             LOG.debugf("reading job %s from the chain failed: %s", jobId, e.getMessage());
             state = OnChainState.unavailable(jobId, "the chain could not be read: " + rootMessage(e));
         }
         states.put(jobId, new CachedState(state, now));
         return state;
+    }
+
+    private LastEvent lastEvent(BigInteger jobId, long fromBlock) {
+        MarketEvent last = null;
+        for (MarketEvent event : reader.events(fromBlock, blockNumber())) {
+            if (event.jobId().equals(jobId)) {
+                last = event;
+            }
+        }
+        return last == null ? null : new LastEvent(last.getClass().getSimpleName(), last.block());
+    }
+
+    /** The latest market event of a job ({@code JobCreated}, {@code AttemptOpened}, {@code RoundCertified}, …) and its block. */
+    public record LastEvent(String type, long block) {
     }
 
     /** Drops the cached state of {@code jobId}. */
@@ -302,14 +317,14 @@ public class MarketChain {
     /**
      * The state of a job as {@code JobMarket} holds it (see {@link JobState}): status {@code ACTIVE}, {@code COMPLETED}
      * or {@code FAILED}, current round and attempt, committee, number of trainers, escrow amounts in the fee token's
-     * base units, the current model hash; or only {@code jobId} and {@code error} when the chain could not be read.
+     * base units, the current model hash, the job's latest market event; or only {@code jobId} and {@code error} when the chain could not be read.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record OnChainState(String jobId, String status, Integer round, Integer attempt, List<String> committee,
                                Integer trainers, String escrowed, String paid, String refunded, String remaining,
-                               String model, String error) {
+                               String model, LastEvent lastEvent, String error) {
 
-        static OnChainState of(BigInteger jobId, JobState s) {
+        static OnChainState of(BigInteger jobId, JobState s, LastEvent lastEvent) {
             String status = switch (s.status()) {
                 case 0 -> "NONE";
                 case 1 -> "ACTIVE";
@@ -320,11 +335,11 @@ public class MarketChain {
             return new OnChainState(jobId.toString(), status, s.round(), s.attempt(),
                     s.committee().stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), s.trainers().size(),
                     s.escrowed().toString(), s.paid().toString(), s.refunded().toString(), s.remaining().toString(),
-                    s.model(), null);
+                    s.model(), lastEvent, null);
         }
 
         static OnChainState unavailable(BigInteger jobId, String error) {
-            return new OnChainState(jobId.toString(), null, null, null, null, null, null, null, null, null, null, error);
+            return new OnChainState(jobId.toString(), null, null, null, null, null, null, null, null, null, null, null, error);
         }
     }
 }

@@ -111,7 +111,7 @@ public class JobResource {
     public Uni<JobView> get(@RestPath long id) {
         return jobs.get(id).chain(job -> job.chainJobId == null
                 ? Uni.createFrom().item(JobView.of(job))
-                : vertx.executeBlocking(Uni.createFrom().item(() -> JobView.of(job, chain.state(job.chainJobId)))));
+                : vertx.executeBlocking(Uni.createFrom().item(() -> JobView.of(job, chain.state(job.chainJobId, job.chainBlock == null ? 0 : job.chainBlock)))));
     }
 
     @GET

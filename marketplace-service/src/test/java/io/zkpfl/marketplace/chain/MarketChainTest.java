@@ -26,14 +26,14 @@ class MarketChainTest {
         MarketChain chain = new MarketChain(config(URI.create("http://127.0.0.1:" + closedPort), Duration.ofMinutes(1)));
         chain.start(null);
         try {
-            MarketChain.OnChainState state = chain.state(BigInteger.valueOf(7));
+            MarketChain.OnChainState state = chain.state(BigInteger.valueOf(7), 0);
             assertEquals("7", state.jobId());
             assertNull(state.status());
             assertNotNull(state.error());
             assertTrue(state.error().startsWith("the chain could not be read: "), state.error());
-            assertSame(state, chain.state(BigInteger.valueOf(7)), "served from cache within the TTL");
+            assertSame(state, chain.state(BigInteger.valueOf(7), 0), "served from cache within the TTL");
             chain.forget(BigInteger.valueOf(7));
-            MarketChain.OnChainState again = chain.state(BigInteger.valueOf(7));
+            MarketChain.OnChainState again = chain.state(BigInteger.valueOf(7), 0);
             assertTrue(again != state && again.error() != null, "read again after forget");
         } finally {
             chain.stop(null);

@@ -173,6 +173,8 @@ class ChainJobIT {
                 .body("chain.remaining", equalTo(SignedJob.FEE))
                 .body("chain.paid", equalTo("0"))
                 .body("chain.committee", hasSize(3))
+                .body("chain.lastEvent.type", org.hamcrest.Matchers.notNullValue())
+                .body("chain.lastEvent.block", equalTo(done.getInt("submission.block")))
                 .body("chain.committee[0]", equalTo(state.committee().getFirst().toLowerCase(Locale.ROOT)))
                 .body("onChainTerms.modelHash", equalTo("0x" + HexFormat.of().formatHex(Hash.sha3(manifest))))
                 .body("submission.txHash", org.hamcrest.Matchers.matchesPattern("0x[0-9a-f]{64}"));
