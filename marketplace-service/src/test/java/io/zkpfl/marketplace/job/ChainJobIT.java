@@ -241,6 +241,30 @@ class ChainJobIT {
     }
 
     @Test
+    void aSecondJobWithTheSameOwnerNonceIsRefused() {
+        long nonce = JobResourceIT.NONCE.incrementAndGet();
+        post(SignedJob.tiny(JobResourceIT.OWNER, nonce).signedBy(JobResourceIT.OWNER_KEY), 201);
+        SignedJob other = SignedJob.tiny(JobResourceIT.OWNER, nonce);
+        other.body.put("maxRounds", 7);
+        long before = JobResourceIT.total();
+        // 409 while the first job is still pending, 422 NonceAlreadyUsed once the relayer put it on chain
+        given().contentType(ContentType.JSON).body(other.signedBy(JobResourceIT.OWNER_KEY)).when().post("/api/v1/jobs")
+                .then().statusCode(org.hamcrest.Matchers.oneOf(409, 422)).contentType("application/problem+json")
+                .body("field", equalTo("nonce"));
+        assertEquals(before, JobResourceIT.total());
+    }
+
+    @Test
+    void theTypedDataEndpointValidatesLikeThePost() {
+        SignedJob job = JobResourceIT.job();
+        job.body.with("committee").put("threshold", 5);
+        given().contentType(ContentType.JSON).body(job.body.toString()).when().post("/api/v1/jobs/typed-data").then()
+                .statusCode(400).contentType("application/problem+json").body("field", equalTo("committee.threshold"));
+        given().contentType(ContentType.JSON).body("{\"owner\": 1}").when().post("/api/v1/jobs/typed-data").then()
+                .statusCode(400).body("field", equalTo("owner"));
+    }
+
+    @Test
     void aFeePermitStandsInForTheAllowance() throws Exception {
         SignedJob job = SignedJob.tiny(UNAPPROVED, JobResourceIT.NONCE.incrementAndGet());
         long deadline = Instant.now().getEpochSecond() + 3600;
