@@ -82,7 +82,8 @@ public class JobService {
                 .chain(prepared -> Job.<Job>find("digest", prepared.digestHex()).firstResult()
                         .chain(existing -> existing != null
                                 ? Uni.createFrom().item(new Posted(existing, false))
-                                : simulate(prepared).chain(fromBlock -> store(prepared, fromBlock))))
+                                : nonceUnused(prepared.request()).chain(() -> simulate(prepared))
+                                        .chain(fromBlock -> store(prepared, fromBlock))))
                 .invoke(posted -> metrics.counter("zkpfl.jobs.posted", "outcome", posted.created() ? "created" : "replayed").increment());
     }
 
@@ -153,6 +154,19 @@ public class JobService {
         return prepared;
     }
 
+    /** Fails with 409 when another stored job of the owner uses the nonce (the chain would accept only one of them). */
+    private Uni<Void> nonceUnused(JobRequest request) {
+        return pool.preparedQuery("SELECT id FROM job WHERE owner = $1 AND nonce = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(request.owner(), new java.math.BigDecimal(request.nonce())))
+                .onItem().transformToUni(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(nonceConflict(request, rows.iterator().next().getLong(0))));
+    }
+
+    private static ProblemException nonceConflict(JobRequest request, Long otherJob) {
+        return ProblemException.conflict("nonce", "nonce " + request.nonce() + " of " + request.owner() + " is already used by "
+                + (otherJob == null ? "another stored job" : "job " + otherJob) + "; sign with a fresh nonce");
+    }
+
     /**
      * Refuses an expired signature, then runs {@code createJob} as an {@code eth_call}: a revert becomes a 422 with
      * the decoded reason. Returns the block the job's submission will search from.
@@ -202,11 +216,11 @@ public class JobService {
                         job.parameterCount, job.feeAmount, job.feeToken, job.modelHash, job.bucket))
                 .invoke(job -> totals.clear())
                 .map(job -> new Posted(job, true))
+                // a concurrent post won the race for the digest or the (owner, nonce): the failed session cannot be used for
+                // a lookup, so answer 409; posting the same job again returns it with 200
                 .onFailure(JobService::isUniqueViolation)
-                .recoverWithUni(failure -> Job.<Job>find("digest", prepared.digestHex()).firstResult()
-                        .chain(job -> job != null ? Uni.createFrom().item(new Posted(job, false))
-                                : Uni.createFrom().failure(ProblemException.conflict("nonce", "nonce " + request.nonce()
-                                        + " of " + request.owner() + " is already used by another stored job; sign with a fresh nonce"))));
+                .transform(failure -> mentions(failure, "job_owner_nonce") ? nonceConflict(request, null)
+                        : ProblemException.conflict(null, "the same signed job was being stored concurrently; post it again to get it"));
     }
 
     private Job toEntity(Prepared prepared, String modelCid, String weightsCid, String manifestCid, long fromBlock) {
@@ -311,8 +325,12 @@ public class JobService {
     }
 
     static boolean isUniqueViolation(Throwable failure) {
+        return mentions(failure, "duplicate key value");
+    }
+
+    private static boolean mentions(Throwable failure, String text) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("duplicate key value")) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
             }
         }

@@ -238,6 +238,18 @@ class ChainJobIT {
         rejects(SignedJob.tiny(UNAPPROVED, JobResourceIT.NONCE.incrementAndGet()).signedBy(UNAPPROVED_KEY), 422, "fee.amount",
                 "ERC20InsufficientAllowance");
         rejects(JobResourceIT.expiredJob(), 400, "deadline", "expired");
+
+        // a nonce the owner already used on chain (here by a job created directly, not through this service)
+        String ownerKey = DevAccounts.privateKey(3);
+        String owner = DevAccounts.address(3).toLowerCase(Locale.ROOT);
+        long nonce = JobResourceIT.NONCE.incrementAndGet();
+        SignedJob direct = SignedJob.tiny(owner, nonce);
+        direct.signedBy(ownerKey);
+        reader().as(Credentials.create(ownerKey)).createJob(direct.params,
+                HexFormat.of().parseHex(direct.body.get("signature").asText().substring(2)));
+        SignedJob again = SignedJob.tiny(owner, nonce);
+        again.body.put("maxRounds", 9);
+        rejects(again.signedBy(ownerKey), 422, "nonce", "NonceAlreadyUsed(" + owner + ", " + nonce + ")");
     }
 
     @Test
@@ -247,10 +259,9 @@ class ChainJobIT {
         SignedJob other = SignedJob.tiny(JobResourceIT.OWNER, nonce);
         other.body.put("maxRounds", 7);
         long before = JobResourceIT.total();
-        // 409 while the first job is still pending, 422 NonceAlreadyUsed once the relayer put it on chain
         given().contentType(ContentType.JSON).body(other.signedBy(JobResourceIT.OWNER_KEY)).when().post("/api/v1/jobs")
-                .then().statusCode(org.hamcrest.Matchers.oneOf(409, 422)).contentType("application/problem+json")
-                .body("field", equalTo("nonce"));
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("field", equalTo("nonce")).body("detail", containsString("already used by job"));
         assertEquals(before, JobResourceIT.total());
     }
 
