@@ -1,6 +1,7 @@
 package io.zkpfl.devstack;
 
 import io.zkpfl.devstack.chain.DevAccounts;
+import io.zkpfl.devstack.demo.DemoChain;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import java.net.URI;
 import java.nio.file.Files;
@@ -94,8 +95,10 @@ public final class DevStackMain implements Callable<Integer> {
             Path log = Files.createTempFile("zkpfl-marketplace", ".log");
             out.println("Starting the marketplace service (log: " + log + ") ...");
             out.flush();
-            service.set(ServiceProcess.start("marketplace", marketplace, stack.serviceProperties(), marketplacePort, log,
-                    Duration.ofMinutes(3)));
+            java.util.Map<String, String> props = new java.util.HashMap<>(stack.serviceProperties());
+            // the service deploys the zkPFL contracts on the dev chain and seeds dev owners and zk-nodes
+            props.put("zkpfl.chain.bootstrap", "dev");
+            service.set(ServiceProcess.start("marketplace", marketplace, props, marketplacePort, log, Duration.ofMinutes(3)));
             URI base = service.get().baseUrl();
             out.printf(Locale.ROOT, "%nzkPFL marketplace is up%n");
             out.printf(Locale.ROOT, "  Jobs API     %s/api/v1/jobs%n", base);
@@ -103,8 +106,7 @@ public final class DevStackMain implements Callable<Integer> {
             out.printf(Locale.ROOT, "  Swagger UI   %s/q/swagger-ui%n", base);
             out.printf(Locale.ROOT, "  Health       %s/q/health%n", base);
             out.printf(Locale.ROOT, "  Metrics      %s/q/metrics%n", base);
-            out.printf(Locale.ROOT, "  Sign jobs for chain id %d with an owner wallet, e.g. the dev account %s (docs/marketplace-api.md)%n",
-                    stack.chain().chainId(), DevAccounts.address(1));
+            out.print(DemoChain.describe(base, stack.chain().rpcUrl(), DevAccounts.address(1)));
         }
         if (properties) {
             stack.serviceProperties().forEach((k, v) -> out.println(k + "=" + v));

@@ -3,7 +3,6 @@ package io.zkpfl.marketplace;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 
@@ -24,11 +23,6 @@ public interface MarketplaceConfig {
     Outbox outbox();
 
     interface Jobs {
-        /** Smallest fee in token base units: 100 tokens of 18 decimals. */
-        @WithName("min-fee")
-        @WithDefault("100000000000000000000")
-        BigInteger minFee();
-
         /** Largest page a listing returns. */
         @WithName("max-page-size")
         @WithDefault("100")
@@ -51,7 +45,59 @@ public interface MarketplaceConfig {
 
         /** JSON-RPC endpoint of the chain. */
         @WithName("rpc-url")
-        java.util.Optional<URI> rpcUrl();
+        @WithDefault("http://127.0.0.1:8545")
+        URI rpcUrl();
+
+        /** The deployed platform; all four or none (then {@link #bootstrap()} decides). */
+        Contracts contracts();
+
+        /**
+         * {@code dev}: when no contract addresses are configured, deploy the platform on the (dev) chain at start-up,
+         * fund dev accounts and register dev zk-nodes ({@code DevPlatform}). {@code none}: addresses are required.
+         */
+        @WithDefault("none")
+        String bootstrap();
+
+        /**
+         * Private key of the relayer account that pays the gas of {@code createJob} (hex). The default is Anvil's
+         * well-known dev account 0: set a real key in production (e.g. {@code ZKPFL_CHAIN_RELAYER_KEY}).
+         */
+        @WithName("relayer-key")
+        @WithDefault("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+        String relayerKey();
+
+        /** Default evaluator of a job (the reward engine's account) when the request names none; default: the relayer. */
+        java.util.Optional<String> evaluator();
+
+        /** How long a job's on-chain state is served from cache. */
+        @WithName("state-ttl")
+        @WithDefault("PT2S")
+        Duration stateTtl();
+
+        /** How often the submission worker looks for jobs to put on chain. */
+        @WithName("submit-interval")
+        @WithDefault("1s")
+        String submitInterval();
+
+        /** Submission attempts (transient failures) before a job is marked failed. */
+        @WithName("max-attempts")
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Timeout of one JSON-RPC request. */
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
+
+    /** Addresses of the zkPFL contracts. */
+    interface Contracts {
+        java.util.Optional<String> token();
+
+        java.util.Optional<String> registry();
+
+        java.util.Optional<String> certifier();
+
+        java.util.Optional<String> market();
     }
 
     interface Ipfs {

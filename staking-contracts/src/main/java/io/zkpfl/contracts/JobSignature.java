@@ -1,21 +1,27 @@
 package io.zkpfl.contracts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
 import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.SignatureException;
+import java.util.Arrays;
 
 /**
  * The owner's EIP-712 signature over a job's parameters (domain {@code zkPFL JobMarket}, version 1,
  * the chain id and the market's address), computed with web3j's EIP-712 encoder from the type below,
- * independently of the contract.
+ * independently of the contract. Also gives the typed data as wallets take it ({@code eth_signTypedData_v4})
+ * and recovers the signer of a signature, refusing non-canonical (high-s) signatures as the contract does.
  */
 public final class JobSignature {
 
@@ -28,7 +34,94 @@ public final class JobSignature {
             {"complaintWindow", "uint32"}, {"partialWindow", "uint32"}, {"proofWindow", "uint32"},
             {"revealWindow", "uint32"}, {"nonce", "uint256"}, {"deadline", "uint256"}};
 
+    private static final BigInteger SECP256K1_HALF_N =
+            new BigInteger("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", 16);
+
     private JobSignature() {
+    }
+
+    /**
+     * The typed data of {@code p} as the JSON that {@code eth_signTypedData_v4} takes: {@code types},
+     * {@code primaryType}, {@code domain}, {@code message}, every integer as a decimal string.
+     */
+    public static String typedDataJson(JobParams p, long chainId, String market) {
+        return typedData(p, chainId, market);
+    }
+
+    /** The {@code message} object of {@link #typedDataJson} for {@code p}, as JSON. */
+    public static String messageJson(JobParams p) {
+        return message(JSON.createObjectNode(), p).toString();
+    }
+
+    /**
+     * The parameters in a {@code message} object of {@link #typedDataJson} (inverse of {@link #messageJson}).
+     *
+     * @throws IllegalArgumentException if a field is missing or not a number/address of its type
+     */
+    public static JobParams fromMessageJson(String json) {
+        JsonNode m;
+        try {
+            m = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage());
+        }
+        try {
+            return new JobParams(text(m, "owner"), text(m, "feeToken"), uint(m, "fee"), text(m, "evaluator"),
+                    Numeric.hexStringToByteArray(text(m, "modelHash")), uint(m, "bucket"), uint(m, "maxRounds"),
+                    uint(m, "committeeSize"), uint(m, "threshold"), uint(m, "minTrainers"), uint(m, "maxTrainers"),
+                    uint(m, "maxSamples"), uint(m, "clipQ16"), uint(m, "targetAccuracy"), uint(m, "alpha"),
+                    uint(m, "commitWindow"), uint(m, "complaintWindow"), uint(m, "partialWindow"),
+                    uint(m, "proofWindow"), uint(m, "revealWindow"), uint(m, "nonce"), uint(m, "deadline"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a JobParams message: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode m, String field) {
+        JsonNode v = m.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return v.asText();
+    }
+
+    private static BigInteger uint(JsonNode m, String field) {
+        BigInteger v = new BigInteger(text(m, field));
+        if (v.signum() < 0) {
+            throw new IllegalArgumentException(field + " is negative");
+        }
+        return v;
+    }
+
+    /**
+     * The address (lower-case {@code 0x…}) whose key made the 65-byte signature {@code r ‖ s ‖ v} over
+     * {@code digest}. {@code v} may be 27/28 or 0/1.
+     *
+     * @throws IllegalArgumentException if the signature is malformed, has a high {@code s} (a malleated copy
+     *                                  of another signature, refused by the contract too) or recovers no key
+     */
+    public static String recoverSigner(byte[] digest, byte[] signature) {
+        if (signature.length != 65) {
+            throw new IllegalArgumentException("an EIP-712 signature is 65 bytes (r ‖ s ‖ v), got " + signature.length);
+        }
+        int v = signature[64] & 0xff;
+        if (v < 27) {
+            v += 27;
+        }
+        if (v != 27 && v != 28) {
+            throw new IllegalArgumentException("recovery byte v must be 27 or 28 (or 0 or 1), got " + (signature[64] & 0xff));
+        }
+        byte[] r = Arrays.copyOfRange(signature, 0, 32);
+        byte[] s = Arrays.copyOfRange(signature, 32, 64);
+        if (new BigInteger(1, s).compareTo(SECP256K1_HALF_N) > 0) {
+            throw new IllegalArgumentException("non-canonical signature (s in the upper half of the curve order)");
+        }
+        try {
+            BigInteger key = Sign.signedMessageHashToKey(digest, new Sign.SignatureData((byte) v, r, s));
+            return "0x" + Keys.getAddress(key);
+        } catch (SignatureException | RuntimeException e) {
+            throw new IllegalArgumentException("not a valid secp256k1 signature over the digest");
+        }
     }
 
     /** The EIP-712 digest of {@code p} for the market at {@code market} on chain {@code chainId}. */
@@ -65,7 +158,11 @@ public final class JobSignature {
         root.put("primaryType", "JobParams");
         ObjectNode domain = root.putObject("domain");
         domain.put("name", "zkPFL JobMarket").put("version", "1").put("chainId", chainId).put("verifyingContract", market);
-        ObjectNode message = root.putObject("message");
+        message(root.putObject("message"), p);
+        return root.toString();
+    }
+
+    private static ObjectNode message(ObjectNode message, JobParams p) {
         message.put("owner", p.owner).put("feeToken", p.feeToken).put("fee", p.fee.toString())
                 .put("evaluator", p.evaluator).put("modelHash", Numeric.toHexString(p.modelHash))
                 .put("bucket", p.bucket.toString()).put("maxRounds", p.maxRounds.toString())
@@ -77,6 +174,6 @@ public final class JobSignature {
                 .put("partialWindow", p.partialWindow.toString()).put("proofWindow", p.proofWindow.toString())
                 .put("revealWindow", p.revealWindow.toString()).put("nonce", p.nonce.toString())
                 .put("deadline", p.deadline.toString());
-        return root.toString();
+        return message;
     }
 }

@@ -76,6 +76,45 @@ public class Job extends PanacheEntityBase {
     @Column(name = "weights_seed")
     public Long weightsSeed;
 
+    /** CID of the canonical job manifest ({@link JobManifest}). */
+    @Column(name = "manifest_cid")
+    public String manifestCid;
+    /** The canonical job manifest. */
+    public String manifest;
+    /** keccak-256 of the manifest: the job's on-chain {@code modelHash}, {@code 0x…}. */
+    @Column(name = "model_hash")
+    public String modelHash;
+    /** Size bucket {@code D}. */
+    public Long bucket;
+    public String evaluator;
+    /** The signed {@code JobParams} as the typed data's {@code message} JSON (what the relayer submits). */
+    @Column(name = "chain_params")
+    public String chainParams;
+    /** The EIP-2612 fee permit as JSON, or {@code null}. */
+    @Column(name = "fee_permit")
+    public String feePermit;
+
+    /** Submission state; {@code null} for jobs stored before jobs went on chain. */
+    @Enumerated(EnumType.STRING)
+    public Submission submission;
+    @Column(name = "submit_attempts")
+    public int submitAttempts;
+    @Column(name = "next_submit_at")
+    public OffsetDateTime nextSubmitAt;
+    /** Chain head when the job was stored: where a lookup of its {@code JobCreated} event starts. */
+    @Column(name = "chain_from_block")
+    public Long chainFromBlock;
+    @Column(name = "tx_hash")
+    public String txHash;
+    @Column(name = "chain_block")
+    public Long chainBlock;
+    @Column(name = "chain_job_id")
+    public BigInteger chainJobId;
+    @Column(name = "submit_error")
+    public String submitError;
+    @Column(name = "on_chain_at")
+    public OffsetDateTime onChainAt;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 }

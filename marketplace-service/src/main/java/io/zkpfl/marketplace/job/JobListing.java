@@ -10,7 +10,7 @@ import java.util.List;
 final class JobListing {
 
     private static final String COLUMNS =
-            "id, status, owner, parameter_count, target_accuracy, max_rounds, fee_token, fee_amount, min_trainers, created_at";
+            "id, status, owner, parameter_count, target_accuracy, max_rounds, fee_token, fee_amount, min_trainers, submission, chain_job_id, created_at";
 
     private JobListing() {
     }
@@ -72,7 +72,10 @@ final class JobListing {
         for (Row row : rows) {
             items.add(new JobSummary(row.getLong(0), JobStatus.valueOf(row.getString(1)), row.getString(2), row.getLong(3),
                     row.getBigDecimal(4).stripTrailingZeros(), row.getInteger(5), row.getString(6),
-                    row.getBigDecimal(7).toBigIntegerExact(), row.getInteger(8), row.getOffsetDateTime(9)));
+                    row.getBigDecimal(7).toBigIntegerExact(), row.getInteger(8),
+                    row.getString(9) == null ? null : Submission.valueOf(row.getString(9)),
+                    row.getBigDecimal(10) == null ? null : row.getBigDecimal(10).toBigIntegerExact().toString(),
+                    row.getOffsetDateTime(11)));
         }
         return items;
     }

@@ -27,16 +27,23 @@ public final class JobRequestParser {
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern HEX = Pattern.compile("0x([0-9a-fA-F]{2})*");
     private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
-    /** Largest committee the protocol supports on chain. */
+    /** Largest committee a request may name (the contract's own limit may be lower: it answers 422). */
     public static final int MAX_COMMITTEE = 32;
     /** Largest round budget a job may ask for. */
     public static final int MAX_ROUNDS = 10_000;
 
-    private final BigInteger minFee;
+    /** Defaults of the optional chain parameters (documented in docs/marketplace-api.md). */
+    public static final int DEFAULT_MAX_TRAINERS = 16;
+    public static final long DEFAULT_MAX_SAMPLES = 60_000;
+    /** 4.0 in Q16: coordinates of an update are clipped to [-4, 4]. */
+    public static final BigInteger DEFAULT_CLIP_Q16 = BigInteger.valueOf(4L << 16);
+    public static final BigDecimal DEFAULT_ALPHA = new BigDecimal("0.5");
+    public static final long DEFAULT_WINDOW = 3600;
+    private static final long UINT16 = 65_535;
+    private static final long UINT32 = 4_294_967_295L;
 
-    /** @param minFee smallest accepted fee in token base units */
-    public JobRequestParser(BigInteger minFee) {
-        this.minFee = minFee;
+    /** A parser for requests that carry a signature. */
+    public JobRequestParser() {
     }
 
     /**
@@ -46,6 +53,14 @@ public final class JobRequestParser {
      * @param multipartWeights weights sent as a separate part, or {@code null}
      */
     public JobRequest parse(String json, byte[] multipartWeights) {
+        return parse(json, multipartWeights, true);
+    }
+
+    /**
+     * Parses a job request; {@code signed == false} for the typed-data endpoint, where a signature is not yet
+     * there (and ignored if present).
+     */
+    public JobRequest parse(String json, byte[] multipartWeights, boolean signed) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -62,7 +77,9 @@ public final class JobRequestParser {
         } catch (ModelSpecException e) {
             throw ProblemException.invalid("$".equals(e.field()) ? "model" : "model." + e.field(), e.reason());
         }
-        TrainingPlan training = training(required(root, "training"));
+        JsonNode trainingNode = required(root, "training");
+        TrainingPlan training = training(trainingNode);
+        BigDecimal learningRate = decimal(trainingNode, "training", "learningRate", 9);
         BigDecimal target = decimal(root, "targetAccuracy", 6);
         if (target.signum() <= 0 || target.compareTo(BigDecimal.ONE) > 0) {
             throw ProblemException.invalid("targetAccuracy", "must be in (0, 1], got " + target.toPlainString());
@@ -72,9 +89,10 @@ public final class JobRequestParser {
         JsonNode fee = required(root, "fee");
         String feeToken = address(fee, "fee", "token");
         BigInteger feeAmount = uint(fee.get("amount"), "fee.amount");
-        if (feeAmount.compareTo(minFee) < 0) {
-            throw ProblemException.invalid("fee.amount", "the fee must be at least " + minFee + " base units (100 tokens), got " + feeAmount);
+        if (feeAmount.signum() == 0) {
+            throw ProblemException.invalid("fee.amount", "the fee must be positive");
         }
+        JobRequest.FeePermit permit = permit(fee.get("permit"));
 
         JsonNode committee = required(root, "committee");
         int size = integer(committee, "committee", "size", 2, MAX_COMMITTEE);
@@ -85,7 +103,22 @@ public final class JobRequestParser {
         if (size < threshold + 1) {
             throw ProblemException.invalid("committee.size", "the committee needs m ≥ t + 1 nodes so inconsistent partials are detectable; got m = " + size + ", t = " + threshold);
         }
-        int minTrainers = integer(root, "minTrainers", 2, 100_000);
+        int minTrainers = integer(root, "minTrainers", 2, (int) UINT16);
+        int maxTrainers = root.has("maxTrainers") ? integer(root, "maxTrainers", 2, (int) UINT16) : Math.max(DEFAULT_MAX_TRAINERS, minTrainers);
+        if (maxTrainers < minTrainers) {
+            throw ProblemException.invalid("maxTrainers", "must be at least minTrainers = " + minTrainers + ", got " + maxTrainers);
+        }
+        long maxSamples = root.has("maxSamples") ? integer(root, "maxSamples", 1, UINT32) : DEFAULT_MAX_SAMPLES;
+        BigInteger clipQ16 = root.has("clipQ16") ? uint(root.get("clipQ16"), "clipQ16") : DEFAULT_CLIP_Q16;
+        if (clipQ16.signum() == 0) {
+            throw ProblemException.invalid("clipQ16", "must be positive");
+        }
+        BigDecimal alpha = root.has("alpha") ? decimal(root, "alpha", 6) : DEFAULT_ALPHA;
+        if (alpha.signum() < 0 || alpha.compareTo(BigDecimal.ONE) > 0) {
+            throw ProblemException.invalid("alpha", "must be in [0, 1], got " + alpha.toPlainString());
+        }
+        JobRequest.Windows windows = windows(root.get("windows"));
+        String evaluator = root.has("evaluator") && !root.get("evaluator").isNull() ? address(root, "evaluator") : null;
         BigInteger nonce = uint(root.get("nonce"), "nonce");
         long deadline = integer(root, "deadline", 1, Long.MAX_VALUE);
 
@@ -111,12 +144,45 @@ public final class JobRequestParser {
                 throw ProblemException.invalid("initialWeights", e.reason());
             }
         }
-        byte[] signature = hex(root, "signature");
-        if (signature.length != 65) {
-            throw ProblemException.invalid("signature", "an EIP-712 signature is 65 bytes (r ‖ s ‖ v), got " + signature.length);
+        byte[] signature = null;
+        if (signed) {
+            signature = hex(root, "signature");
+            if (signature.length != 65) {
+                throw ProblemException.invalid("signature", "an EIP-712 signature is 65 bytes (r ‖ s ‖ v), got " + signature.length);
+            }
         }
-        return new JobRequest(owner, model, training, target, maxRounds, feeToken, feeAmount, size, threshold, minTrainers,
-                nonce, deadline, weights, signature);
+        return new JobRequest(owner, model, training, learningRate, target, maxRounds, feeToken, feeAmount, permit, size,
+                threshold, minTrainers, maxTrainers, maxSamples, clipQ16, alpha, windows, evaluator, nonce, deadline, weights,
+                signature);
+    }
+
+    private static JobRequest.FeePermit permit(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ProblemException.invalid("fee.permit", "must be an object {deadline, v, r, s}");
+        }
+        long deadline = integer(node, "fee.permit", "deadline", 1, Long.MAX_VALUE);
+        int v = integer(node, "fee.permit", "v", 0, 28);
+        byte[] r = hex(node, "fee.permit", "r");
+        byte[] s = hex(node, "fee.permit", "s");
+        if (r.length != 32 || s.length != 32) {
+            throw ProblemException.invalid("fee.permit", "r and s are 32 bytes each");
+        }
+        return new JobRequest.FeePermit(deadline, v < 27 ? v + 27 : v, r, s);
+    }
+
+    private static JobRequest.Windows windows(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new JobRequest.Windows(DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_WINDOW);
+        }
+        if (!node.isObject()) {
+            throw ProblemException.invalid("windows", "must be an object {commit, complaint, partial, proof, reveal} in seconds");
+        }
+        return new JobRequest.Windows(integer(node, "windows", "commit", 1, UINT32), integer(node, "windows", "complaint", 1, UINT32),
+                integer(node, "windows", "partial", 1, UINT32), integer(node, "windows", "proof", 1, UINT32),
+                integer(node, "windows", "reveal", 1, UINT32));
     }
 
     private static TrainingPlan training(JsonNode node) {
@@ -214,9 +280,14 @@ public final class JobRequestParser {
     }
 
     private static byte[] hex(JsonNode node, String name) {
+        return hex(node, null, name);
+    }
+
+    private static byte[] hex(JsonNode node, String parent, String name) {
+        String path = parent == null ? name : parent + "." + name;
         JsonNode value = node.get(name);
         if (value == null || !value.isTextual() || !HEX.matcher(value.asText()).matches()) {
-            throw ProblemException.invalid(name, "required 0x-prefixed hex string");
+            throw ProblemException.invalid(path, "required 0x-prefixed hex string");
         }
         return HexFormat.of().parseHex(value.asText().substring(2));
     }

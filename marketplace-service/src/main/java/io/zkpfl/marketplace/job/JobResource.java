@@ -3,6 +3,7 @@ package io.zkpfl.marketplace.job;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.zkpfl.marketplace.artifact.ArtifactStore;
+import io.zkpfl.marketplace.chain.MarketChain;
 import io.zkpfl.marketplace.problem.Problem;
 import io.zkpfl.marketplace.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -35,25 +36,34 @@ public class JobResource {
 
     private final JobService jobs;
     private final ArtifactStore artifacts;
+    private final MarketChain chain;
+    private final io.vertx.mutiny.core.Vertx vertx;
 
-    public JobResource(JobService jobs, ArtifactStore artifacts) {
+    public JobResource(JobService jobs, ArtifactStore artifacts, MarketChain chain, io.vertx.mutiny.core.Vertx vertx) {
         this.jobs = jobs;
         this.artifacts = artifacts;
+        this.chain = chain;
+        this.vertx = vertx;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Post a training job",
-            description = "The body is the job with an EIP-712 signature of the owner over it (see docs/marketplace-api.md); "
-                    + "initialWeights, if given, is base64 of little-endian float32 values in the model's canonical order. "
-                    + "Re-posting the same signed job returns the existing job with 200.")
+            description = "The body is the job with the owner's EIP-712 signature over the chain's JobParams "
+                    + "(POST /api/v1/jobs/typed-data returns them; see docs/marketplace-api.md); initialWeights, if given, "
+                    + "is base64 of little-endian float32 values in the model's canonical order. The job is checked against "
+                    + "the chain (a simulated createJob) before it is stored; a relayer then creates it on chain in the "
+                    + "background. Re-posting the same signed job returns the existing job with 200.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class)))
     @APIResponse(responseCode = "201", description = "Job stored")
     @APIResponse(responseCode = "200", description = "The same signed job was posted before; that job is returned")
     @APIResponse(responseCode = "400", description = "Invalid job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "Signature missing, malformed or not by the owner", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Another stored job uses this owner's nonce", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Body larger than the configured limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The chain would refuse the job; detail: the decoded revert reason", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The chain cannot be reached", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<JobView>> post(String body) {
         return jobs.post(body, null).map(JobResource::created);
     }
@@ -70,6 +80,18 @@ public class JobResource {
         return jobs.post(job, weights == null ? null : weights.uploadedFile()).map(JobResource::created);
     }
 
+    @POST
+    @Path("/typed-data")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The EIP-712 typed data to sign for a job",
+            description = "The body is the job as for POST /api/v1/jobs, without signature. Returns the JobParams typed data "
+                    + "(eth_signTypedData_v4 JSON) with the derived manifest, modelHash and bucket, and its digest. Stores nothing.")
+    @APIResponse(responseCode = "400", description = "Invalid job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TypedDataView> typedData(String body) {
+        return jobs.typedData(body, null);
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List jobs, newest first",
@@ -83,22 +105,31 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Fetch one job")
+    @Operation(summary = "Fetch one job", description = "With its submission state and, once it is on chain, the chain's state "
+            + "of the job (cached for zkpfl.chain.state-ttl; when the chain cannot be read, chain.error says so).")
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<JobView> get(@RestPath long id) {
-        return jobs.get(id).map(JobView::of);
+        return jobs.get(id).chain(job -> job.chainJobId == null
+                ? Uni.createFrom().item(JobView.of(job))
+                : vertx.executeBlocking(Uni.createFrom().item(() -> JobView.of(job, chain.state(job.chainJobId, job.chainBlock == null ? 0 : job.chainBlock)))));
     }
 
     @GET
     @Path("/{id}/artifacts/{name}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Stream a job artefact from IPFS", description = "Artefacts: model.json, weights.bin. The content is checked against its CID while streaming.")
+    @Operation(summary = "Stream a job artefact from IPFS", description = "Artefacts: model.json, weights.bin, manifest.json. The content is checked against its CID while streaming.")
     public RestMulti<Buffer> artifact(@RestPath long id, @RestPath String name) {
         Uni<Artifact> artifact = jobs.get(id).map(job -> switch (name) {
             case JobView.MODEL_ARTIFACT -> new Artifact(job.modelCid, MediaType.APPLICATION_JSON, job.modelSpec.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
             case JobView.WEIGHTS_ARTIFACT -> new Artifact(job.weightsCid, MediaType.APPLICATION_OCTET_STREAM, job.weightsBytes);
+            case JobView.MANIFEST_ARTIFACT -> {
+                if (job.manifestCid == null) {
+                    throw ProblemException.notFound("job " + id + " predates manifests");
+                }
+                yield new Artifact(job.manifestCid, MediaType.APPLICATION_JSON, job.manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            }
             default -> throw ProblemException.notFound("job " + id + " has no artifact '" + name + "'; artifacts are "
-                    + List.of(JobView.MODEL_ARTIFACT, JobView.WEIGHTS_ARTIFACT));
+                    + List.of(JobView.MODEL_ARTIFACT, JobView.WEIGHTS_ARTIFACT, JobView.MANIFEST_ARTIFACT));
         });
         return RestMulti.fromUniResponse(artifact, a -> artifacts.stream(a.cid()),
                 a -> Map.of("Content-Type", List.of(a.mediaType()), "Content-Length", List.of(String.valueOf(a.size())),

@@ -6,14 +6,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.zkpfl.contracts.JobSignature;
+import io.zkpfl.contracts.RevertReason;
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.marketplace.MarketplaceConfig;
+import io.zkpfl.marketplace.chain.ChainRejection;
+import io.zkpfl.marketplace.chain.MarketChain;
 import io.zkpfl.marketplace.artifact.ArtifactStore;
 import io.zkpfl.marketplace.outbox.OutboxEvent;
 import io.zkpfl.marketplace.problem.ProblemException;
 import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.model.WeightInitializer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,9 +29,11 @@ import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * Posts and lists jobs. A post is checked completely (content, signature, deadline) before anything is
- * written; artefacts go to IPFS first (content-addressed, so a failed post leaves nothing that matters),
- * then the job row and its {@link JobPosted} outbox event commit in one transaction.
+ * Posts and lists jobs. A post is checked completely (content, signature over the chain's {@code JobParams},
+ * deadline, and a simulation of {@code createJob} on chain) before anything is written; artefacts go to IPFS
+ * first (content-addressed, so a failed post leaves nothing that matters), then the job row (submission
+ * {@code PENDING}) and its {@link JobPosted} outbox event commit in one transaction. {@link JobSubmitter} puts
+ * the job on chain afterwards.
  */
 @ApplicationScoped
 public class JobService {
@@ -39,10 +46,12 @@ public class JobService {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final MarketChain chain;
     private final java.util.concurrent.ConcurrentHashMap<String, CachedTotal> totals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobService(MarketplaceConfig config, ArtifactStore artifacts, Vertx vertx, ObjectMapper json, MeterRegistry metrics,
-            io.vertx.mutiny.sqlclient.Pool pool) {
+            io.vertx.mutiny.sqlclient.Pool pool, MarketChain chain) {
+        this.chain = chain;
         this.config = config;
         this.artifacts = artifacts;
         this.vertx = vertx;
@@ -55,18 +64,39 @@ public class JobService {
     public record Posted(Job job, boolean created) {
     }
 
-    private record Prepared(JobRequest request, String digest, byte[] weights, Long seed, String weightsHash) {
+    /**
+     * A request with everything the service derives: the weights (initialised when the owner sent none), the
+     * manifest, the chain's {@code JobParams} and their EIP-712 digest (the job's identity).
+     */
+    record Prepared(JobRequest request, byte[] weights, Long seed, JobManifest manifest, JobParams params, byte[] digest) {
+
+        String digestHex() {
+            return hex(digest);
+        }
     }
 
-    /** Validates, authorises and stores a job request given as JSON (plus optional multipart weights). */
+    /** Validates, authorises, simulates on chain and stores a job request given as JSON (plus optional multipart weights). */
     public Uni<Posted> post(String body, java.nio.file.Path weightsFile) {
-        JobRequestParser parser = new JobRequestParser(config.jobs().minFee());
-        return vertx.executeBlocking(Uni.createFrom().item(() -> prepare(parser.parse(body, read(weightsFile)))))
-                .chain(prepared -> Job.<Job>find("digest", prepared.digest()).firstResult()
+        JobRequestParser parser = new JobRequestParser();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> authorise(prepare(parser.parse(body, read(weightsFile))))))
+                .chain(prepared -> Job.<Job>find("digest", prepared.digestHex()).firstResult()
                         .chain(existing -> existing != null
                                 ? Uni.createFrom().item(new Posted(existing, false))
-                                : store(prepared)))
+                                : nonceUnused(prepared.request()).chain(() -> simulate(prepared))
+                                        .chain(fromBlock -> store(prepared, fromBlock))))
                 .invoke(posted -> metrics.counter("zkpfl.jobs.posted", "outcome", posted.created() ? "created" : "replayed").increment());
+    }
+
+    /**
+     * The EIP-712 typed data ({@code eth_signTypedData_v4} JSON) the owner signs for a job request given without
+     * signature, with the derived manifest, {@code modelHash}, {@code bucket} and digest.
+     */
+    public Uni<TypedDataView> typedData(String body, java.nio.file.Path weightsFile) {
+        JobRequestParser parser = new JobRequestParser();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            Prepared p = prepare(parser.parse(body, read(weightsFile), false));
+            return TypedDataView.of(p, JobSignature.typedDataJson(p.params(), chain.chainId(), chain.addresses().market()));
+        }));
     }
 
     private static byte[] read(java.nio.file.Path file) {
@@ -77,46 +107,126 @@ public class JobService {
         }
     }
 
-    private Prepared prepare(JobRequest request) {
-        byte[] digest = JobTypedData.digest(request, config.chain().id());
-        JobTypedData.verify(digest, request.signature(), request.owner());
+    Prepared prepare(JobRequest request) {
         byte[] weights = request.initialWeights();
         Long seed = null;
         if (weights == null) {
-            seed = ByteBuffer.wrap(digest).getLong() & Long.MAX_VALUE;
+            seed = request.nonce().longValue() & Long.MAX_VALUE;
             weights = FlatParameters.encode(WeightInitializer.initialise(request.model(), seed));
         }
-        return new Prepared(request, hex(digest), weights, seed, hex(JobTypedData.weightsHash(weights)));
+        JobManifest manifest = JobManifest.of(request.model().toJson(), request.model().parameterCount(), weights, seed,
+                request.training(), request.learningRate());
+        long bucket;
+        try {
+            bucket = JobManifest.bucket(request.model().parameterCount());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid("model", e.getMessage());
+        }
+        JobRequest.Windows w = request.windows();
+        JobParams params = new JobParams(request.owner(), request.feeToken(), request.feeAmount(),
+                request.evaluator() != null ? request.evaluator() : chain.defaultEvaluator(), manifest.modelHash(),
+                BigInteger.valueOf(bucket), BigInteger.valueOf(request.maxRounds()), BigInteger.valueOf(request.committeeSize()),
+                BigInteger.valueOf(request.threshold()), BigInteger.valueOf(request.minTrainers()),
+                BigInteger.valueOf(request.maxTrainers()), BigInteger.valueOf(request.maxSamples()), request.clipQ16(),
+                BigInteger.valueOf(ppm(request.targetAccuracy())), BigInteger.valueOf(ppm(request.alpha())),
+                BigInteger.valueOf(w.commit()), BigInteger.valueOf(w.complaint()), BigInteger.valueOf(w.partial()),
+                BigInteger.valueOf(w.proof()), BigInteger.valueOf(w.reveal()), request.nonce(), BigInteger.valueOf(request.deadline()));
+        return new Prepared(request, weights, seed, manifest, params, chain.digest(params));
     }
 
-    private Uni<Posted> store(Prepared prepared) {
+    private static long ppm(java.math.BigDecimal value) {
+        return value.movePointRight(6).longValueExact();
+    }
+
+    private Prepared authorise(Prepared prepared) {
+        String signer;
+        try {
+            signer = JobSignature.recoverSigner(prepared.digest(), prepared.request().signature());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.unauthorised("signature", e.getMessage());
+        }
+        String owner = prepared.request().owner();
+        if (!signer.equalsIgnoreCase(owner)) {
+            throw ProblemException.unauthorised("signature", "the signature is not by the owner " + owner + " (it recovers "
+                    + signer + "): sign the EIP-712 JobParams of exactly this job for chain id " + chain.chainId() + " and JobMarket "
+                    + chain.addresses().market() + " (POST /api/v1/jobs/typed-data returns them) with the owner's wallet");
+        }
+        return prepared;
+    }
+
+    /** Fails with 409 when another stored job of the owner uses the nonce (the chain would accept only one of them). */
+    private Uni<Void> nonceUnused(JobRequest request) {
+        return pool.preparedQuery("SELECT id FROM job WHERE owner = $1 AND nonce = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(request.owner(), new java.math.BigDecimal(request.nonce())))
+                .onItem().transformToUni(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(nonceConflict(request, rows.iterator().next().getLong(0))));
+    }
+
+    private static ProblemException nonceConflict(JobRequest request, Long otherJob) {
+        return ProblemException.conflict("nonce", "nonce " + request.nonce() + " of " + request.owner() + " is already used by "
+                + (otherJob == null ? "another stored job" : "job " + otherJob) + "; sign with a fresh nonce");
+    }
+
+    /**
+     * Refuses an expired signature, then runs {@code createJob} as an {@code eth_call}: a revert becomes a 422 with
+     * the decoded reason. Returns the block the job's submission will search from.
+     */
+    private Uni<Long> simulate(Prepared prepared) {
         JobRequest request = prepared.request();
         if (Instant.now().getEpochSecond() > request.deadline()) {
             return Uni.createFrom().failure(ProblemException.invalid("deadline",
                     "the signature expired at " + Instant.ofEpochSecond(request.deadline()) + "; sign the job again with a later deadline"));
         }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            long block;
+            java.util.Optional<RevertReason> revert;
+            try {
+                block = chain.blockNumber();
+                revert = chain.simulate(prepared.params(), request.signature(), permit(request.permit()));
+            } catch (RuntimeException e) {
+                throw ProblemException.unavailable("the chain could not check the job: " + MarketChain.rootMessage(e));
+            }
+            revert.ifPresent(reason -> {
+                throw ProblemException.rejectedByChain(ChainRejection.field(reason), ChainRejection.detail(reason));
+            });
+            return block;
+        }));
+    }
+
+    static io.zkpfl.contracts.generated.JobMarket.FeePermit permit(JobRequest.FeePermit permit) {
+        return permit == null ? MarketChain.NO_PERMIT
+                : new io.zkpfl.contracts.generated.JobMarket.FeePermit(BigInteger.valueOf(permit.deadline()),
+                        BigInteger.valueOf(permit.v()), permit.r(), permit.s());
+    }
+
+    private Uni<Posted> store(Prepared prepared, long fromBlock) {
+        JobRequest request = prepared.request();
         byte[] modelJson = request.model().toJson().getBytes(StandardCharsets.UTF_8);
         return artifacts.put(modelJson)
                 .chain(modelCid -> artifacts.put(prepared.weights()).map(weightsCid -> List.of(modelCid, weightsCid)))
+                .chain(cids -> artifacts.put(prepared.manifest().bytes()).map(manifestCid -> List.of(cids.get(0), cids.get(1), manifestCid)))
                 .chain(cids -> Panache.withTransaction(() -> {
-                    Job job = toEntity(prepared, cids.get(0), cids.get(1));
+                    Job job = toEntity(prepared, cids.get(0), cids.get(1), cids.get(2), fromBlock);
                     return job.<Job>persist()
                             .chain(stored -> OutboxEvent.of(config.jobs().topic(), String.valueOf(stored.id), JobPosted.TYPE,
                                     toJson(JobPosted.of(stored))).persist())
                             .replaceWith(job);
                 }))
-                .invoke(job -> LOG.infof("job %d posted by %s: %d parameters, fee %s of %s, model %s", job.id, job.owner,
-                        job.parameterCount, job.feeAmount, job.feeToken, job.modelCid))
+                .invoke(job -> LOG.infof("job %d posted by %s: %d parameters, fee %s of %s, modelHash %s, bucket %d", job.id, job.owner,
+                        job.parameterCount, job.feeAmount, job.feeToken, job.modelHash, job.bucket))
                 .invoke(job -> totals.clear())
                 .map(job -> new Posted(job, true))
+                // a concurrent post won the race for the digest or the (owner, nonce): the failed session cannot be used for
+                // a lookup, so answer 409; posting the same job again returns it with 200
                 .onFailure(JobService::isUniqueViolation)
-                .recoverWithUni(() -> Job.<Job>find("digest", prepared.digest()).firstResult().map(job -> new Posted(job, false)));
+                .transform(failure -> mentions(failure, "job_owner_nonce") ? nonceConflict(request, null)
+                        : ProblemException.conflict(null, "the same signed job was being stored concurrently; post it again to get it"));
     }
 
-    private static Job toEntity(Prepared prepared, String modelCid, String weightsCid) {
+    private Job toEntity(Prepared prepared, String modelCid, String weightsCid, String manifestCid, long fromBlock) {
         JobRequest request = prepared.request();
         Job job = new Job();
-        job.digest = prepared.digest();
+        job.digest = prepared.digestHex();
         job.owner = request.owner();
         job.status = JobStatus.POSTED;
         job.modelSpec = request.model().toJson();
@@ -137,9 +247,20 @@ public class JobService {
         job.signature = hex(request.signature());
         job.modelCid = modelCid;
         job.weightsCid = weightsCid;
-        job.weightsHash = prepared.weightsHash();
+        job.weightsHash = JobManifest.keccakHex(prepared.weights());
         job.weightsBytes = prepared.weights().length;
         job.weightsSeed = prepared.seed();
+        job.manifestCid = manifestCid;
+        job.manifest = prepared.manifest().json();
+        job.modelHash = hex(prepared.params().modelHash);
+        job.bucket = prepared.params().bucket.longValueExact();
+        job.evaluator = prepared.params().evaluator.toLowerCase(Locale.ROOT);
+        job.chainParams = JobSignature.messageJson(prepared.params());
+        job.feePermit = request.permit() == null ? null : toJson(request.permit());
+        job.submission = Submission.PENDING;
+        job.submitAttempts = 0;
+        job.nextSubmitAt = OffsetDateTime.now(ZoneOffset.UTC);
+        job.chainFromBlock = fromBlock;
         job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         return job;
     }
@@ -203,16 +324,20 @@ public class JobService {
         }
     }
 
-    private static boolean isUniqueViolation(Throwable failure) {
+    static boolean isUniqueViolation(Throwable failure) {
+        return mentions(failure, "duplicate key value");
+    }
+
+    private static boolean mentions(Throwable failure, String text) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("duplicate key value")) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String hex(byte[] bytes) {
+    static String hex(byte[] bytes) {
         return "0x" + HexFormat.of().formatHex(bytes);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import io.zkpfl.marketplace.chain.MarketChain;
 import java.util.Map;
 
 /** A job as the API shows it. */
@@ -25,7 +26,22 @@ public record JobView(
         long deadline,
         Map<String, Artifact> artifacts,
         Initialisation initialisation,
+        OnChainTerms onChainTerms,
+        SubmissionView submission,
+        MarketChain.OnChainState chain,
         OffsetDateTime createdAt) {
+
+    /** What the owner signed beyond the fields above: the chain's view of the job (ADR 0005). */
+    public record OnChainTerms(String modelHash, Long bucket, String evaluator, @JsonRawValue String jobParams) {
+    }
+
+    /**
+     * Where the job's {@code createJob} is: {@code PENDING} (the relayer has yet to send it, or retries), {@code ON_CHAIN}
+     * (with the on-chain job id, transaction and block) or {@code FAILED} (with the reason).
+     */
+    public record SubmissionView(Submission state, int attempts, String chainJobId, String txHash, Long block,
+                                 String error, OffsetDateTime onChainAt) {
+    }
 
     /** Local training settings. */
     public record Training(int localEpochs, int batchSize, double learningRate, String optimiser) {
@@ -49,19 +65,36 @@ public record JobView(
 
     /** Name of the model specification artefact. */
     public static final String MODEL_ARTIFACT = "model.json";
+    /** Name of the job manifest artefact (keccak-256 = the on-chain modelHash). */
+    public static final String MANIFEST_ARTIFACT = "manifest.json";
     /** Name of the initial weights artefact. */
     public static final String WEIGHTS_ARTIFACT = "weights.bin";
 
     static JobView of(Job job) {
+        return of(job, null);
+    }
+
+    /** The job with its on-chain state ({@code null} when it is not on chain). */
+    static JobView of(Job job, MarketChain.OnChainState chain) {
         String base = "/api/v1/jobs/" + job.id + "/artifacts/";
+        Map<String, Artifact> artifacts = new java.util.TreeMap<>();
+        artifacts.put(MODEL_ARTIFACT, new Artifact(job.modelCid, job.modelSpec.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, null, base + MODEL_ARTIFACT));
+        artifacts.put(WEIGHTS_ARTIFACT, new Artifact(job.weightsCid, job.weightsBytes, job.weightsHash, base + WEIGHTS_ARTIFACT));
+        if (job.manifestCid != null) {
+            artifacts.put(MANIFEST_ARTIFACT, new Artifact(job.manifestCid, job.manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                    job.modelHash, base + MANIFEST_ARTIFACT));
+        }
         return new JobView(job.id, job.status, job.digest, job.owner, job.modelSpec, job.parameterCount,
                 new Training(job.localEpochs, job.batchSize, job.learningRate, job.optimiser),
                 job.targetAccuracy.stripTrailingZeros(), job.maxRounds,
                 new Fee(job.feeToken, job.feeAmount.toString()),
                 new Committee(job.committeeSize, job.threshold), job.minTrainers, job.nonce.toString(), job.deadline,
-                Map.of(MODEL_ARTIFACT, new Artifact(job.modelCid, job.modelSpec.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, null, base + MODEL_ARTIFACT),
-                        WEIGHTS_ARTIFACT, new Artifact(job.weightsCid, job.weightsBytes, job.weightsHash, base + WEIGHTS_ARTIFACT)),
+                artifacts,
                 job.weightsSeed == null ? null : new Initialisation("he-normal for relu layers, xavier-normal otherwise, zero biases", job.weightsSeed),
+                job.modelHash == null ? null : new OnChainTerms(job.modelHash, job.bucket, job.evaluator, job.chainParams),
+                job.submission == null ? null : new SubmissionView(job.submission, job.submitAttempts,
+                        job.chainJobId == null ? null : job.chainJobId.toString(), job.txHash, job.chainBlock, job.submitError, job.onChainAt),
+                chain,
                 job.createdAt);
     }
 }

@@ -27,6 +27,21 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(401, "Signature rejected", detail, field);
     }
 
+    /** 409: the request conflicts with a stored resource. */
+    public static ProblemException conflict(String field, String detail) {
+        return new ProblemException(409, "Conflict", detail, field);
+    }
+
+    /** 422: well-formed and authorised, but the chain would refuse it (detail: the decoded revert reason). */
+    public static ProblemException rejectedByChain(String field, String detail) {
+        return new ProblemException(422, "Rejected by the chain", detail, field);
+    }
+
+    /** 503: a component the request needs (e.g. the chain) cannot be reached; retry later. */
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "Service unavailable", detail, null);
+    }
+
     /** 404: no such resource. */
     public static ProblemException notFound(String detail) {
         return new ProblemException(404, "Not found", detail, null);

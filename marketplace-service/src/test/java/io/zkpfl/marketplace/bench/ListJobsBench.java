@@ -44,7 +44,7 @@ public final class ListJobsBench {
 
         try (DevStack stack = DevStack.start(DevStackConfig.embedded())) {
             Path log = Files.createTempFile("zkpfl-bench-marketplace", ".log");
-            try (ServiceProcess service = ServiceProcess.start("marketplace", jar, stack.serviceProperties(), log, Duration.ofMinutes(3))) {
+            try (ServiceProcess service = ServiceProcess.start("marketplace", jar, serviceProperties(stack), log, Duration.ofMinutes(3))) {
                 seed(stack.postgres().jdbcUrl(), stack.postgres().username(), stack.postgres().password(), jobs);
                 String base = service.baseUrl().toString();
                 int pages = jobs / 20;
@@ -78,6 +78,13 @@ public final class ListJobsBench {
         }
         double ratio = results.get(1).requestsPerSecond() / results.get(0).requestsPerSecond();
         System.out.printf(Locale.ROOT, "listing / trivial throughput ratio: %.2f%n", ratio);
+    }
+
+    /** The stack's properties, plus the dev chain bootstrap (the service deploys its contracts on the stack's Anvil). */
+    private static java.util.Map<String, String> serviceProperties(DevStack stack) {
+        java.util.Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
+        properties.put("zkpfl.chain.bootstrap", "dev");
+        return properties;
     }
 
     private static String ownerAddress(int i) {

@@ -40,24 +40,44 @@ class JobPostedEventIT {
         // a replay must not produce a second event
         given().contentType(ContentType.JSON).body(body).when().post("/api/v1/jobs").then().statusCode(200);
 
-        List<ConsumerRecord<String, String>> mine = new ArrayList<>();
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        List<ConsumerRecord<String, String>> mine = List.of();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             consumer.subscribe(List.of("zkpfl.jobs"));
             Instant deadline = Instant.now().plusSeconds(30);
             while (Instant.now().isBefore(deadline) && mine.isEmpty()) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.key().equals(String.valueOf(id))) {
-                        mine.add(record);
+                        all.add(record);
+                    }
+                }
+                mine = ofType(all, "JobPosted");
+            }
+            // the relayer then creates it on chain: one JobOnChain under the same key
+            while (Instant.now().isBefore(deadline) && ofType(all, "JobOnChain").isEmpty()) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key().equals(String.valueOf(id))) {
+                        all.add(record);
                     }
                 }
             }
             // give a duplicate the chance to show up
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
                 if (record.key().equals(String.valueOf(id))) {
-                    mine.add(record);
+                    all.add(record);
                 }
             }
         }
+        mine = ofType(all, "JobPosted");
+        List<ConsumerRecord<String, String>> onChain = ofType(all, "JobOnChain");
+        assertEquals(1, onChain.size(), "exactly one JobOnChain for job " + id);
+        JsonNode created = new ObjectMapper().readTree(onChain.get(0).value());
+        assertEquals(id, created.get("jobId").asLong());
+        assertEquals(SignedJob.market(), created.get("market").asText());
+        String chainJobId = given().when().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath()
+                .getString("submission.chainJobId");
+        assertEquals(chainJobId, created.get("chainJobId").asText());
+        assertTrue(created.get("txHash").asText().matches("0x[0-9a-f]{64}"));
         assertEquals(1, mine.size(), "exactly one JobPosted for job " + id);
         ConsumerRecord<String, String> record = mine.get(0);
         assertEquals("JobPosted", new String(record.headers().lastHeader("type").value(), StandardCharsets.UTF_8));
@@ -70,6 +90,12 @@ class JobPostedEventIT {
         assertEquals(SignedJob.TINY_PARAMETERS, event.get("parameterCount").asInt());
         assertNotNull(event.get("postedAt"));
         assertTrue(event.get("modelCid").asText().startsWith("Qm"));
+    }
+
+    private static List<ConsumerRecord<String, String>> ofType(List<ConsumerRecord<String, String>> records, String type) {
+        return records.stream()
+                .filter(r -> type.equals(new String(r.headers().lastHeader("type").value(), StandardCharsets.UTF_8)))
+                .toList();
     }
 
     private static KafkaConsumer<String, String> consumer() {

@@ -46,6 +46,7 @@ class JobResourceIT {
                 .then().statusCode(201)
                 .header("Location", containsString("/api/v1/jobs/"))
                 .body("status", equalTo("POSTED"))
+                .body("submission.state", equalTo("PENDING"))
                 .body("owner", equalTo(OWNER))
                 .body("parameterCount", equalTo(SignedJob.TINY_PARAMETERS))
                 .body("committee.size", equalTo(3))
@@ -115,9 +116,13 @@ class JobResourceIT {
             given().contentType(ContentType.JSON).body(SignedJob.tiny(other, NONCE.incrementAndGet()).signedBy(otherKey))
                     .when().post("/api/v1/jobs").then().statusCode(201);
         }
-        given().when().get("/api/v1/jobs?owner=" + other + "&status=POSTED&size=2&page=0")
+        // the relayer puts them on chain in the background: POSTED, then OPEN
+        awaitListing("/api/v1/jobs?owner=" + other + "&status=OPEN&size=2&page=0", 3);
+        given().when().get("/api/v1/jobs?owner=" + other + "&status=OPEN&size=2&page=0")
                 .then().statusCode(200).body("items", hasSize(2)).body("total", equalTo(3))
-                .body("items[0].owner", equalTo(other));
+                .body("items[0].owner", equalTo(other)).body("items[0].submission", equalTo("ON_CHAIN"))
+                .body("items[0].chainJobId", notNullValue());
+        given().when().get("/api/v1/jobs?owner=" + other + "&status=POSTED").then().statusCode(200).body("total", equalTo(0));
         given().when().get("/api/v1/jobs?owner=" + other + "&size=2&page=1")
                 .then().statusCode(200).body("items", hasSize(1));
         given().when().get("/api/v1/jobs?status=COMPLETED&owner=" + other)
@@ -154,6 +159,22 @@ class JobResourceIT {
         given().when().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/api/v1/jobs"));
         given().contentType(ContentType.JSON).body(job().signedBy(OWNER_KEY)).when().post("/api/v1/jobs").then().statusCode(201);
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("zkpfl_jobs_posted_total"));
+    }
+
+    /** Waits (up to 30 s) until the listing at {@code url} has {@code total} jobs. */
+    static void awaitListing(String url, int total) {
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (given().when().get(url).then().statusCode(200).extract().jsonPath().getInt("total") != total) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("listing " + url + " never reached " + total + " jobs");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     static String expiredJob() {

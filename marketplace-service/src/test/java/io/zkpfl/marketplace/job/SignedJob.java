@@ -1,8 +1,13 @@
 package io.zkpfl.marketplace.job;
 
+import static io.restassured.RestAssured.given;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.path.json.JsonPath;
+import io.zkpfl.contracts.JobSignature;
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -10,13 +15,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
-import org.web3j.crypto.Sign;
-import org.web3j.crypto.StructuredDataEncoder;
 
 /**
- * Builds job requests as a model owner's wallet would: the JSON body and an EIP-712 signature over typed
- * data assembled here from the documented schema (not from the service's own encoder), so a test fails if
- * the service signs something other than what docs/marketplace-api.md says.
+ * Builds job requests as a model owner's client would: the JSON body, the manifest written out here from its
+ * documented format (not with the service's {@code JobManifest}), the {@code JobParams} with the documented
+ * defaults, and the owner's EIP-712 signature over them for the deployment {@code GET /api/v1/chain} names.
  */
 final class SignedJob {
 
@@ -25,10 +28,39 @@ final class SignedJob {
             + "{\"type\":\"output\",\"units\":10,\"activation\":\"softmax\"}],\"loss\":\"cross_entropy\"}";
     static final String TINY = "{\"input\":{\"shape\":[4]},\"layers\":[{\"type\":\"output\",\"units\":3,\"activation\":\"softmax\"}],\"loss\":\"cross_entropy\"}";
     static final int TINY_PARAMETERS = 4 * 3 + 3;
-    static final String FEE_TOKEN = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+    /** 100 tokens of 18 decimals: the dev platform's minimum fee. */
+    static final String FEE = "100000000000000000000";
+    /** Dev account 8: the evaluator the test jobs name. */
+    static final String EVALUATOR = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f";
+
+    private static volatile JsonPath chain;
 
     ObjectNode body = JSON.createObjectNode();
     String canonicalModel;
+    /** The typed data's parameters of the last {@link #signedBy} call. */
+    JobParams params;
+    /** The manifest of the last {@link #signedBy} call. */
+    String manifest;
+
+    /** {@code GET /api/v1/chain}: chain id and contract addresses. */
+    static JsonPath chain() {
+        if (chain == null) {
+            chain = given().when().get("/api/v1/chain").then().statusCode(200).extract().jsonPath();
+        }
+        return chain;
+    }
+
+    static long chainId() {
+        return chain().getLong("chainId");
+    }
+
+    static String market() {
+        return chain().getString("market");
+    }
+
+    static String token() {
+        return chain().getString("token").toLowerCase();
+    }
 
     static SignedJob tiny(String owner, long nonce) {
         SignedJob job = new SignedJob();
@@ -38,9 +70,10 @@ final class SignedJob {
         training.put("localEpochs", 2).put("batchSize", 32).put("learningRate", 0.05).put("optimiser", "sgd");
         job.body.put("targetAccuracy", 0.85);
         job.body.put("maxRounds", 20);
-        job.body.putObject("fee").put("token", FEE_TOKEN).put("amount", "100000000000000000000");
+        job.body.putObject("fee").put("token", token()).put("amount", FEE);
         job.body.putObject("committee").put("size", 3).put("threshold", 2);
         job.body.put("minTrainers", 2);
+        job.body.put("evaluator", EVALUATOR);
         job.body.put("nonce", String.valueOf(nonce));
         job.body.put("deadline", Instant.now().getEpochSecond() + 3600);
         return job;
@@ -65,72 +98,86 @@ final class SignedJob {
         return this;
     }
 
-    /** Signs the body's current content with {@code privateKey} for chain 31337 and returns the JSON. */
+    /** Signs the body's current content with {@code privateKey} for the service's chain and market; returns the JSON. */
     String signedBy(String privateKey) {
         return signedBy(privateKey, null);
     }
 
     String signedBy(String privateKey, byte[] multipartWeights) {
+        return signedBy(privateKey, multipartWeights, chainId(), market());
+    }
+
+    /** Signs for the given chain id and market (another deployment, to test the domain binding). */
+    String signedBy(String privateKey, byte[] multipartWeights, long chainId, String market) {
         try {
-            byte[] digest;
             try {
-                digest = new StructuredDataEncoder(typedData(multipartWeights)).hashStructuredData();
+                params = params(multipartWeights);
             } catch (RuntimeException unencodable) {
-                // a deliberately invalid field (e.g. a negative accuracy) has no EIP-712 encoding; the
+                // a deliberately invalid field (e.g. a negative accuracy) has no JobParams encoding; the
                 // service must reject the field before it looks at the signature
                 body.put("signature", "0x" + "00".repeat(65));
                 return JSON.writeValueAsString(body);
             }
-            Sign.SignatureData sig = Sign.signMessage(digest, Credentials.create(privateKey).getEcKeyPair(), false);
-            byte[] rsv = new byte[65];
-            System.arraycopy(sig.getR(), 0, rsv, 0, 32);
-            System.arraycopy(sig.getS(), 0, rsv, 32, 32);
-            rsv[64] = sig.getV()[0];
+            byte[] rsv = JobSignature.sign(params, chainId, market, Credentials.create(privateKey));
             body.put("signature", "0x" + HexFormat.of().formatHex(rsv));
             return JSON.writeValueAsString(body);
-        } catch (Exception e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    String typedData(byte[] multipartWeights) throws Exception {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode types = root.putObject("types");
-        ArrayNode domain = types.putArray("EIP712Domain");
-        domain.addObject().put("name", "name").put("type", "string");
-        domain.addObject().put("name", "version").put("type", "string");
-        domain.addObject().put("name", "chainId").put("type", "uint256");
-        String schema = "owner:address,modelSpecHash:bytes32,initialWeightsHash:bytes32,localEpochs:uint32,batchSize:uint32,"
-                + "learningRateE9:uint64,optimiser:string,targetAccuracyPpm:uint32,maxRounds:uint32,feeToken:address,feeAmount:uint256,"
-                + "committeeSize:uint8,threshold:uint8,minTrainers:uint32,nonce:uint256,deadline:uint64";
-        ArrayNode job = types.putArray("Job");
-        for (String field : schema.split(",")) {
-            String[] nt = field.split(":");
-            job.addObject().put("name", nt[0]).put("type", nt[1]);
-        }
-        root.put("primaryType", "Job");
-        root.putObject("domain").put("name", "zkPFL").put("version", "1").put("chainId", 31337);
-        ObjectNode m = root.putObject("message");
-        m.put("owner", body.get("owner").asText());
-        m.put("modelSpecHash", "0x" + HexFormat.of().formatHex(Hash.sha3(canonicalModel.getBytes(StandardCharsets.UTF_8))));
+    /** The manifest as docs/marketplace-api.md defines it, written out by hand. */
+    String manifest(byte[] multipartWeights) {
         byte[] weights = multipartWeights != null ? multipartWeights
                 : body.has("initialWeights") ? Base64.getDecoder().decode(body.get("initialWeights").asText()) : null;
-        m.put("initialWeightsHash", "0x" + HexFormat.of().formatHex(weights == null ? new byte[32] : Hash.sha3(weights)));
+        String initialisation = "null";
+        long parameters = io.zkpfl.protocol.model.ModelSpec.parse(canonicalModel).parameterCount();
+        if (weights == null) {
+            long seed = new BigInteger(body.get("nonce").asText()).longValue() & Long.MAX_VALUE;
+            weights = io.zkpfl.protocol.model.FlatParameters.encode(io.zkpfl.protocol.model.WeightInitializer.initialise(
+                    io.zkpfl.protocol.model.ModelSpec.parse(canonicalModel), seed));
+            initialisation = "{\"method\":\"he-xavier-normal\",\"seed\":" + seed + "}";
+        }
         ObjectNode training = (ObjectNode) body.get("training");
-        m.put("localEpochs", training.get("localEpochs").asInt());
-        m.put("batchSize", training.get("batchSize").asInt());
-        m.put("learningRateE9", training.get("learningRate").decimalValue().movePointRight(9).longValueExact());
-        m.put("optimiser", training.get("optimiser").asText());
-        m.put("targetAccuracyPpm", body.get("targetAccuracy").decimalValue().movePointRight(6).longValue());
-        m.put("maxRounds", body.get("maxRounds").asInt());
-        m.put("feeToken", body.get("fee").get("token").asText());
-        m.put("feeAmount", body.get("fee").get("amount").asText());
-        m.put("committeeSize", body.get("committee").get("size").asInt());
-        m.put("threshold", body.get("committee").get("threshold").asInt());
-        m.put("minTrainers", body.get("minTrainers").asInt());
-        m.put("nonce", new BigInteger(body.get("nonce").asText()).toString());
-        m.put("deadline", body.get("deadline").asLong());
-        return JSON.writeValueAsString(root);
+        return "{\"version\":1,\"modelSpec\":\"" + keccak(canonicalModel.getBytes(StandardCharsets.UTF_8)) + "\","
+                + "\"parameterCount\":" + parameters + ","
+                + "\"initialWeights\":{\"keccak256\":\"" + keccak(weights) + "\",\"bytes\":" + weights.length
+                + ",\"initialisation\":" + initialisation + "},"
+                + "\"training\":{\"localEpochs\":" + training.get("localEpochs").asInt() + ",\"batchSize\":"
+                + training.get("batchSize").asInt() + ",\"learningRate\":\""
+                + training.get("learningRate").decimalValue().stripTrailingZeros().toPlainString() + "\",\"optimiser\":\""
+                + training.get("optimiser").asText() + "\"}}";
+    }
+
+    /** The JobParams of the body with the documented defaults for what it leaves out. */
+    JobParams params(byte[] multipartWeights) {
+        manifest = manifest(multipartWeights);
+        long d = io.zkpfl.protocol.model.ModelSpec.parse(canonicalModel).parameterCount();
+        long bucket = 4;
+        while (bucket < d + 2) {
+            bucket *= 2;
+        }
+        int minTrainers = body.get("minTrainers").asInt();
+        return new JobParams(body.get("owner").asText(), body.get("fee").get("token").asText(),
+                new BigInteger(body.get("fee").get("amount").asText()), body.get("evaluator").asText(),
+                Hash.sha3(manifest.getBytes(StandardCharsets.UTF_8)), BigInteger.valueOf(bucket),
+                BigInteger.valueOf(body.get("maxRounds").asInt()), BigInteger.valueOf(body.get("committee").get("size").asInt()),
+                BigInteger.valueOf(body.get("committee").get("threshold").asInt()), BigInteger.valueOf(minTrainers),
+                BigInteger.valueOf(Math.max(16, minTrainers)), BigInteger.valueOf(60_000), BigInteger.valueOf(4L << 16),
+                ppm(body.get("targetAccuracy").decimalValue()), BigInteger.valueOf(500_000),
+                BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600),
+                BigInteger.valueOf(3600), new BigInteger(body.get("nonce").asText()), BigInteger.valueOf(body.get("deadline").asLong()));
+    }
+
+    private static BigInteger ppm(BigDecimal value) {
+        if (value.signum() <= 0 || value.compareTo(BigDecimal.ONE) > 0) {
+            throw new IllegalArgumentException("not a ppm fraction: " + value);
+        }
+        return value.movePointRight(6).toBigIntegerExact();
+    }
+
+    static String keccak(byte[] bytes) {
+        return "0x" + HexFormat.of().formatHex(Hash.sha3(bytes));
     }
 
     static byte[] floats(int n, float start) {
