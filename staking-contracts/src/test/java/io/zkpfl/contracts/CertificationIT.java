@@ -127,6 +127,7 @@ class CertificationIT {
         long[] shares = {700_000, 300_000};
         long[] times = {t0, t1};
         ChainClient evaluator = chain.client(chain.evaluator);
+        List<BigInteger> before = included.stream().map(t -> chain.admin.claimable(t, chain.addresses.token())).toList();
         assertReverts("BadShares", () -> evaluator.postRoundResult(job, new byte[32], 950_000,
                 List.of(BigInteger.valueOf(700_000), BigInteger.valueOf(200_000))));
         round.record("postRoundResult (2 trainers)", evaluator.postRoundResult(job, new byte[32], 950_000,
@@ -136,7 +137,7 @@ class CertificationIT {
             BigInteger weight = BigInteger.valueOf(500_000).multiply(BigInteger.valueOf(times[j])).multiply(ppm)
                     .divide(BigInteger.valueOf(t0 + t1)).add(BigInteger.valueOf(500_000L * shares[j]));
             BigInteger expected = pool.multiply(weight).divide(ppm.multiply(ppm));
-            assertEquals(expected, chain.admin.claimable(included.get(j), chain.addresses.token()));
+            assertEquals(expected, chain.admin.claimable(included.get(j), chain.addresses.token()).subtract(before.get(j)));
             paid = paid.add(expected);
         }
         JobState state = chain.admin.job(job);
@@ -266,9 +267,10 @@ class CertificationIT {
         String owner = chain.owner.getAddress();
         BigInteger ownerBefore = chain.admin.claimable(owner, chain.addresses.token());
         BigInteger escrow = chain.admin.remaining(job);
+        List<String> included = a.included();
+        List<BigInteger> before = included.stream().map(t -> chain.admin.claimable(t, chain.addresses.token())).toList();
         round.record("advance (evaluator timed out)", chain.client(chain.trainers.get(3)).advance(job));
 
-        List<String> included = a.included();
         long t0 = commitTime(job, included.get(0)) - a.openedAt() + 1;
         long t1 = commitTime(job, included.get(1)) - a.openedAt() + 1;
         BigInteger pool = escrow.divide(BigInteger.valueOf(terms().maxRounds()));
@@ -278,7 +280,8 @@ class CertificationIT {
             BigInteger ppm2 = BigInteger.valueOf(1_000_000_000_000L);
             BigInteger weight = ppm2.multiply(BigInteger.valueOf(tj[1])).divide(BigInteger.valueOf(t0 + t1));
             BigInteger expected = pool.multiply(weight).divide(ppm2);
-            assertEquals(expected, chain.admin.claimable(included.get((int) tj[0]), chain.addresses.token()));
+            assertEquals(expected, chain.admin.claimable(included.get((int) tj[0]), chain.addresses.token())
+                    .subtract(before.get((int) tj[0])));
             paid = paid.add(expected);
         }
         JobState state = chain.admin.job(job);
