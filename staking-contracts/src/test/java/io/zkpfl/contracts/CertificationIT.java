@@ -127,7 +127,8 @@ class CertificationIT {
         long[] shares = {700_000, 300_000};
         long[] times = {t0, t1};
         ChainClient evaluator = chain.client(chain.evaluator);
-        List<BigInteger> before = included.stream().map(t -> chain.admin.claimable(t, chain.addresses.token())).toList();
+        List<BigInteger> owedBefore = included.stream().map(t -> chain.admin.claimable(t, chain.addresses.token()))
+                .toList();
         assertReverts("BadShares", () -> evaluator.postRoundResult(job, new byte[32], 950_000,
                 List.of(BigInteger.valueOf(700_000), BigInteger.valueOf(200_000))));
         round.record("postRoundResult (2 trainers)", evaluator.postRoundResult(job, new byte[32], 950_000,
@@ -137,7 +138,7 @@ class CertificationIT {
             BigInteger weight = BigInteger.valueOf(500_000).multiply(BigInteger.valueOf(times[j])).multiply(ppm)
                     .divide(BigInteger.valueOf(t0 + t1)).add(BigInteger.valueOf(500_000L * shares[j]));
             BigInteger expected = pool.multiply(weight).divide(ppm.multiply(ppm));
-            assertEquals(expected, chain.admin.claimable(included.get(j), chain.addresses.token()).subtract(before.get(j)));
+            assertEquals(expected, chain.admin.claimable(included.get(j), chain.addresses.token()).subtract(owedBefore.get(j)));
             paid = paid.add(expected);
         }
         JobState state = chain.admin.job(job);
