@@ -132,7 +132,7 @@ contract JobRounds is JobMarketBase {
             uint64 deadline = _resultDeadline(job, a);
             if (block.timestamp <= deadline) revert NothingToAdvance();
             emit EvaluatorTimedOut(jobId, job.round, deadline);
-            _payRound(jobId, job, a, job.model, 0, new uint32[](0), PPM);
+            _payRound(jobId, job, a, job.model, 0, new uint32[](0), PPM, true);
             _finish(jobId, job, JobStatus.Failed);
         } else {
             revert NothingToAdvance();
@@ -157,7 +157,7 @@ contract JobRounds is JobMarketBase {
         uint64 deadline = _resultDeadline(job, a);
         if (block.timestamp > deadline) revert DeadlinePassed(deadline);
         if (accuracy > PPM) revert InvalidParameter("accuracy");
-        _payRound(jobId, job, a, model, accuracy, accuracyShares, job.p.alpha);
+        _payRound(jobId, job, a, model, accuracy, accuracyShares, job.p.alpha, false);
         if (accuracy >= job.p.targetAccuracy || job.round + 1 >= job.p.maxRounds) {
             _finish(jobId, job, JobStatus.Completed);
         } else {
@@ -168,7 +168,8 @@ contract JobRounds is JobMarketBase {
         }
     }
 
-    /// @dev Credits pool * (alpha * t_i / sum t + (1 - alpha) * a_i) to each included trainer.
+    /// @dev Credits pool * (alpha * t_i / sum t + (1 - alpha) * a_i) to each included trainer; `timeOnly`
+    /// (the evaluator's timeout, alpha = 1) takes no accuracy shares.
     function _payRound(
         uint256 jobId,
         Job storage job,
@@ -176,11 +177,12 @@ contract JobRounds is JobMarketBase {
         bytes32 model,
         uint32 accuracy,
         uint32[] memory accuracyShares,
-        uint256 alpha
+        uint256 alpha,
+        bool timeOnly
     ) private {
         uint256 c = a.committedCount;
         uint256 n = _includedCount(a);
-        if (alpha != PPM && accuracyShares.length != n) revert BadLength(accuracyShares.length, n);
+        if (!timeOnly && accuracyShares.length != n) revert BadLength(accuracyShares.length, n);
         address[] memory who = new address[](n);
         uint256[] memory times = new uint256[](n);
         uint256 shareSum;
@@ -192,10 +194,10 @@ contract JobRounds is JobMarketBase {
             if ((a.excludedMask >> (i - 1)) & 1 == 1) continue;
             who[w] = job.trainers[i - 1];
             times[w] = (entry & 0xFFFFFFFFFF) - opened + 1;
-            if (alpha != PPM) shareSum += accuracyShares[w];
+            if (!timeOnly) shareSum += accuracyShares[w];
             w++;
         }
-        if (alpha != PPM && shareSum != PPM) revert BadShares();
+        if (!timeOnly && shareSum != PPM) revert BadShares();
 
         uint256 pool = _remaining(job) / (job.p.maxRounds - job.round);
         address token = job.p.feeToken;

@@ -390,6 +390,23 @@ class JobMarketIT {
     }
 
     @Test
+    void theRoundStepsContractHoldsNoJobOfItsOwn() throws Exception {
+        BigInteger job = joinedJob(chain.terms(), 1);
+        String rounds = io.zkpfl.contracts.generated.JobMarket.load(chain.addresses.market(), chain.web3j, chain.adminKey,
+                new org.web3j.tx.gas.DefaultGasProvider()).rounds().send();
+        PlatformAddresses direct = new PlatformAddresses(chain.addresses.token(), chain.addresses.registry(),
+                chain.addresses.certifier(), rounds);
+        ChainClient bypass = ChainClient.connect(chain.web3j, chain.anvil.chainId(), chain.adminKey, direct);
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        // called directly, the delegated steps see JobRounds' own (empty) storage, never the market's
+        assertReverts("JobNotActive", job, () -> bypass.advance(job));
+        assertReverts("JobNotActive", job, () -> bypass.complain(job, chain.trainers.getFirst().getAddress()));
+        assertEquals(0, chain.admin.job(job).attempt());
+        chain.admin.advance(job);
+        assertEquals(1, chain.admin.job(job).attempt(), "through the market the same call acts");
+    }
+
+    @Test
     void onlyTheEvaluatorPostsResults() {
         BigInteger job = chain.createJob(chain.terms());
         ChainClient stranger = chain.client(chain.trainers.get(3));
