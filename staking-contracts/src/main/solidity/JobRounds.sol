@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
 import {IStmtVerifier} from "./IStmtVerifier.sol";
 import {IBatchVerifier} from "./IBatchVerifier.sol";
 import {RoundCertifier} from "./RoundCertifier.sol";
 import {JobRules} from "./JobRules.sol";
-import {JobParams, FeePermit, JobStatus, Phase, AttemptView} from "./JobTypes.sol";
-
+import {JobStatus, Phase} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
 /// @title The round steps of the job market that run by delegatecall from `JobMarket`, on its storage:

@@ -72,6 +72,7 @@ class EscrowInvariantIT {
         int accepted = 0;
         int refused = 0;
         int driven = 0;
+        List<BigInteger> drivenJobs = new ArrayList<>();
 
         for (int step = 0; step < STEPS; step++) {
             // mostly the three oldest jobs, so that some run through all their attempts
@@ -124,6 +125,7 @@ class EscrowInvariantIT {
                         ChainClient owner = chain.client(chain.owner);
                         BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
                         jobs.add(id);
+                        drivenJobs.add(id);
                         deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
                         for (int j = 0; j < 2; j++) {
                             chain.client(chain.trainers.get(j)).join(id);
@@ -147,6 +149,17 @@ class EscrowInvariantIT {
             }
             checkConservation(jobs, deposited, claimed, step);
         }
+        // driven jobs still waiting for their evaluator: past the result deadline anyone closes the round
+        int timedOut = 0;
+        for (BigInteger id : drivenJobs) {
+            if (chain.admin.job(id).status() == 1 && chain.admin.attempt(id).phase() == AttemptState.Phase.REVEALED) {
+                chain.passTime(chain.admin.resultDeadline(id));
+                chain.client(chain.trainers.get(4)).advance(id);
+                assertEquals(3, chain.admin.job(id).status());
+                timedOut++;
+                checkConservation(jobs, deposited, claimed, STEPS);
+            }
+        }
         // everyone claims what they are owed: the market then holds exactly the remaining escrow
         for (Credentials who : claimants) {
             for (String token : feeTokens) {
@@ -167,6 +180,7 @@ class EscrowInvariantIT {
         assertTrue(jobs.stream().anyMatch(j -> chain.admin.job(j).status() == 3), "some job ran out of attempts");
         assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
         assertTrue(driven > 0, "some job was played with real proofs up to its reveal");
+        assertTrue(timedOut > 0, "some round was closed after its evaluator's deadline");
     }
 
     /** Accuracy shares (ppm) split equally among {@code n} trainers, the remainder to the first. */
