@@ -297,6 +297,38 @@ class CertificationIT {
         assertReverts("JobNotActive", () -> chain.admin.advance(job));
     }
 
+    @Test
+    void sharesVerifiersAreSetOncePerBucketAndCommitteeSizeByTheAdmin() {
+        String someVerifier = chain.addresses.certifier();
+        assertReverts("VerifierAlreadySet", BigInteger.valueOf(D),
+                () -> chain.admin.setSharesVerifier(D, prover.m, someVerifier));
+        assertReverts("AccessControlUnauthorizedAccount",
+                () -> chain.client(chain.owner).setSharesVerifier(D, 4, someVerifier));
+
+        // a committee of 4: the Stmt(D) verifier exists, the SharesStatement(D, 4) one does not
+        BigInteger job = chain.createJob(terms().withCommittee(4, 2));
+        for (int j = 0; j < 2; j++) {
+            chain.client(chain.trainers.get(j)).join(job);
+        }
+        RoundDriver round = new RoundDriver(chain, prover, job);
+        for (int j = 0; j < 2; j++) {
+            round.commitShares(chain.trainers.get(j), 0);
+        }
+        round.commitPartials(Map.of());
+        round.challenge();
+        AttemptState a = chain.admin.attempt(job);
+        List<BigInteger> commitments = new ArrayList<>();
+        List<byte[]> manifests = new ArrayList<>();
+        for (String trainer : a.committed()) {
+            commitments.addAll(round.commitments.get(trainer.toLowerCase()));
+            manifests.add(round.manifests.get(trainer.toLowerCase()));
+        }
+        List<BigInteger> zeros = java.util.Collections.nCopies(8 * 4, BigInteger.ZERO);
+        RoundEvidence e = new RoundEvidence(commitments, manifests, java.util.Collections.nCopies(3 * 4, BigInteger.ONE),
+                BigInteger.ZERO, java.util.Collections.nCopies(8 * 2, BigInteger.ZERO), zeros);
+        assertReverts("NoSharesVerifier", BigInteger.valueOf(4), () -> chain.admin.certify(job, e));
+    }
+
     static long commitTime(BigInteger job, String trainer) {
         try {
             var logs = io.zkpfl.contracts.generated.JobMarket.SHARESCOMMITTED_EVENT;
