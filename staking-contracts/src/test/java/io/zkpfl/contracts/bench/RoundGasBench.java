@@ -21,10 +21,11 @@ import java.util.Map;
 
 /**
  * Gas of every contract operation and of one whole round with 8 trainers and 3 nodes (m = 3, t = 2), on
- * Anvil, with zk-core's real Stmt(D) proofs and generated verifier. Prints a Markdown table.
+ * Anvil, with zk-core's real SharesStatement(D, m) and Stmt(D) proofs and generated verifiers, plus each
+ * verification batch on its own. Prints Markdown tables.
  *
- * <p>Run: {@code ./mvnw -B -pl staking-contracts exec:java -Dexec.mainClass=io.zkpfl.contracts.bench.RoundGasBench
- * -Dexec.classpathScope=test} (after {@code install -DskipTests} of the module and its dependencies).
+ * <p>Run: see the commands in docs/benchmarks.md (Issue 3): the reactor builds the upstream modules with
+ * {@code -am}, then the bench runs on their classes; nothing is installed.
  */
 public final class RoundGasBench {
 
