@@ -181,6 +181,11 @@ public final class ChainClient {
         return send("setVerifier", market.setVerifier(BigInteger.valueOf(d), verifier));
     }
 
+    /** Fixes the SharesStatement(D, m) verifier contract of bucket {@code d} and committee size {@code m} (admin only, once). */
+    public TransactionReceipt setSharesVerifier(long d, int m, String verifier) {
+        return send("setSharesVerifier", market.setSharesVerifier(BigInteger.valueOf(d), BigInteger.valueOf(m), verifier));
+    }
+
     /** The owner's EIP-712 signature over {@code p} for this market. */
     public byte[] signJob(JobParams p, Credentials owner) {
         return JobSignature.sign(p, chainId, addresses.market(), owner);
@@ -211,9 +216,12 @@ public final class ChainClient {
         return send("release", market.release(jobId));
     }
 
-    public TransactionReceipt commitShares(BigInteger jobId, List<BigInteger> commitments, List<byte[]> envelopeHashes,
-                                           List<String> envelopeCids) {
-        return send("commitShares", market.commitShares(jobId, commitments, envelopeHashes, envelopeCids));
+    /**
+     * Step 5: the trainer's m share commitments and the sha256 digest of its envelope manifest (the
+     * multihash digest of the manifest's CIDv1 raw-leaf address).
+     */
+    public TransactionReceipt commitShares(BigInteger jobId, List<BigInteger> commitments, byte[] manifest) {
+        return send("commitShares", market.commitShares(jobId, commitments, manifest));
     }
 
     public TransactionReceipt complain(BigInteger jobId, String trainer) {
@@ -232,13 +240,10 @@ public final class ChainClient {
         return send("fixChallenge", market.fixChallenge(jobId));
     }
 
-    /**
-     * Step 8: the included trainers' share commitments (as posted), all fingerprints and their proofs
-     * (8 words each) in the order of {@code IStmtVerifier}.
-     */
-    public TransactionReceipt certify(BigInteger jobId, List<BigInteger> commitments, List<BigInteger> ys,
-                                      List<BigInteger> proofs) {
-        return send("certify", market.certify(jobId, commitments, ys, proofs));
+    /** Step 8: certification from the re-supplied commitments, the fingerprints and both circuits' proofs. */
+    public TransactionReceipt certify(BigInteger jobId, RoundEvidence e) {
+        return send("certify", market.certify(jobId, new JobMarket.Evidence(e.commitments(), e.manifests(), e.ys(),
+                e.split(), e.sharesProofs(), e.stmtProofs())));
     }
 
     public TransactionReceipt revealPartial(BigInteger jobId, String cid) {
@@ -286,6 +291,11 @@ public final class ChainClient {
                 v.commitDeadline.longValue(), v.complaintDeadline.longValue(), v.partialDeadline.longValue(),
                 v.proofDeadline.longValue(), v.revealDeadline.longValue(), v.rho, v.partialCount.intValue(),
                 v.revealCount.intValue(), who.component1(), who.component2(), partials);
+    }
+
+    /** Block time after which the evaluator can no longer post the current round's result (D4 + commitWindow). */
+    public long resultDeadline(BigInteger jobId) {
+        return call("resultDeadline", market.resultDeadline(jobId)).longValue();
     }
 
     public BigInteger remaining(BigInteger jobId) {

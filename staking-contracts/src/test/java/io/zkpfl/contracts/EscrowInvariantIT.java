@@ -31,6 +31,7 @@ class EscrowInvariantIT {
     private static final int STEPS = 160;
     private static TestChain chain;
     private static List<String> feeTokens;
+    private static StmtProver prover;
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,6 +42,10 @@ class EscrowInvariantIT {
         coin.mint(chain.owner.getAddress(), tokens(1_000_000)).send();
         chain.admin.setFeeToken(coin.getContractAddress(), tokens(50));
         feeTokens = List.of(chain.addresses.token(), coin.getContractAddress());
+        prover = new StmtProver(4, chain.terms().committeeSize(), 0x5eedL);
+        chain.admin.setVerifier(4, prover.deployVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey));
+        chain.admin.setSharesVerifier(4, prover.m,
+                prover.deploySharesVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey));
         ChainClient owner = chain.client(chain.owner);
         for (String token : feeTokens) {
             owner.approve(token, chain.addresses.market(), tokens(1_000_000));
@@ -66,6 +71,8 @@ class EscrowInvariantIT {
         claimants.add(chain.owner);
         int accepted = 0;
         int refused = 0;
+        int driven = 0;
+        List<BigInteger> drivenJobs = new ArrayList<>();
 
         for (int step = 0; step < STEPS; step++) {
             // mostly the three oldest jobs, so that some run through all their attempts
@@ -73,7 +80,7 @@ class EscrowInvariantIT {
                     : jobs.get(rng.nextInt(rng.nextInt(4) == 0 ? jobs.size() : Math.min(3, jobs.size())));
             Credentials trainer = chain.trainers.get(rng.nextInt(chain.trainers.size()));
             Credentials node = chain.nodes.get(rng.nextInt(chain.nodes.size()));
-            int action = jobs.size() < 2 ? rng.nextInt(2) : 2 + rng.nextInt(14);
+            int action = jobs.size() < 2 ? rng.nextInt(2) : 2 + rng.nextInt(15);
             try {
                 switch (action) {
                     case 0, 1, 2 -> {
@@ -105,14 +112,53 @@ class EscrowInvariantIT {
                         claimed.merge(token, c.balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
                     }
                     case 12 -> chain.client(rng.nextBoolean() ? trainer : node).release(job);
+                    case 16 -> {
+                        // a job (bucket 4) played honestly with real proofs up to the reveal; what follows is
+                        // random: the evaluator's result, its timeout through advance, or neither
+                        if (driven >= 3) {
+                            throw new ChainRevertException("driven", new RevertReason("EnoughDrivenRounds", List.of()));
+                        }
+                        driven++;
+                        String token = feeTokens.get(rng.nextInt(2));
+                        JobParams p = chain.terms().withFee(token, tokens(100 + rng.nextInt(300))).withBucket(4)
+                                .withTrainers(2, 3).params();
+                        ChainClient owner = chain.client(chain.owner);
+                        BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
+                        jobs.add(id);
+                        drivenJobs.add(id);
+                        deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+                        for (int j = 0; j < 2; j++) {
+                            chain.client(chain.trainers.get(j)).join(id);
+                        }
+                        RoundDriver round = new RoundDriver(chain, prover, id);
+                        for (int j = 0; j < 2; j++) {
+                            chain.increaseTime(1 + rng.nextInt(60));
+                            round.commitShares(chain.trainers.get(j), 0);
+                        }
+                        round.commitPartials(Map.of());
+                        round.certify(round.fingerprints(round.challenge()));
+                        round.revealAll();
+                    }
                     default -> chain.client(rng.nextBoolean() ? chain.evaluator : trainer)
-                            .postRoundResult(job, new byte[32], rng.nextInt(1_000_001), List.of());
+                            .postRoundResult(job, new byte[32], rng.nextInt(1_000_001),
+                                    equalShares(chain.admin.attempt(job).included().size()));
                 }
                 accepted++;
             } catch (ChainRevertException e) {
                 refused++;
             }
             checkConservation(jobs, deposited, claimed, step);
+        }
+        // driven jobs still waiting for their evaluator: past the result deadline anyone closes the round
+        int timedOut = 0;
+        for (BigInteger id : drivenJobs) {
+            if (chain.admin.job(id).status() == 1 && chain.admin.attempt(id).phase() == AttemptState.Phase.REVEALED) {
+                chain.passTime(chain.admin.resultDeadline(id));
+                chain.client(chain.trainers.get(4)).advance(id);
+                assertEquals(3, chain.admin.job(id).status());
+                timedOut++;
+                checkConservation(jobs, deposited, claimed, STEPS);
+            }
         }
         // everyone claims what they are owed: the market then holds exactly the remaining escrow
         for (Credentials who : claimants) {
@@ -133,6 +179,17 @@ class EscrowInvariantIT {
         assertTrue(refused > STEPS / 10, "refused " + refused);
         assertTrue(jobs.stream().anyMatch(j -> chain.admin.job(j).status() == 3), "some job ran out of attempts");
         assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
+        assertTrue(driven > 0, "some job was played with real proofs up to its reveal");
+        assertTrue(timedOut > 0, "some round was closed after its evaluator's deadline");
+    }
+
+    /** Accuracy shares (ppm) split equally among {@code n} trainers, the remainder to the first. */
+    private static List<BigInteger> equalShares(int n) {
+        List<BigInteger> shares = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            shares.add(BigInteger.valueOf(1_000_000 / n + (j == 0 ? 1_000_000 % n : 0)));
+        }
+        return shares;
     }
 
     private static void checkConservation(List<BigInteger> jobs, Map<String, BigInteger> deposited,

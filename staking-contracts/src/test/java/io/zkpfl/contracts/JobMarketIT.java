@@ -237,12 +237,13 @@ class JobMarketIT {
         Credentials outsider = chain.trainers.get(5);
         assertReverts("TrainerNotJoined", () -> commit(job, outsider, 3));
         ChainClient t0 = chain.client(chain.trainers.getFirst());
-        List<byte[]> hashes = List.of(new byte[32], new byte[32], new byte[32]);
-        List<String> cids = List.of("a", "b", "c");
+        byte[] manifest = TestChain.manifest("t0");
         assertReverts("BadLength", BigInteger.TWO,
-                () -> t0.commitShares(job, List.of(BigInteger.ONE, BigInteger.TWO), hashes, cids));
+                () -> t0.commitShares(job, List.of(BigInteger.ONE, BigInteger.TWO), manifest));
         assertReverts("FieldElementOutOfRange", R,
-                () -> t0.commitShares(job, List.of(BigInteger.ONE, R, BigInteger.TWO), hashes, cids));
+                () -> t0.commitShares(job, List.of(BigInteger.ONE, R, BigInteger.TWO), manifest));
+        assertReverts("InvalidParameter", "manifest",
+                () -> t0.commitShares(job, List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.TEN), new byte[32]));
         commit(job, chain.trainers.getFirst(), 3);
         assertReverts("AlreadyCommitted", () -> commit(job, chain.trainers.getFirst(), 3));
         assertEquals(3, chain.admin.attempt(job).committed().size() + 2);
@@ -367,16 +368,42 @@ class JobMarketIT {
         assertReverts("WrongPhase", BigInteger.valueOf(3),
                 () -> chain.client(key(state.committee().get(0))).commitPartial(job, field("late")));
         assertReverts("NoVerifier", BigInteger.valueOf(1024),
-                () -> chain.admin.certify(job, List.of(), List.of(), List.of()));
+                () -> chain.admin.certify(job, new RoundEvidence(List.of(), List.of(), List.of(), BigInteger.ZERO,
+                        List.of(), List.of())));
 
         BigInteger tag = chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 1);
         assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 2));
         assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_PARTIAL, 1, 1));
+        // one tag base per trainer (and one for the partials): tag(i, k) = tag(i, 0) + k mod r
+        for (int role : new int[] {ChainClient.ROLE_SHARE, ChainClient.ROLE_PARTIAL}) {
+            BigInteger base = chain.admin.tag(job, role, 2, 0);
+            for (int k = 1; k <= 3; k++) {
+                assertEquals(base.add(BigInteger.valueOf(k)).mod(R), chain.admin.tag(job, role, 2, k));
+            }
+        }
+        assertNotEquals(chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 0), chain.admin.tag(job, ChainClient.ROLE_SHARE, 2, 0));
 
         chain.passTime(a.proofDeadline());
         chain.admin.advance(job);
         assertEquals(1, chain.admin.job(job).attempt());
         assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 1), "tags change with the attempt");
+    }
+
+    @Test
+    void theRoundStepsContractHoldsNoJobOfItsOwn() throws Exception {
+        BigInteger job = joinedJob(chain.terms(), 1);
+        String rounds = io.zkpfl.contracts.generated.JobMarket.load(chain.addresses.market(), chain.web3j, chain.adminKey,
+                new org.web3j.tx.gas.DefaultGasProvider()).rounds().send();
+        PlatformAddresses direct = new PlatformAddresses(chain.addresses.token(), chain.addresses.registry(),
+                chain.addresses.certifier(), rounds);
+        ChainClient bypass = ChainClient.connect(chain.web3j, chain.anvil.chainId(), chain.adminKey, direct);
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        // called directly, the delegated steps see JobRounds' own (empty) storage, never the market's
+        assertReverts("JobNotActive", job, () -> bypass.advance(job));
+        assertReverts("JobNotActive", job, () -> bypass.complain(job, chain.trainers.getFirst().getAddress()));
+        assertEquals(0, chain.admin.job(job).attempt());
+        chain.admin.advance(job);
+        assertEquals(1, chain.admin.job(job).attempt(), "through the market the same call acts");
     }
 
     @Test

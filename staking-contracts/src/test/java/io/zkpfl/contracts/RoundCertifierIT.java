@@ -136,11 +136,13 @@ class RoundCertifierIT {
                 BigInteger.ZERO, BigInteger.valueOf(5), BigInteger.TWO).send();
         ByteArrayOutputStream words = new ByteArrayOutputStream();
         for (BigInteger w : List.of(BigInteger.valueOf(chain.anvil.chainId()), Numeric.toBigInt(market),
-                BigInteger.valueOf(42), BigInteger.valueOf(3), BigInteger.ONE, BigInteger.ZERO, BigInteger.valueOf(5),
-                BigInteger.TWO)) {
+                BigInteger.valueOf(42), BigInteger.valueOf(3), BigInteger.ONE, BigInteger.ZERO, BigInteger.valueOf(5))) {
             words.write(Numeric.toBytesPadded(w, 32));
         }
-        BigInteger expected = new BigInteger(1, Hash.sha3(words.toByteArray())).mod(R);
-        assertEquals(expected, onChain);
+        // tag(role, i, k) = keccak256(abi.encode(chainid, market, job, round, attempt, role, i)) mod r, plus k
+        BigInteger base = new BigInteger(1, Hash.sha3(words.toByteArray())).mod(R);
+        assertEquals(base.add(BigInteger.TWO).mod(R), onChain);
+        assertEquals(base, certifier.tagBase(market, BigInteger.valueOf(42), BigInteger.valueOf(3), BigInteger.ONE,
+                BigInteger.ZERO, BigInteger.valueOf(5)).send());
     }
 }

@@ -6,16 +6,15 @@ import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.std.poseidon.PoseidonSponge;
 import io.zkpfl.zk.stmt.Fingerprint;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Plays one attempt of PROTOCOL.md steps 5 to 9 with real data: Shamir shares of random updates, Poseidon
@@ -34,6 +33,8 @@ public final class RoundDriver {
     final Map<String, Fr[][]> shares = new HashMap<>();
     final Map<String, Fr[]> salts = new HashMap<>();
     final Map<String, Long> trainerIndex = new HashMap<>();
+    final Map<String, List<BigInteger>> commitments = new HashMap<>();
+    final Map<String, byte[]> manifests = new HashMap<>();
     Fr[][] partials;
     Fr[] partialSalts;
 
@@ -70,8 +71,6 @@ public final class RoundDriver {
         Fr[][] x = new Fr[m][d];
         Fr[] s = new Fr[m];
         List<BigInteger> c = new ArrayList<>();
-        List<byte[]> envelopeHashes = new ArrayList<>();
-        List<String> cids = new ArrayList<>();
         for (int k = 1; k <= m; k++) {
             for (int j = 0; j < d; j++) {
                 Fr acc = Fr.ZERO;
@@ -85,12 +84,14 @@ public final class RoundDriver {
             }
             s[k - 1] = prover.random();
             c.add(PoseidonSponge.commit(tag(ChainClient.ROLE_SHARE, i, k), s[k - 1], x[k - 1]).toBigInteger());
-            envelopeHashes.add(Hash.sha3(("envelope " + i + "/" + k).getBytes(StandardCharsets.UTF_8)));
-            cids.add("bafkreienvelope" + i + "x" + k);
         }
-        shares.put(trainer.getAddress().toLowerCase(), x);
-        salts.put(trainer.getAddress().toLowerCase(), s);
-        record("commitShares (m = " + m + ")", chain.client(trainer).commitShares(job, c, envelopeHashes, cids));
+        String key = trainer.getAddress().toLowerCase();
+        byte[] manifest = TestChain.manifest(job + "/" + i + "/" + chain.admin.job(job).attempt());
+        shares.put(key, x);
+        salts.put(key, s);
+        commitments.put(key, c);
+        manifests.put(key, manifest);
+        record("commitShares (m = " + m + ")", chain.client(trainer).commitShares(job, c, manifest));
     }
 
     /** After the complaint window: each committee node sums its shares of the included set and commits. */
@@ -142,41 +143,76 @@ public final class RoundDriver {
         return Fr.of(chain.admin.attempt(job).rho());
     }
 
-    /** Fingerprints y_ik, Y_k and their proofs, in the order certify expects. */
+    /** Fingerprints y_ik, Y_k and their proofs, one SharesStatement proof per trainer. */
     public Certificate fingerprints(Fr rho) {
+        return fingerprints(rho, Set.of());
+    }
+
+    /**
+     * Fingerprints and proofs in the order certify expects; the included trainers at positions {@code split}
+     * are proved share by share with Stmt(D) (the node fallback), the others with one SharesStatement proof.
+     */
+    public Certificate fingerprints(Fr rho, Set<Integer> split) {
+        AttemptState a = chain.admin.attempt(job);
+        List<BigInteger> cs = new ArrayList<>();
+        List<byte[]> ms = new ArrayList<>();
+        for (String trainer : a.committed()) {
+            cs.addAll(commitments.get(trainer.toLowerCase()));
+            ms.add(manifests.get(trainer.toLowerCase()));
+        }
         List<BigInteger> ys = new ArrayList<>();
-        List<Proof> proofs = new ArrayList<>();
-        List<BigInteger> inputs = new ArrayList<>();
-        List<BigInteger> commitments = new ArrayList<>();
-        for (String trainer : chain.admin.attempt(job).included()) {
-            long i = trainerIndex.get(trainer.toLowerCase());
-            Fr[][] x = shares.get(trainer.toLowerCase());
-            Fr[] s = salts.get(trainer.toLowerCase());
+        List<Proof> sharesProofs = new ArrayList<>();
+        List<Proof> stmtProofs = new ArrayList<>();
+        BigInteger splitMask = BigInteger.ZERO;
+        List<BigInteger> sharesInputs = new ArrayList<>();
+        List<BigInteger> stmtInputs = new ArrayList<>();
+        List<String> included = a.included();
+        for (int j = 0; j < included.size(); j++) {
+            String trainer = included.get(j).toLowerCase();
+            long i = trainerIndex.get(trainer);
+            Fr[][] x = shares.get(trainer);
+            Fr[] s = salts.get(trainer);
+            List<BigInteger> c = commitments.get(trainer);
+            List<BigInteger> y = new ArrayList<>();
             for (int k = 1; k <= m; k++) {
-                Fr tag = tag(ChainClient.ROLE_SHARE, i, k);
-                Fr y = Fingerprint.of(rho, x[k - 1]);
-                ys.add(y.toBigInteger());
-                proofs.add(prover.prove(tag, s[k - 1], x[k - 1], rho));
-                BigInteger c = PoseidonSponge.commit(tag, s[k - 1], x[k - 1]).toBigInteger();
-                commitments.add(c);
-                inputs.addAll(List.of(tag.toBigInteger(), c, rho.toBigInteger(), y.toBigInteger()));
+                y.add(Fingerprint.of(rho, x[k - 1]).toBigInteger());
+            }
+            ys.addAll(y);
+            if (split.contains(j)) {
+                splitMask = splitMask.setBit(j);
+                for (int k = 1; k <= m; k++) {
+                    Fr tag = tag(ChainClient.ROLE_SHARE, i, k);
+                    stmtProofs.add(prover.prove(tag, s[k - 1], x[k - 1], rho));
+                    stmtInputs.addAll(List.of(tag.toBigInteger(), c.get(k - 1), rho.toBigInteger(), y.get(k - 1)));
+                }
+            } else {
+                Fr base = tag(ChainClient.ROLE_SHARE, i, 0);
+                sharesProofs.add(prover.proveShares(base, s, x, rho));
+                sharesInputs.add(base.toBigInteger());
+                sharesInputs.add(rho.toBigInteger());
+                sharesInputs.addAll(c);
+                sharesInputs.addAll(y);
             }
         }
         for (int k = 1; k <= m; k++) {
             Fr tag = tag(ChainClient.ROLE_PARTIAL, 0, k);
-            Fr y = Fingerprint.of(rho, partials[k - 1]);
-            ys.add(y.toBigInteger());
-            proofs.add(prover.prove(tag, partialSalts[k - 1], partials[k - 1], rho));
-            inputs.addAll(List.of(tag.toBigInteger(),
-                    PoseidonSponge.commit(tag, partialSalts[k - 1], partials[k - 1]).toBigInteger(), rho.toBigInteger(),
-                    y.toBigInteger()));
+            BigInteger y = Fingerprint.of(rho, partials[k - 1]).toBigInteger();
+            ys.add(y);
+            stmtProofs.add(prover.prove(tag, partialSalts[k - 1], partials[k - 1], rho));
+            stmtInputs.addAll(List.of(tag.toBigInteger(),
+                    PoseidonSponge.commit(tag, partialSalts[k - 1], partials[k - 1]).toBigInteger(), rho.toBigInteger(), y));
         }
-        return new Certificate(commitments, ys, List.of(Calldata.batchProofs(proofs)), inputs);
+        return new Certificate(new RoundEvidence(cs, ms, ys, splitMask, words(sharesProofs), words(stmtProofs)),
+                sharesProofs.size(), stmtProofs.size(), sharesInputs, stmtInputs);
+    }
+
+    private static List<BigInteger> words(List<Proof> proofs) {
+        return proofs.isEmpty() ? List.of() : List.of(Calldata.batchProofs(proofs));
     }
 
     public TransactionReceipt certify(Certificate cert) {
-        TransactionReceipt r = chain.admin.certify(job, cert.commitments(), cert.ys(), cert.proofs());
-        record("certify (" + cert.ys().size() + " proofs, one batch)", r);
+        TransactionReceipt r = chain.admin.certify(job, cert.evidence());
+        record("certify (" + cert.sharesProofs() + " SharesStatement + " + cert.stmtProofs() + " Stmt proofs)", r);
         return r;
     }
 
@@ -192,8 +228,12 @@ public final class RoundDriver {
         return chain.nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
     }
 
-    /** The fingerprints, proof words and (for reference) the public inputs, in certify's order. */
-    public record Certificate(List<BigInteger> commitments, List<BigInteger> ys, List<BigInteger> proofs,
-                              List<BigInteger> inputs) {
+    /** What certify takes, how many proofs of each circuit it carries, and (for reference) their public inputs. */
+    public record Certificate(RoundEvidence evidence, int sharesProofs, int stmtProofs, List<BigInteger> sharesInputs,
+                              List<BigInteger> stmtInputs) {
+
+        public List<BigInteger> ys() {
+            return evidence.ys();
+        }
     }
 }

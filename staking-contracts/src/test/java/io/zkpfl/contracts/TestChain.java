@@ -145,17 +145,18 @@ public final class TestChain implements AutoCloseable {
         return new BigInteger(1, Hash.sha3(label.getBytes(StandardCharsets.UTF_8))).mod(R);
     }
 
-    /** Trainer commits m pseudo-random share commitments with envelope hashes and CIDs. */
+    /** Trainer commits m pseudo-random share commitments and a manifest digest. */
     void commit(BigInteger job, Credentials trainer, int m) {
         List<BigInteger> c = new ArrayList<>();
-        List<byte[]> hashes = new ArrayList<>();
-        List<String> cids = new ArrayList<>();
         for (int k = 1; k <= m; k++) {
             c.add(field(job + "/" + trainer.getAddress() + "/" + k + "/" + now()));
-            hashes.add(Hash.sha3(("envelope " + k).getBytes(StandardCharsets.UTF_8)));
-            cids.add("bafkreitestenvelope" + k);
         }
-        client(trainer).commitShares(job, c, hashes, cids);
+        client(trainer).commitShares(job, c, manifest(job + "/" + trainer.getAddress()));
+    }
+
+    /** A 32-byte manifest digest derived from {@code label} (sha256, as of a manifest file). */
+    static byte[] manifest(String label) {
+        return Hash.sha256(("manifest " + label).getBytes(StandardCharsets.UTF_8));
     }
 
     static void assertReverts(String error, Runnable action) {

@@ -2,6 +2,7 @@ package io.zkpfl.contracts.bench;
 
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.RoundDriver;
+import io.zkpfl.contracts.RoundEvidence;
 import io.zkpfl.contracts.StmtProver;
 import io.zkpfl.contracts.TestChain;
 import io.zkpfl.zk.bn254.Fr;
@@ -20,10 +21,11 @@ import java.util.Map;
 
 /**
  * Gas of every contract operation and of one whole round with 8 trainers and 3 nodes (m = 3, t = 2), on
- * Anvil, with zk-core's real Stmt(D) proofs and generated verifier. Prints a Markdown table.
+ * Anvil, with zk-core's real SharesStatement(D, m) and Stmt(D) proofs and generated verifiers, plus each
+ * verification batch on its own. Prints Markdown tables.
  *
- * <p>Run: {@code ./mvnw -B -pl staking-contracts exec:java -Dexec.mainClass=io.zkpfl.contracts.bench.RoundGasBench
- * -Dexec.classpathScope=test} (after {@code install -DskipTests} of the module and its dependencies).
+ * <p>Run: see the commands in docs/benchmarks.md (Issue 3): the reactor builds the upstream modules with
+ * {@code -am}, then the bench runs on their classes; nothing is installed.
  */
 public final class RoundGasBench {
 
@@ -32,9 +34,11 @@ public final class RoundGasBench {
 
     public static void main(String[] args) throws Exception {
         try (TestChain chain = TestChain.start(3, TRAINERS)) {
-            StmtProver prover = new StmtProver(D, 7);
+            StmtProver prover = new StmtProver(D, chain.terms().committeeSize(), 7);
             String verifier = prover.deployVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey);
             chain.admin.setVerifier(D, verifier);
+            String sharesVerifier = prover.deploySharesVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey);
+            chain.admin.setSharesVerifier(D, prover.m, sharesVerifier);
 
             Map<String, List<Long>> setup = new java.util.LinkedHashMap<>();
             TestChain.Terms terms = chain.terms().withBucket(D).withTrainers(2, TRAINERS);
@@ -56,14 +60,13 @@ public final class RoundGasBench {
             round.commitPartials(Map.of());
             Fr rho = round.challenge();
             RoundDriver.Certificate cert = round.fingerprints(rho);
-            long verifyOne = estimate(chain, verifier, FunctionEncoder.encode(new Function("verifyBatch",
-                    List.of(new DynamicArray<>(Uint256.class, cert.proofs().subList(0, 8).stream().map(Uint256::new).toList()),
-                            new DynamicArray<>(Uint256.class, cert.inputs().subList(0, 4).stream().map(Uint256::new).toList())),
-                    List.of())));
-            long verifyBatch = estimate(chain, verifier, FunctionEncoder.encode(new Function("verifyBatch",
-                    List.of(new DynamicArray<>(Uint256.class, cert.proofs().stream().map(Uint256::new).toList()),
-                            new DynamicArray<>(Uint256.class, cert.inputs().stream().map(Uint256::new).toList())),
-                    List.of())));
+            RoundEvidence ev = cert.evidence();
+            int sharesInputs = 2 + 2 * prover.m;
+            long verifyOneStmt = verify(chain, verifier, ev.stmtProofs().subList(0, 8), cert.stmtInputs().subList(0, 4));
+            long verifyStmt = verify(chain, verifier, ev.stmtProofs(), cert.stmtInputs());
+            long verifyOneShares = verify(chain, sharesVerifier, ev.sharesProofs().subList(0, 8),
+                    cert.sharesInputs().subList(0, sharesInputs));
+            long verifyShares = verify(chain, sharesVerifier, ev.sharesProofs(), cert.sharesInputs());
             round.certify(cert);
             round.revealAll();
             List<BigInteger> shares = new ArrayList<>();
@@ -87,14 +90,28 @@ public final class RoundGasBench {
             print(after);
             System.out.printf("| **whole round** (8 trainers, 3 nodes: commitShares…postRoundResult) | | | **%,d** |%n",
                     roundTotal);
-            int proofs = cert.ys().size();
-            System.out.printf("%nverifyBatch, 1 Stmt(D) proof (4 public inputs), eth_estimateGas incl. 21,000 base and calldata: %,d%n",
-                    verifyOne);
-            System.out.printf("verifyBatch, %d proofs, eth_estimateGas incl. 21,000 base and calldata: %,d (%,d per proof)%n",
-                    proofs, verifyBatch, verifyBatch / proofs);
-            System.out.printf("snarkjs verifier estimate: 207,000 + 7,200 x 4 = %,d per proof, x %d = %,d%n",
-                    207_000 + 7_200 * 4, proofs, (207_000L + 7_200 * 4) * proofs);
+            System.out.printf("%n| verification (eth_estimateGas incl. 21,000 base and calldata) | gas | per proof |%n");
+            System.out.println("| --- | ---: | ---: |");
+            System.out.printf("| verifyBatch, 1 Stmt(D) proof (4 public inputs) | %,d | %,d |%n", verifyOneStmt, verifyOneStmt);
+            System.out.printf("| verifyBatch, 1 SharesStatement(D, %d) proof (%d public inputs) | %,d | %,d |%n", prover.m,
+                    sharesInputs, verifyOneShares, verifyOneShares);
+            System.out.printf("| verifyBatch, %d SharesStatement proofs (one per trainer) | %,d | %,d |%n",
+                    cert.sharesProofs(), verifyShares, verifyShares / cert.sharesProofs());
+            System.out.printf("| verifyBatch, %d Stmt(D) proofs (the partials) | %,d | %,d |%n", cert.stmtProofs(),
+                    verifyStmt, verifyStmt / cert.stmtProofs());
+            int proofs = cert.sharesProofs() + cert.stmtProofs();
+            long snark = (207_000L + 7_200 * sharesInputs) * cert.sharesProofs() + (207_000L + 7_200 * 4) * cert.stmtProofs();
+            System.out.printf("| snarkjs' verifier (207,000 + 7,200 per input), %d separate proofs | ≈ %,d | ≈ %,d |%n",
+                    proofs, snark, snark / proofs);
         }
+    }
+
+    private static long verify(TestChain chain, String verifier, List<BigInteger> proofs, List<BigInteger> inputs)
+            throws Exception {
+        return estimate(chain, verifier, FunctionEncoder.encode(new Function("verifyBatch",
+                List.of(new DynamicArray<>(Uint256.class, proofs.stream().map(Uint256::new).toList()),
+                        new DynamicArray<>(Uint256.class, inputs.stream().map(Uint256::new).toList())),
+                List.of())));
     }
 
     private static void print(Map<String, List<Long>> gas) {

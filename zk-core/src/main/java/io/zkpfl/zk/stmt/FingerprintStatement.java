@@ -46,13 +46,21 @@ public final class FingerprintStatement implements Circuit {
         Variable y = api.publicInput("y");
         Variable salt = api.secretInput("salt");
         Variable[] s = api.secretInputs("S", d);
+        constrain(api, tag, h, rho, y, salt, s);
+    }
+
+    /**
+     * The gadget of one Stmt(D) instance, shared with {@link SharesStatement}: {@code H_D(tag, salt, S) = h}
+     * under the label {@code hash}, then {@code φ_rho(S) = y} under {@code fingerprint}.
+     */
+    static void constrain(Api api, Variable tag, Variable h, Variable rho, Variable y, Variable salt, Variable[] s) {
         api.scope("hash", () -> {
             api.assertIsEqual(PoseidonSponge.commit(api, tag, salt, s), h);
             return null;
         });
         api.scope("fingerprint", () -> {
-            Variable acc = s[d - 1];
-            for (int j = d - 2; j >= 0; j--) {
+            Variable acc = s[s.length - 1];
+            for (int j = s.length - 2; j >= 0; j--) {
                 acc = api.add(api.mul(acc, rho), s[j]);
             }
             api.assertIsEqual(acc, y);

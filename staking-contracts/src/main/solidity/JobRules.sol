@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {JobParams} from "./JobTypes.sol";
+
+/// @title Stateless rules of the job market: parameter checks, the stake-weighted committee draw and the
+/// reward split. Deployed by `JobMarket`'s constructor (its `rules()`), so that the market's own code
+/// stays well below the EIP-170 limit; reverts bubble up through the market unchanged.
+contract JobRules {
+    uint256 public constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 public constant PPM = 1_000_000;
+    uint16 public constant MAX_COMMITTEE = 16;
+    uint16 public constant MAX_TRAINERS = 64;
+
+    error FeeTokenNotAllowed(address token);
+    error FeeBelowMinimum(uint256 fee, uint256 minimum);
+    error InvalidParameter(string field);
+    error NotEnoughNodes(uint256 available, uint256 needed);
+
+    /// @notice Reverts unless `p` follows the protocol's parameter rules and the fee token's allow-listing
+    /// (`minimumFee` 0: not allow-listed).
+    function validate(JobParams calldata p, uint256 minimumFee) external pure {
+        if (minimumFee == 0) revert FeeTokenNotAllowed(p.feeToken);
+        if (p.fee < minimumFee) revert FeeBelowMinimum(p.fee, minimumFee);
+        if (p.evaluator == address(0)) revert InvalidParameter("evaluator");
+        if (p.bucket < 4 || (p.bucket & (p.bucket - 1)) != 0) revert InvalidParameter("bucket");
+        if (p.maxRounds == 0) revert InvalidParameter("maxRounds");
+        if (p.threshold == 0 || p.committeeSize < p.threshold + 1 || p.committeeSize > MAX_COMMITTEE) {
+            revert InvalidParameter("committee");
+        }
+        if (p.minTrainers == 0 || p.maxTrainers < p.minTrainers || p.maxTrainers > MAX_TRAINERS) {
+            revert InvalidParameter("trainers");
+        }
+        if (p.targetAccuracy > PPM || p.alpha > PPM) revert InvalidParameter("ppm");
+        if (
+            p.commitWindow == 0 || p.complaintWindow == 0 || p.partialWindow == 0 || p.proofWindow == 0
+                || p.revealWindow == 0
+        ) revert InvalidParameter("window");
+        // n_max * N_max * B * 2^f < (r - 1) / 2, with clipQ16 = B * 2^f
+        if (p.maxSamples == 0 || p.clipQ16 == 0) revert InvalidParameter("quantisation");
+        if (p.clipQ16 > ((R - 1) / 2 - 1) / (uint256(p.maxTrainers) * p.maxSamples)) revert InvalidParameter("quantisation");
+    }
+
+    /// @notice Draws `m` distinct positions of `weights` without replacement, each with probability
+    /// proportional to its weight among the non-zero ones, from `seed`.
+    function draw(uint256[] memory weights, uint256 m, bytes32 seed) external pure returns (uint256[] memory picked) {
+        uint256 total;
+        uint256 eligible;
+        for (uint256 i = 0; i < weights.length; i++) {
+            if (weights[i] != 0) {
+                total += weights[i];
+                eligible++;
+            }
+        }
+        if (eligible < m) revert NotEnoughNodes(eligible, m);
+        picked = new uint256[](m);
+        for (uint256 j = 0; j < m; j++) {
+            seed = keccak256(abi.encode(seed, j));
+            uint256 x = uint256(seed) % total;
+            uint256 i = 0;
+            while (x >= weights[i]) {
+                x -= weights[i];
+                i++;
+            }
+            total -= weights[i];
+            weights[i] = 0;
+            picked[j] = i;
+        }
+    }
+
+    /// @notice Each trainer's reward: pool * (alpha * t_j / sum t + (1 - alpha) * a_j) / 1e12, with
+    /// alpha and the accuracy shares a_j in ppm (ignored when alpha = 1e6).
+    function rewards(uint256 pool, uint256 alpha, uint256[] memory times, uint32[] memory shares)
+        external
+        pure
+        returns (uint256[] memory amounts)
+    {
+        uint256 n = times.length;
+        uint256 timeSum;
+        for (uint256 j = 0; j < n; j++) {
+            timeSum += times[j];
+        }
+        amounts = new uint256[](n);
+        for (uint256 j = 0; j < n; j++) {
+            uint256 weight = (alpha * times[j] * PPM) / timeSum + (alpha == PPM ? 0 : (PPM - alpha) * shares[j]);
+            amounts[j] = (pool * weight) / (PPM * PPM);
+        }
+    }
+}
