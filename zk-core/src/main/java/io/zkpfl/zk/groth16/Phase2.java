@@ -120,6 +120,9 @@ public final class Phase2 {
             if (c.delta1().isInfinity() || c.delta2().isInfinity() || c.pokS1().isInfinity() || c.pokS2().isInfinity()) {
                 throw new Phase2Exception(idx, "δ or proof-of-knowledge point is the point at infinity");
             }
+            if (!c.delta2().isInSubgroup() || !c.pokS2().isInSubgroup()) {
+                throw new Phase2Exception(idx, "δ₂ or s·P2 is not in the order-r subgroup of G2");
+            }
             G1 p1 = ChallengePoints.g1(prev);
             G2 p2 = ChallengePoints.g2(pokSeed(prev, c.pokS1(), c.delta1(), c.delta2()));
             if (!Pairing.check(new G1[] {c.pokS1(), p1.neg()}, new G2[] {p2, c.pokS2()})) {
