@@ -2,14 +2,19 @@ package io.zkpfl.zk.bench;
 
 import io.zkpfl.zk.bn254.Domain;
 import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.Fp12;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.bn254.Pairing;
+import io.zkpfl.zk.bn254.ReferencePairing;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Phase2;
+import io.zkpfl.zk.groth16.Phase2Transcript;
+import io.zkpfl.zk.groth16.PreparedVerifyingKey;
 import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.r1cs.LinearCombination;
 import io.zkpfl.zk.r1cs.R1cs;
@@ -22,7 +27,8 @@ import java.util.function.Supplier;
 /**
  * Benchmark harness for zk-core's BN254 arithmetic and Groth16 backend: prints a Markdown table
  * of median wall-clock times. Arguments pick the cases (default: all):
- * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}.
+ * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}; not in the default
+ * set: {@code ceremony14 ceremony16} (one phase-2 contribution and its verification).
  *
  * <p>Run: {@code ./mvnw -B -q -pl zk-core test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.zkpfl.zk.bench.ArithBench [-Dexec.args="msm16 ntt16"]}
@@ -55,6 +61,8 @@ public final class ArithBench {
                 case "verify" -> verify();
                 case "prove14" -> prove(14);
                 case "prove16" -> prove(16);
+                case "ceremony14" -> ceremony(14);
+                case "ceremony16" -> ceremony(16);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
         }
@@ -165,16 +173,28 @@ public final class ArithBench {
         row("NTT (forward)", "2^" + log, String.format("%.0f ms", ms), runs);
     }
 
+    /** Runs {@code f} for about {@code ms} milliseconds so the JIT reaches its steady state. */
+    private static void warmUp(Runnable f, long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < end) {
+            f.run();
+        }
+    }
+
     private static void pairing() {
         G1 p = G1.GENERATOR.mul(Fr.random(RNG));
         G2 q = G2.GENERATOR.mul(Fr.random(RNG));
-        for (int i = 0; i < 5; i++) {
-            Pairing.pair(p, q);
-        }
-        double ms = median(11, () -> timeMs(() -> Pairing.pair(p, q)));
-        row("pairing e(P, Q)", "1", String.format("%.2f ms", ms), 11);
-        double ml = median(11, () -> timeMs(() -> Pairing.millerLoop(p, q)));
-        row("  Miller loop only", "1", String.format("%.2f ms", ml), 11);
+        Fp12 f = Pairing.millerLoop(p, q);
+        warmUp(() -> Pairing.pair(p, q), 4000);
+        warmUp(() -> ReferencePairing.pair(p, q), 4000);
+        double ms = median(21, () -> timeMs(() -> Pairing.pair(p, q)));
+        row("pairing e(P, Q)", "1", String.format("%.2f ms", ms), 21);
+        double ml = median(21, () -> timeMs(() -> Pairing.millerLoop(p, q)));
+        row("  Miller loop only", "1", String.format("%.2f ms", ml), 21);
+        double fe = median(21, () -> timeMs(() -> Pairing.finalExponentiation(f)));
+        row("  final exponentiation only", "1", String.format("%.2f ms", fe), 21);
+        double ref = median(21, () -> timeMs(() -> ReferencePairing.pair(p, q)));
+        row("pairing, reference implementation (before Run 5b)", "1", String.format("%.2f ms", ref), 21);
     }
 
     /** A chain of squarings with 3 public inputs: y_{i+1} = y_i², n constraints. */
@@ -208,11 +228,11 @@ public final class ArithBench {
         Fr[] w = chainWitness(8);
         Proof p = Groth16.prove(k.provingKey(), r, w, RNG);
         Fr[] pub = Arrays.copyOfRange(w, 1, 4);
-        for (int i = 0; i < 5; i++) {
-            Groth16.verify(k.verifyingKey(), pub, p);
-        }
-        double ms = median(11, () -> timeMs(() -> Groth16.verify(k.verifyingKey(), pub, p)));
-        row("Groth16 verify (3 public inputs)", "1", String.format("%.2f ms", ms), 11);
+        warmUp(() -> Groth16.verify(k.verifyingKey(), pub, p), 5000);
+        double ms = median(21, () -> timeMs(() -> Groth16.verify(k.verifyingKey(), pub, p)));
+        row("Groth16 verify (3 public inputs)", "1", String.format("%.2f ms", ms), 21);
+        double prep = median(11, () -> timeMs(() -> PreparedVerifyingKey.of(k.verifyingKey())));
+        row("  verifying-key preparation (once per key)", "1", String.format("%.2f ms", prep), 11);
     }
 
     private static void prove(int log) {
@@ -226,6 +246,21 @@ public final class ArithBench {
         Groth16.prove(k.provingKey(), r, w, RNG);
         double ms = median(3, () -> timeMs(() -> Groth16.prove(k.provingKey(), r, w, RNG)));
         row("Groth16 prove (squaring chain)", n + " constraints", String.format("%.0f ms", ms), 3);
+    }
+
+    /** Phase-2 ceremony at 2^log − 8 constraints: one contribution, then verifying the transcript. */
+    private static void ceremony(int log) {
+        int n = (1 << log) - 8;
+        KeyPair k = Groth16.setup(chain(n), RNG);
+        String size = n + " constraints";
+        Phase2Transcript[] t = {Phase2Transcript.start(k)};
+        double contribute = timeMs(() -> t[0] = Phase2.contribute(k, t[0], new java.security.SecureRandom()));
+        row("phase-2 contribute (L, H divided by s)", size, String.format("%.0f ms", contribute), 1);
+        double verify = timeMs(() -> Phase2.verify(k, t[0]));
+        row("phase-2 verify, 1 contribution", size, String.format("%.0f ms", verify), 1);
+        double encode = timeMs(() -> Phase2Transcript.decode(t[0].encode()));
+        row("phase-2 transcript encode + decode (" + (t[0].encode().length >> 20) + " MiB)", size,
+                String.format("%.0f ms", encode), 1);
     }
 
     private static double timeMs(Supplier<?> f) {

@@ -7,7 +7,7 @@ import java.math.BigInteger;
  * Miller steps and cyclotomic squaring: Jacobian T, dense line multiplication, binary loop, generic
  * square-and-multiply powers. Kept in the tests as an independent reference for {@link Pairing}.
  */
-final class ReferencePairing {
+public final class ReferencePairing {
 
     /** The BN parameter x (the curve's "u"). */
     static final BigInteger X = new BigInteger("4965661367192848881");
@@ -31,7 +31,7 @@ final class ReferencePairing {
     }
 
     /** e(p, q). */
-    static Fp12 pair(G1 p, G2 q) {
+    public static Fp12 pair(G1 p, G2 q) {
         return finalExponentiation(millerLoop(p, q));
     }
 
@@ -39,7 +39,7 @@ final class ReferencePairing {
      * Whether Π e(ps[i], qs[i]) = 1 (the check of the EIP-197 precompile), with one shared final
      * exponentiation.
      */
-    static boolean check(G1[] ps, G2[] qs) {
+    public static boolean check(G1[] ps, G2[] qs) {
         if (ps.length != qs.length) {
             throw new IllegalArgumentException("pairing check needs as many G1 as G2 points");
         }
@@ -55,7 +55,7 @@ final class ReferencePairing {
      * T runs in Jacobian coordinates; each line is scaled by a non-zero F_p² factor (which the
      * final exponentiation removes), so the loop needs no inversion.
      */
-    static Fp12 millerLoop(G1 p, G2 q) {
+    public static Fp12 millerLoop(G1 p, G2 q) {
         if (p.isInfinity() || q.isInfinity()) {
             return Fp12.ONE;
         }
@@ -114,7 +114,7 @@ final class ReferencePairing {
     }
 
     /** f^((p¹² − 1)/r). */
-    static Fp12 finalExponentiation(Fp12 f) {
+    public static Fp12 finalExponentiation(Fp12 f) {
         // easy part: f^((p^6 - 1)(p^2 + 1))
         Fp12 t = f.conjugate().mul(f.inverse());
         t = t.frobenius(2).mul(t);
