@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import java.util.stream.IntStream;
 
 /**
  * The circuit-specific (phase-2) multi-party ceremony of a Groth16 set-up, in the style of
@@ -70,8 +69,8 @@ public final class Phase2 {
             G2 newDelta2 = delta2.mul(secret[0]).normalize();
             G1 s1 = ChallengePoints.g1(prev).mul(secret[0]).normalize();
             G2 s2 = ChallengePoints.g2(pokSeed(prev, s1, newDelta1, newDelta2)).mul(secret[0]).normalize();
-            G1[] newL = scaleAll(l, secret[1]);
-            G1[] newH = scaleAll(h, secret[1]);
+            G1[] newL = EndomorphismScaling.scaleAll(l, secret[1]);
+            G1[] newH = EndomorphismScaling.scaleAll(h, secret[1]);
             byte[] hash = contributionHash(prev, newDelta1, newDelta2, s1, s2, newL, newH);
             return transcript.with(new Phase2Contribution(newDelta1, newDelta2, s1, s2, newL, newH, hash));
         } finally {
@@ -207,11 +206,5 @@ public final class Phase2 {
         System.arraycopy(l, 0, all, 0, l.length);
         System.arraycopy(h, 0, all, l.length, h.length);
         return MsmG1.msm(all, rho);
-    }
-
-    private static G1[] scaleAll(G1[] points, Fr k) {
-        G1[] out = new G1[points.length];
-        IntStream.range(0, points.length).parallel().forEach(i -> out[i] = points[i].mul(k));
-        return MsmG1.normalizeAll(out);
     }
 }

@@ -253,6 +253,10 @@ public final class ArithBench {
         int n = (1 << log) - 8;
         KeyPair k = Groth16.setup(chain(n), RNG);
         String size = n + " constraints";
+        byte[] pk = io.zkpfl.zk.groth16.BinaryFormat.encode(k.provingKey());
+        double decode = timeMs(() -> io.zkpfl.zk.groth16.BinaryFormat.decodeProvingKey(pk));
+        row("proving key decode incl. G2 subgroup checks (" + (pk.length >> 20) + " MiB)", size,
+                String.format("%.0f ms", decode), 1);
         Phase2Transcript[] t = {Phase2Transcript.start(k)};
         double contribute = timeMs(() -> t[0] = Phase2.contribute(k, t[0], new java.security.SecureRandom()));
         row("phase-2 contribute (L, H divided by s)", size, String.format("%.0f ms", contribute), 1);
