@@ -100,7 +100,7 @@ final class EndomorphismScaling {
         return q;
     }
 
-    /** k·P for every point, in parallel, normalised to affine. */
+    /** k·P for every point (affine or not), in parallel, normalised to affine. */
     static G1[] scaleAll(G1[] points, Fr k) {
         BigInteger[] parts = split(k.toBigInteger());
         boolean neg1 = parts[0].signum() < 0;
@@ -108,34 +108,49 @@ final class EndomorphismScaling {
         BigInteger k1 = parts[0].abs();
         BigInteger k2 = parts[1].abs();
         int bits = Math.max(k1.bitLength(), k2.bitLength());
-        G1[] out = new G1[points.length];
-        IntStream.range(0, points.length).parallel().forEach(i -> out[i] = scale(points[i], k1, neg1, k2, neg2, bits));
+        int n = points.length;
+        G1[] base = MsmG1.normalizeAll(points);
+        G1[] p1 = new G1[n];
+        G1[] p2 = new G1[n];
+        G1[] both = new G1[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            G1 a = base[i];
+            if (!a.isInfinity()) {
+                Fp y = a.affineY();
+                p1[i] = G1.fromAffine(a.affineX(), neg1 ? y.neg() : y);
+                p2[i] = G1.fromAffine(a.affineX().mul(BETA), neg2 ? y.neg() : y);
+                both[i] = p1[i].add(p2[i]);
+            } else {
+                both[i] = G1.INFINITY;
+            }
+        });
+        G1[] bothAffine = MsmG1.normalizeAll(both);
+        G1[] out = new G1[n];
+        IntStream.range(0, n).parallel().forEach(i -> out[i] = base[i].isInfinity() ? G1.INFINITY
+                : ladder(p1[i], p2[i], bothAffine[i], k1, k2, bits));
         return MsmG1.normalizeAll(out);
     }
 
-    private static G1 scale(G1 p, BigInteger k1, boolean neg1, BigInteger k2, boolean neg2, int bits) {
-        if (p.isInfinity()) {
-            return p;
-        }
-        G1 a = p.normalize();
-        Fp x = a.affineX();
-        Fp y = a.affineY();
-        Fp y1 = neg1 ? y.neg() : y;
-        Fp x2 = x.mul(BETA);
-        Fp y2 = neg2 ? y.neg() : y;
-        G1 p1 = G1.fromAffine(x, y1);
-        G1 both = p1.add(G1.fromAffine(x2, y2)).normalize();
+    /** k1·p1 + k2·p2 by a joint double-and-add; p1, p2, both = p1 + p2 affine. */
+    private static G1 ladder(G1 p1, G1 p2, G1 both, BigInteger k1, BigInteger k2, int bits) {
+        Fp x1 = p1.affineX();
+        Fp y1 = p1.affineY();
+        Fp x2 = p2.affineX();
+        Fp y2 = p2.affineY();
+        boolean bothInf = both.isInfinity();
+        Fp xb = bothInf ? null : both.affineX();
+        Fp yb = bothInf ? null : both.affineY();
         G1 acc = G1.INFINITY;
         for (int i = bits - 1; i >= 0; i--) {
             acc = acc.dbl();
             boolean b1 = k1.testBit(i);
             boolean b2 = k2.testBit(i);
             if (b1 && b2) {
-                if (!both.isInfinity()) {
-                    acc = acc.addAffine(both.affineX(), both.affineY());
+                if (!bothInf) {
+                    acc = acc.addAffine(xb, yb);
                 }
             } else if (b1) {
-                acc = acc.addAffine(x, y1);
+                acc = acc.addAffine(x1, y1);
             } else if (b2) {
                 acc = acc.addAffine(x2, y2);
             }
