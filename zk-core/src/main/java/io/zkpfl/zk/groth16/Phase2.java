@@ -83,7 +83,7 @@ public final class Phase2 {
      * keys (the initial keys when the transcript is empty). For each contribution it checks the hash
      * chain, the proof of knowledge e(s·P1, P2) = e(P1, s·P2), that δ moved by the same s
      * (e(δ₁', P2) = e(δ₁, s·P2)), that δ₁' and δ₂' match (e(δ₁', g₂) = e(g₁, δ₂')), and that L and
-     * H were divided by that s: with random ρ drawn here, A = Σ ρ_k·(L ‖ H)_k satisfies
+     * H were divided by that s: with random 128-bit ρ drawn here, A = Σ ρ_k·(L ‖ H)_k satisfies
      * e(A', δ₂') = e(A, δ₂) — one pairing pair per contribution and one MSM per transcript step.
      *
      * @throws Phase2Exception naming the first contribution that fails, or the transcript's
@@ -103,7 +103,9 @@ public final class Phase2 {
         int n = pk.l().length + pk.h().length;
         Fr[] rho = new Fr[n];
         for (int k = 0; k < n; k++) {
-            rho[k] = Fr.random(rng);
+            // 128-bit coefficients: a wrong point survives with probability ≤ 2^-128, and the MSMs
+            // skip the upper half of the windows
+            rho[k] = Fr.fromCanonicalLimbs(rng.nextLong(), rng.nextLong(), 0, 0);
         }
         G1 prevDelta1 = pk.delta1();
         G2 prevDelta2 = pk.delta2();
