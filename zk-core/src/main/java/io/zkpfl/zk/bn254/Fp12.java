@@ -90,11 +90,23 @@ public record Fp12(Fp6 c0, Fp6 c1) {
     }
 
     /**
-     * this^e for an element of the cyclotomic subgroup and e given in signed digits (−1, 0, 1, most
-     * significant first), using cyclotomic squaring and conjugation as the inverse.
+     * this^e for an element of the cyclotomic subgroup and e given in signed odd digits (w-NAF:
+     * 0 or odd d with |d| ≤ 15, most significant first), using cyclotomic squaring, a table of odd
+     * powers, and conjugation as the inverse.
      */
     Fp12 cyclotomicPow(int[] digits) {
-        Fp12 inv = conjugate();
+        int max = 1;
+        for (int d : digits) {
+            max = Math.max(max, Math.abs(d));
+        }
+        Fp12[] odd = new Fp12[(max + 1) / 2];
+        odd[0] = this;
+        if (odd.length > 1) {
+            Fp12 sq = cyclotomicSquare();
+            for (int i = 1; i < odd.length; i++) {
+                odd[i] = odd[i - 1].mul(sq);
+            }
+        }
         Fp12 acc = ONE;
         boolean started = false;
         for (int d : digits) {
@@ -102,7 +114,11 @@ public record Fp12(Fp6 c0, Fp6 c1) {
                 acc = acc.cyclotomicSquare();
             }
             if (d != 0) {
-                acc = started ? acc.mul(d > 0 ? this : inv) : (d > 0 ? this : inv);
+                Fp12 t = odd[Math.abs(d) / 2];
+                if (d < 0) {
+                    t = t.conjugate();
+                }
+                acc = started ? acc.mul(t) : t;
                 started = true;
             }
         }

@@ -56,6 +56,16 @@ class PairingTest {
             assertEquals(g.square(), g.cyclotomicSquare());
             int[] digits = {1, 0, -1, 1, 0, 0, -1};
             assertEquals(g.pow(BigInteger.valueOf(64 - 16 + 8 - 1)), g.cyclotomicPow(digits));
+            BigInteger e = BigInteger.valueOf(Long.MAX_VALUE - 12345 * i);
+            for (int w = 2; w <= 5; w++) {
+                int[] wn = Pairing.wnaf(e, w);
+                BigInteger back = BigInteger.ZERO;
+                for (int d : wn) {
+                    back = back.shiftLeft(1).add(BigInteger.valueOf(d));
+                }
+                assertEquals(e, back, "w-NAF of width " + w);
+                assertEquals(g.pow(e), g.cyclotomicPow(wn));
+            }
             // off the subgroup the shortcut is wrong, so the test above is not vacuous
             assertNotEquals(f.square(), f.cyclotomicSquare());
         }
