@@ -30,6 +30,16 @@ public record Fp6(Fp2 c0, Fp2 c1, Fp2 c2) {
         return new Fp6(r0, r1, r2);
     }
 
+    /** Multiplication by the sparse element {@code b0 + b1·v} (5 F_p² multiplications instead of 6). */
+    public Fp6 mulBy01(Fp2 b0, Fp2 b1) {
+        Fp2 t0 = c0.mul(b0);
+        Fp2 t1 = c1.mul(b1);
+        Fp2 r0 = c1.add(c2).mul(b1).sub(t1).mulByXi().add(t0);
+        Fp2 r1 = c0.add(c1).mul(b0.add(b1)).sub(t0).sub(t1);
+        Fp2 r2 = c0.add(c2).mul(b0).sub(t0).add(t1);
+        return new Fp6(r0, r1, r2);
+    }
+
     public Fp6 square() {
         return mul(this);
     }

@@ -7,6 +7,7 @@ import io.zkpfl.zk.bn254.G2;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * zkPFL's binary encoding of Groth16 proofs and keys.
@@ -16,7 +17,8 @@ import java.util.Arrays;
  * int32; points use the EVM layout (G1: x ‖ y, G2: x.im ‖ x.re ‖ y.im ‖ y.re, 32-byte big-endian
  * coordinates, all-zero for infinity). Decoding checks the header, the exact total length (before
  * allocating anything sized by a count), that coordinates are below p, that points are on their
- * curves, and, for proofs and verifying keys, that G2 points are in the order-r subgroup.
+ * curves, and that every G2 point (of proofs, verifying keys and proving keys) is in the order-r
+ * subgroup ({@link G2#isInSubgroup()}, the ψ-endomorphism test).
  */
 public final class BinaryFormat {
 
@@ -112,8 +114,8 @@ public final class BinaryFormat {
     }
 
     /**
-     * Decodes a proving key. G2 points are checked to be on the twist but not for subgroup
-     * membership (a bad proving key only yields proofs that fail verification).
+     * Decodes a proving key. Every G2 point is checked to be on the twist and in the order-r
+     * subgroup (the B₂ query in parallel).
      *
      * @throws IllegalArgumentException on any malformed input
      */
@@ -138,6 +140,10 @@ public final class BinaryFormat {
         G2[] b2 = new G2[nWires];
         for (int i = 0; i < nWires; i++) {
             b2[i] = g2(b, false);
+        }
+        int bad = IntStream.range(0, nWires).parallel().filter(i -> !b2[i].isInSubgroup()).min().orElse(-1);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("proving key B2 query point " + bad + " is not in the order-r subgroup of G2");
         }
         G1[] l = g1s(b, nWires - nPub - 1);
         G1[] h = g1s(b, domain - 1);

@@ -8,7 +8,6 @@ import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
-import io.zkpfl.zk.bn254.Pairing;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -188,14 +187,38 @@ public final class Groth16 {
         return a;
     }
 
+    /** The key prepared by the last {@link #verify(VerifyingKey, Fr[], Proof)} call (reused for the same key object). */
+    private static volatile PreparedVerifyingKey lastPrepared;
+
     /**
-     * Checks a proof against public inputs {@code w[1..numPublic]}.
+     * Checks a proof against public inputs {@code w[1..numPublic]}. Prepares {@code vk} (see
+     * {@link PreparedVerifyingKey}); the preparation is reused while the same key object is passed
+     * again, so verifying many proofs under one key pays for it once.
      *
      * @return true iff the pairing equation holds
      * @throws IllegalArgumentException if the number of public inputs is wrong or B is not in the
      *     order-r subgroup of G2 (A and C are on E(F_p), whose group has prime order r)
      */
     public static boolean verify(VerifyingKey vk, Fr[] publicInputs, Proof proof) {
+        PreparedVerifyingKey p = lastPrepared;
+        if (p == null || p.verifyingKey() != vk) {
+            p = PreparedVerifyingKey.of(vk);
+            lastPrepared = p;
+        }
+        return verify(p, publicInputs, proof);
+    }
+
+    /**
+     * Checks a proof against public inputs with a prepared verifying key: e(A, B) = e(α, β)·
+     * e(Σ x_i·IC_i, γ)·e(C, δ), as one three-pair Miller loop times the key's precomputed e(α, β)
+     * Miller value, and one final exponentiation.
+     *
+     * @return true iff the pairing equation holds
+     * @throws IllegalArgumentException if the number of public inputs is wrong or B is not in the
+     *     order-r subgroup of G2
+     */
+    public static boolean verify(PreparedVerifyingKey pvk, Fr[] publicInputs, Proof proof) {
+        VerifyingKey vk = pvk.verifyingKey();
         if (publicInputs == null || publicInputs.length != vk.numPublic()) {
             throw new IllegalArgumentException("expected " + vk.numPublic() + " public inputs, got "
                     + (publicInputs == null ? "none" : Integer.toString(publicInputs.length)));
@@ -208,13 +231,7 @@ public final class Groth16 {
         if (!proof.b().isInSubgroup()) {
             throw new IllegalArgumentException("proof point B is not in the order-r subgroup of G2");
         }
-        G1 vkx = vk.ic(0);
-        for (int i = 0; i < publicInputs.length; i++) {
-            vkx = vkx.add(vk.ic(i + 1).mul(publicInputs[i]));
-        }
-        return Pairing.check(
-                new G1[] {proof.a().neg(), vk.alpha1(), vkx, proof.c()},
-                new G2[] {proof.b(), vk.beta2(), vk.gamma2(), vk.delta2()});
+        return pvk.pairingEquationHolds(publicInputs, proof);
     }
 
     private static Fr nonZero(RandomGenerator rng) {

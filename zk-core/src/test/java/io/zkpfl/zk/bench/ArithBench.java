@@ -2,15 +2,21 @@ package io.zkpfl.zk.bench;
 
 import io.zkpfl.zk.bn254.Domain;
 import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.Fp12;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.bn254.Pairing;
+import io.zkpfl.zk.bn254.ReferencePairing;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Phase2;
+import io.zkpfl.zk.groth16.Phase2Transcript;
+import io.zkpfl.zk.groth16.PreparedVerifyingKey;
 import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.r1cs.LinearCombination;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.ArrayList;
@@ -22,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * Benchmark harness for zk-core's BN254 arithmetic and Groth16 backend: prints a Markdown table
  * of median wall-clock times. Arguments pick the cases (default: all):
- * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}.
+ * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}; not in the default
+ * set: {@code ceremony14 ceremony16} (one phase-2 contribution and its verification).
  *
  * <p>Run: {@code ./mvnw -B -q -pl zk-core test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.zkpfl.zk.bench.ArithBench [-Dexec.args="msm16 ntt16"]}
@@ -55,6 +62,8 @@ public final class ArithBench {
                 case "verify" -> verify();
                 case "prove14" -> prove(14);
                 case "prove16" -> prove(16);
+                case "ceremony14" -> ceremony(14);
+                case "ceremony16" -> ceremony(16);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             }
         }
@@ -165,16 +174,61 @@ public final class ArithBench {
         row("NTT (forward)", "2^" + log, String.format("%.0f ms", ms), runs);
     }
 
+    /** Runs {@code f} for about {@code ms} milliseconds so the JIT reaches its steady state. */
+    private static void warmUp(Runnable f, long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < end) {
+            f.run();
+        }
+    }
+
     private static void pairing() {
         G1 p = G1.GENERATOR.mul(Fr.random(RNG));
         G2 q = G2.GENERATOR.mul(Fr.random(RNG));
-        for (int i = 0; i < 5; i++) {
-            Pairing.pair(p, q);
+        Fp12 f = Pairing.millerLoop(p, q);
+        warmUp(() -> Pairing.pair(p, q), 4000);
+        warmUp(() -> ReferencePairing.pair(p, q), 4000);
+        // interleaved rounds, so that load changes on a shared machine hit every row alike
+        double[][] ms = interleavedMedians(41, List.of(
+                () -> Pairing.pair(p, q),
+                () -> Pairing.millerLoop(p, q),
+                () -> Pairing.finalExponentiation(f),
+                () -> ReferencePairing.pair(p, q)));
+        row("pairing e(P, Q)", "1", wallCpu(ms[0]), 41);
+        row("  Miller loop only", "1", wallCpu(ms[1]), 41);
+        row("  final exponentiation only", "1", wallCpu(ms[2]), 41);
+        row("pairing, reference implementation (before Run 5b)", "1", wallCpu(ms[3]), 41);
+    }
+
+    /**
+     * Median wall-clock and thread-CPU milliseconds of each case over {@code rounds} rounds that run
+     * every case once, in turn. CPU time is not inflated by preemption on a loaded machine.
+     */
+    private static double[][] interleavedMedians(int rounds, List<Supplier<?>> cases) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[][] wall = new double[cases.size()][rounds];
+        double[][] cpu = new double[cases.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int c = 0; c < cases.size(); c++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                long w0 = System.nanoTime();
+                blackhole(cases.get(c).get());
+                wall[c][r] = (System.nanoTime() - w0) / 1e6;
+                cpu[c][r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
+            }
         }
-        double ms = median(11, () -> timeMs(() -> Pairing.pair(p, q)));
-        row("pairing e(P, Q)", "1", String.format("%.2f ms", ms), 11);
-        double ml = median(11, () -> timeMs(() -> Pairing.millerLoop(p, q)));
-        row("  Miller loop only", "1", String.format("%.2f ms", ml), 11);
+        double[][] out = new double[cases.size()][2];
+        for (int c = 0; c < out.length; c++) {
+            Arrays.sort(wall[c]);
+            Arrays.sort(cpu[c]);
+            out[c][0] = wall[c][rounds / 2];
+            out[c][1] = cpu[c][rounds / 2];
+        }
+        return out;
+    }
+
+    private static String wallCpu(double[] m) {
+        return String.format("%.2f ms (CPU %.2f ms)", m[0], m[1]);
     }
 
     /** A chain of squarings with 3 public inputs: y_{i+1} = y_i², n constraints. */
@@ -208,11 +262,35 @@ public final class ArithBench {
         Fr[] w = chainWitness(8);
         Proof p = Groth16.prove(k.provingKey(), r, w, RNG);
         Fr[] pub = Arrays.copyOfRange(w, 1, 4);
-        for (int i = 0; i < 5; i++) {
-            Groth16.verify(k.verifyingKey(), pub, p);
+        VerifyingKey vk = k.verifyingKey();
+        // the verifier as it was before Run 5b: [r]B = O, naive IC sum, 4-pair reference pairing check
+        Supplier<Boolean> reference = () -> {
+            if (!p.b().mul(Fr.MODULUS).isInfinity()) {
+                throw new IllegalStateException("B not in G2");
+            }
+            G1 vkx = vk.ic(0);
+            for (int i = 0; i < pub.length; i++) {
+                vkx = vkx.add(vk.ic(i + 1).mul(pub[i]));
+            }
+            return ReferencePairing.check(new G1[] {p.a().neg(), vk.alpha1(), vkx, p.c()},
+                    new G2[] {p.b(), vk.beta2(), vk.gamma2(), vk.delta2()});
+        };
+        if (!reference.get() || !Groth16.verify(vk, pub, p)) {
+            throw new IllegalStateException("benchmark proof does not verify");
         }
-        double ms = median(11, () -> timeMs(() -> Groth16.verify(k.verifyingKey(), pub, p)));
-        row("Groth16 verify (3 public inputs)", "1", String.format("%.2f ms", ms), 11);
+        warmUp(() -> Groth16.verify(vk, pub, p), 5000);
+        warmUp(reference::get, 5000);
+        double[][] ms = interleavedMedians(41, List.of(
+                () -> Groth16.verify(vk, pub, p),
+                () -> PreparedVerifyingKey.of(vk),
+                () -> p.b().isInSubgroup(),
+                () -> p.b().mul(Fr.MODULUS).isInfinity(),
+                reference));
+        row("Groth16 verify (3 public inputs)", "1", wallCpu(ms[0]), 41);
+        row("  verifying-key preparation (once per key)", "1", wallCpu(ms[1]), 41);
+        row("  G2 subgroup check of B (psi test)", "1", wallCpu(ms[2]), 41);
+        row("  G2 subgroup check of B by [r]B (before Run 5b)", "1", wallCpu(ms[3]), 41);
+        row("Groth16 verify, reference path (before Run 5b)", "1", wallCpu(ms[4]), 41);
     }
 
     private static void prove(int log) {
@@ -226,6 +304,25 @@ public final class ArithBench {
         Groth16.prove(k.provingKey(), r, w, RNG);
         double ms = median(3, () -> timeMs(() -> Groth16.prove(k.provingKey(), r, w, RNG)));
         row("Groth16 prove (squaring chain)", n + " constraints", String.format("%.0f ms", ms), 3);
+    }
+
+    /** Phase-2 ceremony at 2^log − 8 constraints: one contribution, then verifying the transcript. */
+    private static void ceremony(int log) {
+        int n = (1 << log) - 8;
+        KeyPair k = Groth16.setup(chain(n), RNG);
+        String size = n + " constraints";
+        byte[] pk = io.zkpfl.zk.groth16.BinaryFormat.encode(k.provingKey());
+        double decode = timeMs(() -> io.zkpfl.zk.groth16.BinaryFormat.decodeProvingKey(pk));
+        row("proving key decode incl. G2 subgroup checks (" + (pk.length >> 20) + " MiB)", size,
+                String.format("%.0f ms", decode), 1);
+        Phase2Transcript[] t = {Phase2Transcript.start(k)};
+        double contribute = timeMs(() -> t[0] = Phase2.contribute(k, t[0], new java.security.SecureRandom()));
+        row("phase-2 contribute (L, H divided by s)", size, String.format("%.0f ms", contribute), 1);
+        double verify = timeMs(() -> Phase2.verify(k, t[0]));
+        row("phase-2 verify, 1 contribution", size, String.format("%.0f ms", verify), 1);
+        double encode = timeMs(() -> Phase2Transcript.decode(t[0].encode()));
+        row("phase-2 transcript encode + decode (" + (t[0].encode().length >> 20) + " MiB)", size,
+                String.format("%.0f ms", encode), 1);
     }
 
     private static double timeMs(Supplier<?> f) {

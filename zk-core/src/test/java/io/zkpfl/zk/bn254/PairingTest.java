@@ -48,6 +48,62 @@ class PairingTest {
     }
 
     @Test
+    void cyclotomicSquareEqualsSquareOnTheCyclotomicSubgroup() {
+        for (int i = 0; i < 5; i++) {
+            Fp12 f = TowerTest.fp12();
+            Fp12 g = f.conjugate().mul(f.inverse());
+            g = g.frobenius(2).mul(g);
+            assertEquals(g.square(), g.cyclotomicSquare());
+            int[] digits = {1, 0, -1, 1, 0, 0, -1};
+            assertEquals(g.pow(BigInteger.valueOf(64 - 16 + 8 - 1)), g.cyclotomicPow(digits));
+            BigInteger e = BigInteger.valueOf(Long.MAX_VALUE - 12345 * i);
+            for (int w = 2; w <= 5; w++) {
+                int[] wn = Pairing.wnaf(e, w);
+                BigInteger back = BigInteger.ZERO;
+                for (int d : wn) {
+                    back = back.shiftLeft(1).add(BigInteger.valueOf(d));
+                }
+                assertEquals(e, back, "w-NAF of width " + w);
+                assertEquals(g.pow(e), g.cyclotomicPow(wn));
+            }
+            // off the subgroup the shortcut is wrong, so the test above is not vacuous
+            assertNotEquals(f.square(), f.cyclotomicSquare());
+        }
+    }
+
+    @Test
+    void sparseLineProductEqualsDenseProduct() {
+        for (int i = 0; i < 5; i++) {
+            Fp12 f = TowerTest.fp12();
+            Fp2 l0 = TowerTest.fp2(), l1 = TowerTest.fp2(), l3 = TowerTest.fp2();
+            Fp12 dense = new Fp12(new Fp6(l0, Fp2.ZERO, Fp2.ZERO), new Fp6(l1, l3, Fp2.ZERO));
+            assertEquals(f.mul(dense), f.mulByLine(l0, l1, l3));
+        }
+    }
+
+    @Test
+    void fastPairingEqualsTheReferenceImplementationOnRandomInputs() {
+        for (int i = 0; i < 6; i++) {
+            G1 p = G1.GENERATOR.mul(Fr.random(RNG));
+            G2 q = G2.GENERATOR.mul(Fr.random(RNG));
+            Fp12 expected = ReferencePairing.pair(p, q);
+            assertEquals(expected, Pairing.pair(p, q));
+            // precomputed lines of a fixed Q, shared loop with other pairs
+            G2Prepared prepared = G2Prepared.of(q);
+            assertEquals(expected, Pairing.finalExponentiation(Pairing.millerLoop(new G1[] {p}, new G2Prepared[] {prepared})));
+            G1 p2 = G1.GENERATOR.mul(Fr.random(RNG));
+            G2 q2 = G2.GENERATOR.mul(Fr.random(RNG));
+            Fp12 both = Pairing.finalExponentiation(Pairing.millerLoop(new G1[] {p, p2},
+                    new G2Prepared[] {prepared, G2Prepared.of(q2)}));
+            assertEquals(expected.mul(ReferencePairing.pair(p2, q2)), both);
+        }
+        Fp12 f = TowerTest.fp12();
+        assertEquals(ReferencePairing.finalExponentiation(f), Pairing.finalExponentiation(f));
+        assertTrue(Pairing.millerLoop(new G1[] {G1.INFINITY}, new G2Prepared[] {G2Prepared.of(G2.GENERATOR)}).isOne());
+        assertTrue(G2Prepared.of(G2.INFINITY).isInfinity());
+    }
+
+    @Test
     void eip197Vectors() throws Exception {
         List<String[]> rows = new ArrayList<>();
         try (var in = getClass().getResourceAsStream("eip197-pairing-vectors.txt");

@@ -97,19 +97,6 @@ class Groth16Test {
     }
 
     @Test
-    void phase2ContributionKeepsTheKeysWorkingAndChangesDelta() {
-        KeyPair next = Phase2.contribute(keys.provingKey(), keys.verifyingKey(), RNG);
-        assertFalse(next.verifyingKey().delta2().equals(keys.verifyingKey().delta2()));
-        Fr[] w = TinyCircuits.cubicWitness(7);
-        Fr[] pub = {w[1]};
-        Proof p = Groth16.prove(next.provingKey(), cubic, w, RNG);
-        assertTrue(Groth16.verify(next.verifyingKey(), pub, p));
-        assertFalse(Groth16.verify(keys.verifyingKey(), pub, p));
-        Proof old = Groth16.prove(keys.provingKey(), cubic, w, RNG);
-        assertFalse(Groth16.verify(next.verifyingKey(), pub, old));
-    }
-
-    @Test
     void largerSystemUsesParallelPathsAndVerifies() {
         int extra = 300;
         R1cs chain = TinyCircuits.chain(extra);

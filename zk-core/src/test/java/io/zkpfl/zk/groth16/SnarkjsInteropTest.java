@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +30,14 @@ class SnarkjsInteropTest {
         Files.writeString(dir.resolve("vk.json"), SnarkjsJson.verificationKey(keys.verifyingKey()));
         Files.writeString(dir.resolve("proof.json"), SnarkjsJson.proof(p));
         Files.writeString(dir.resolve("public.json"), SnarkjsJson.publicSignals(pub));
-        NodeProcess.Result ok = NodeProcess.snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
+        NodeTool.Result ok = NodeTool.snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
         assertEquals(0, ok.exitCode(), ok.output());
         assertTrue(ok.output().contains("OK"), ok.output());
 
         Fr[] changed = pub.clone();
         changed[2] = changed[2].add(Fr.ONE);
         Files.writeString(dir.resolve("public.json"), SnarkjsJson.publicSignals(changed));
-        NodeProcess.Result bad = NodeProcess.snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
+        NodeTool.Result bad = NodeTool.snarkjs(dir, "groth16", "verify", "vk.json", "public.json", "proof.json");
         assertNotEquals(0, bad.exitCode(), bad.output());
         assertTrue(bad.output().contains("Invalid proof"), bad.output());
     }
@@ -47,7 +48,7 @@ class SnarkjsInteropTest {
         Iden3Files.writeR1cs(r, dir.resolve("c.r1cs"));
         Fr[] w = TinyCircuits.cubicWitness(4);
         Iden3Files.writeWtns(w, dir.resolve("c.wtns"));
-        run(dir, "groth16", "setup", "c.r1cs", io.zkpfl.zk.r1cs.NodeTool.preparedPtau(4).toString(), "c.zkey");
+        run(dir, "groth16", "setup", "c.r1cs", NodeTool.preparedPtau(4).toString(), "c.zkey");
         run(dir, "zkey", "export", "verificationkey", "c.zkey", "vk.json");
         run(dir, "groth16", "prove", "c.zkey", "c.wtns", "proof.json", "public.json");
 
@@ -61,12 +62,12 @@ class SnarkjsInteropTest {
         // and back: our export of snarkjs' key still verifies with snarkjs
         Files.writeString(dir.resolve("vk2.json"), SnarkjsJson.verificationKey(vk));
         Files.writeString(dir.resolve("proof2.json"), SnarkjsJson.proof(p));
-        NodeProcess.Result again = NodeProcess.snarkjs(dir, "groth16", "verify", "vk2.json", "public.json", "proof2.json");
+        NodeTool.Result again = NodeTool.snarkjs(dir, "groth16", "verify", "vk2.json", "public.json", "proof2.json");
         assertEquals(0, again.exitCode(), again.output());
     }
 
     private static void run(Path dir, String... args) throws Exception {
-        NodeProcess.Result res = NodeProcess.snarkjs(dir, args);
+        NodeTool.Result res = NodeTool.snarkjs(dir, args);
         assertEquals(0, res.exitCode(), String.join(" ", args) + "\n" + res.output());
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -172,7 +173,7 @@ class SolidityVerifierIT {
         R1cs cubic = TinyCircuits.cubic();
         Iden3Files.writeR1cs(cubic, sj.resolve("c.r1cs"));
         Iden3Files.writeWtns(TinyCircuits.cubicWitness(6), sj.resolve("c.wtns"));
-        snarkjs(sj, "groth16", "setup", "c.r1cs", io.zkpfl.zk.r1cs.NodeTool.preparedPtau(4).toString(), "c.zkey");
+        snarkjs(sj, "groth16", "setup", "c.r1cs", NodeTool.preparedPtau(4).toString(), "c.zkey");
         snarkjs(sj, "zkey", "export", "verificationkey", "c.zkey", "vk.json");
         snarkjs(sj, "zkey", "export", "solidityverifier", "c.zkey", "SnarkjsVerifier.sol");
         snarkjs(sj, "groth16", "prove", "c.zkey", "c.wtns", "proof.json", "public.json");
@@ -289,9 +290,9 @@ class SolidityVerifierIT {
         Path sol = dir.resolve(name + ".sol");
         Files.writeString(sol, source);
         Path script = Path.of("src/test/js/compile-solidity.js").toAbsolutePath();
-        NodeProcess.Result res = NodeProcess.node(dir, script, sol.toString(), name);
+        NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
         assertEquals(0, res.exitCode(), res.output());
-        JsonNode compiled = JSON.readTree(res.output());
+        JsonNode compiled = JSON.readTree(res.stdout());
         String bytecode = compiled.get("bytecode").asText();
         var tx = Transaction.createContractTransaction(from, null, null, BigInteger.valueOf(8_000_000), BigInteger.ZERO, bytecode);
         var sent = web3.ethSendTransaction(tx).send();
@@ -303,7 +304,7 @@ class SolidityVerifierIT {
     }
 
     private static void snarkjs(Path workDir, String... args) throws Exception {
-        NodeProcess.Result res = NodeProcess.snarkjs(workDir, args);
+        NodeTool.Result res = NodeTool.snarkjs(workDir, args);
         assertEquals(0, res.exitCode(), String.join(" ", args) + "\n" + res.output());
     }
 }

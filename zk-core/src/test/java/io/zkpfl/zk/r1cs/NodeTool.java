@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the npm reference tools (node scripts, snarkjs) as child processes for tests. */
+/**
+ * Runs the repository's npm reference tools (node scripts, snarkjs, solc-js) as child processes for
+ * tests and benchmarks; the one place that finds {@code node_modules} and starts {@code node}.
+ */
 public final class NodeTool {
 
     private NodeTool() {
@@ -37,6 +40,15 @@ public final class NodeTool {
         List<String> cmd = new ArrayList<>();
         cmd.add("node");
         cmd.add(repoRoot().resolve("node_modules/snarkjs/build/cli.cjs").toString());
+        cmd.addAll(List.of(args));
+        return runAny(cmd, dir, "");
+    }
+
+    /** Runs {@code node script args…} in {@code dir}; returns the result (any exit code). */
+    public static Result node(Path dir, Path script, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("node");
+        cmd.add(script.toString());
         cmd.addAll(List.of(args));
         return runAny(cmd, dir, "");
     }
@@ -79,6 +91,11 @@ public final class NodeTool {
 
     /** A finished process. */
     public record Result(int exitCode, String stdout, String stderr) {
+
+        /** Standard output followed by standard error, for assertion messages. */
+        public String output() {
+            return stdout + stderr;
+        }
     }
 
     private static Result run(List<String> cmd, Path dir, String stdin) {
@@ -89,14 +106,19 @@ public final class NodeTool {
         return r;
     }
 
-    /** Runs a command, feeding {@code stdin}; waits at most 5 minutes. */
+    /**
+     * Runs a command with {@code NODE_PATH} set to the repository's {@code node_modules}, feeding
+     * {@code stdin}; waits at most 5 minutes.
+     */
     public static Result runAny(List<String> cmd, Path dir, String stdin) {
         try {
             Path out = Files.createTempFile("zkcore-out", ".txt");
             Path err = Files.createTempFile("zkcore-err", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                pb.environment().put("NODE_PATH", repoRoot().resolve("node_modules").toString());
+                Process p = pb.start();
                 try (var in = p.getOutputStream()) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
