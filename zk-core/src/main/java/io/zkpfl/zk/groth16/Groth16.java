@@ -11,6 +11,7 @@ import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.bn254.Pairing;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.Arrays;
+import java.util.function.ObjLongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -127,6 +128,16 @@ public final class Groth16 {
      *     system (the message names the first violated constraint)
      */
     public static Proof prove(ProvingKey pk, R1cs r1cs, Fr[] witness, RandomGenerator rng) {
+        return prove(pk, r1cs, witness, rng, (phase, nanos) -> { });
+    }
+
+    /**
+     * {@link #prove(ProvingKey, R1cs, Fr[], RandomGenerator)} reporting the wall-clock time of each
+     * proving phase ({@code check}, {@code quotient}, {@code msm}, {@code combine}) to {@code phases},
+     * in the order they finish (for benchmarks; no secret values are reported).
+     */
+    public static Proof prove(ProvingKey pk, R1cs r1cs, Fr[] witness, RandomGenerator rng,
+            ObjLongConsumer<String> phases) {
         if (r1cs.numWires() != pk.numWires() || r1cs.numPublic() != pk.numPublic()) {
             throw new IllegalArgumentException("proving key was made for another constraint system ("
                     + pk.numWires() + " wires, " + pk.numPublic() + " public)");
@@ -135,25 +146,45 @@ public final class Groth16 {
         if (d.size() != pk.domainSize()) {
             throw new IllegalArgumentException("proving key was made for another constraint system (domain size)");
         }
+        long t = System.nanoTime();
         int bad = r1cs.firstUnsatisfied(witness);
         if (bad >= 0) {
             throw new IllegalArgumentException("witness does not satisfy constraint " + bad);
         }
+        t = lap(phases, "check", t);
         Fr[] h = quotient(d, r1cs, witness);
+        t = lap(phases, "quotient", t);
         Fr r = Fr.random(rng);
         Fr s = Fr.random(rng);
         int nPub = pk.numPublic();
         Fr[] priv = Arrays.copyOfRange(witness, nPub + 1, witness.length);
 
-        G1 a = pk.alpha1().add(MsmG1.msm(pk.a(), witness)).add(pk.delta1().mul(r));
-        G1 b1 = pk.beta1().add(MsmG1.msm(pk.b1(), witness)).add(pk.delta1().mul(s));
-        G2 b2 = pk.beta2().add(MsmG2.msm(pk.b2(), witness)).add(pk.delta2().mul(s));
-        G1 c = MsmG1.msm(pk.l(), priv)
-                .add(MsmG1.msm(pk.h(), Arrays.copyOf(h, pk.h().length)))
+        G1 msmA = MsmG1.msm(pk.a(), witness);
+        t = lap(phases, "msm A (G1)", t);
+        G1 msmB1 = MsmG1.msm(pk.b1(), witness);
+        t = lap(phases, "msm B (G1)", t);
+        G2 msmB2 = MsmG2.msm(pk.b2(), witness);
+        t = lap(phases, "msm B (G2)", t);
+        G1 msmL = MsmG1.msm(pk.l(), priv);
+        t = lap(phases, "msm L (G1)", t);
+        G1 msmH = MsmG1.msm(pk.h(), Arrays.copyOf(h, pk.h().length));
+        t = lap(phases, "msm H (G1)", t);
+        G1 a = pk.alpha1().add(msmA).add(pk.delta1().mul(r));
+        G1 b1 = pk.beta1().add(msmB1).add(pk.delta1().mul(s));
+        G2 b2 = pk.beta2().add(msmB2).add(pk.delta2().mul(s));
+        G1 c = msmL.add(msmH)
                 .add(a.mul(s))
                 .add(b1.mul(r))
                 .sub(pk.delta1().mul(r.mul(s)));
-        return new Proof(a.normalize(), b2.normalize(), c.normalize());
+        Proof proof = new Proof(a.normalize(), b2.normalize(), c.normalize());
+        lap(phases, "combine", t);
+        return proof;
+    }
+
+    private static long lap(ObjLongConsumer<String> phases, String phase, long since) {
+        long now = System.nanoTime();
+        phases.accept(phase, now - since);
+        return now;
     }
 
     /** Coefficients of h(X) = (A(X)·B(X) − C(X)) / Z(X), computed on the coset g·H. */

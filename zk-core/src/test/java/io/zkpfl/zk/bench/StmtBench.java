@@ -114,8 +114,11 @@ public final class StmtBench {
             System.gc();
             resetPeaks();
             t0 = System.nanoTime();
-            proof = Groth16.prove(keys.provingKey(), r, values, new SecureRandom());
+            StringBuilder phases = new StringBuilder();
+            proof = Groth16.prove(keys.provingKey(), r, values, new SecureRandom(),
+                    (phase, nanos) -> phases.append(String.format(Locale.ROOT, " %s %.0f ms,", phase, nanos / 1e6)));
             prove[k] = secondsSince(t0);
+            System.out.printf(Locale.ROOT, "  phases:%s%n", phases.substring(0, phases.length() - 1));
             peak = Math.max(peak, heapPeak());
             System.out.printf(Locale.ROOT, "prove #%d: %.2f s%n", k + 1, prove[k]);
         }
