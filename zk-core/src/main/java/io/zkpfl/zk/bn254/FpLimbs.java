@@ -231,27 +231,24 @@ final class FpLimbs {
         t = x3 - y3;
         b1 = Fp.borrow(x3, y3);
         long d3 = t - bw;
-        bw = b1 | Fp.borrow(t, bw);
-        if (bw != 0) {
-            long e0 = d0 + Fp.Q0;
-            long c = Fp.carry(e0, d0);
-            long u = d1 + Fp.Q1;
-            long c1 = Fp.carry(u, d1);
-            long e1 = u + c;
-            c = c1 | Fp.carry(e1, u);
-            u = d2 + Fp.Q2;
-            c1 = Fp.carry(u, d2);
-            long e2 = u + c;
-            c = c1 | Fp.carry(e2, u);
-            d3 = d3 + Fp.Q3 + c;
-            d0 = e0;
-            d1 = e1;
-            d2 = e2;
-        }
-        r[ri] = d0;
-        r[ri + 1] = d1;
-        r[ri + 2] = d2;
-        r[ri + 3] = d3;
+        // add q back when the subtraction borrowed, without a data-dependent branch
+        long mask = -(b1 | Fp.borrow(t, bw));
+        long q0 = Fp.Q0 & mask;
+        long e0 = d0 + q0;
+        long c = Fp.carry(e0, q0);
+        long u = d1 + (Fp.Q1 & mask);
+        long c1 = Fp.carry(u, d1);
+        long e1 = u + c;
+        c = c1 | Fp.carry(e1, u);
+        u = d2 + (Fp.Q2 & mask);
+        c1 = Fp.carry(u, d2);
+        long e2 = u + c;
+        c = c1 | Fp.carry(e2, u);
+        long e3 = d3 + (Fp.Q3 & mask) + c;
+        r[ri] = e0;
+        r[ri + 1] = e1;
+        r[ri + 2] = e2;
+        r[ri + 3] = e3;
     }
 
     static boolean isZero(long[] a, int ai) {
