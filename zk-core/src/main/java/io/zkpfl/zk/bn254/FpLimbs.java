@@ -2,8 +2,8 @@ package io.zkpfl.zk.bn254;
 
 /**
  * F_p arithmetic on raw Montgomery limbs in {@code long[]} arrays (4 limbs per element at a given
- * offset), for allocation-free inner loops such as MSM bucket accumulation. Outputs may alias
- * inputs. Same representation as {@link Fp}.
+ * offset), for allocation-free inner loops such as MSM bucket accumulation and NTT
+ * butterflies. Outputs may alias inputs. Same representation as {@link Fp}.
  */
 final class FpLimbs {
 

@@ -224,20 +224,11 @@ public final class Groth16 {
         for (int i = 0; i <= r1cs.numPublic(); i++) {
             a[m + i] = witness[i];
         }
-        d.ifft(a);
-        d.ifft(b);
-        d.ifft(c);
-        d.cosetFft(a);
-        d.cosetFft(b);
-        d.cosetFft(c);
-        Fr zInv = d.vanishingOnCoset().inverse();
-        java.util.stream.IntStream.range(0, n).parallel()
-                .forEach(i -> a[i] = a[i].mul(b[i]).sub(c[i]).mul(zInv));
-        d.cosetIfft(a);
-        if (!a[n - 1].isZero()) {
+        Fr[] h = d.quotientByVanishing(a, b, c);
+        if (!h[n - 1].isZero()) {
             throw new IllegalStateException("quotient has too high a degree: the witness does not satisfy the QAP");
         }
-        return a;
+        return h;
     }
 
     /**
