@@ -168,36 +168,35 @@ public final class Fp {
 
     /** {@code this - o}. */
     public Fp sub(Fp o) {
-        long x0 = l0, x1 = l1, x2 = l2, x3 = l3;
-        long y0 = o.l0, y1 = o.l1, y2 = o.l2, y3 = o.l3;
-        long d0 = x0 - y0;
-        long bw = borrow(x0, y0);
-        long t = x1 - y1;
-        long b1 = borrow(x1, y1);
-        long d1 = t - bw;
-        bw = b1 | borrow(t, bw);
-        t = x2 - y2;
-        b1 = borrow(x2, y2);
-        long d2 = t - bw;
-        bw = b1 | borrow(t, bw);
-        t = x3 - y3;
-        b1 = borrow(x3, y3);
-        long d3 = t - bw;
-        // add q back when the subtraction borrowed, without a data-dependent branch
-        long mask = -(b1 | borrow(t, bw));
-        long q0 = Q0 & mask;
-        long e0 = d0 + q0;
-        long c = carry(e0, q0);
-        long u = d1 + (Q1 & mask);
-        long c1 = carry(u, d1);
-        long e1 = u + c;
-        c = c1 | carry(e1, u);
-        u = d2 + (Q2 & mask);
-        c1 = carry(u, d2);
-        long e2 = u + c;
-        c = c1 | carry(e2, u);
-        long e3 = d3 + (Q3 & mask) + c;
-        return new Fp(e0, e1, e2, e3);
+        long d0 = l0 - o.l0;
+        long b = borrow(l0, o.l0);
+        long t = l1 - o.l1;
+        long b1 = borrow(l1, o.l1);
+        long d1 = t - b;
+        b = b1 | borrow(t, b);
+        t = l2 - o.l2;
+        b1 = borrow(l2, o.l2);
+        long d2 = t - b;
+        b = b1 | borrow(t, b);
+        t = l3 - o.l3;
+        b1 = borrow(l3, o.l3);
+        long d3 = t - b;
+        b = b1 | borrow(t, b);
+        if (b != 0) {
+            long e0 = d0 + Q0;
+            long c = carry(e0, d0);
+            long u = d1 + Q1;
+            long c1 = carry(u, d1);
+            long e1 = u + c;
+            c = c1 | carry(e1, u);
+            u = d2 + Q2;
+            c1 = carry(u, d2);
+            long e2 = u + c;
+            c = c1 | carry(e2, u);
+            long e3 = d3 + Q3 + c;
+            return new Fp(e0, e1, e2, e3);
+        }
+        return new Fp(d0, d1, d2, d3);
     }
 
     /** {@code -this}. */
@@ -346,8 +345,14 @@ public final class Fp {
         return Long.compareUnsigned(c0, Q0) < 0;
     }
 
-    /** s − q if s ≥ q, else s (branch-free: the choice depends on data). */
+    /**
+     * s − q if s ≥ q, else s. A branch here (unlike in {@link FpLimbs}) keeps dependent chains of
+     * value-object operations (pairing, exponentiation) short; ADR 0024.
+     */
     private static Fp reduceOnce(long s0, long s1, long s2, long s3) {
+        if (lessThanModulus(s0, s1, s2, s3)) {
+            return new Fp(s0, s1, s2, s3);
+        }
         long d0 = s0 - Q0;
         long b = borrow(s0, Q0);
         long t = s1 - Q1;
@@ -358,12 +363,8 @@ public final class Fp {
         b1 = borrow(s2, Q2);
         long d2 = t - b;
         b = b1 | borrow(t, b);
-        t = s3 - Q3;
-        b1 = borrow(s3, Q3);
-        long d3 = t - b;
-        long keep = -(b1 | borrow(t, b));
-        return new Fp((s0 & keep) | (d0 & ~keep), (s1 & keep) | (d1 & ~keep), (s2 & keep) | (d2 & ~keep),
-                (s3 & keep) | (d3 & ~keep));
+        long d3 = s3 - Q3 - b;
+        return new Fp(d0, d1, d2, d3);
     }
 
     /**
