@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The allocation-free limb kernels used by MSM ({@link FpLimbs}, {@link Fp2Limbs}) against
- * BigInteger arithmetic mod p: seeded samples plus edge values (0, 1, p − 1, limbs with all bits
- * set), with aliased outputs as the MSM uses them.
+ * The allocation-free limb kernels used by MSM and NTT ({@link FpLimbs}, {@link FrLimbs},
+ * {@link Fp2Limbs}) against BigInteger arithmetic mod p (resp. r): seeded samples plus edge values
+ * (0, 1, q − 1, limbs with all bits set), with aliased outputs as the MSM uses them.
  */
 class FpLimbsTest {
 
@@ -64,6 +64,37 @@ class FpLimbsTest {
             assertEquals(a.multiply(a).mod(P), value(r, 0));
             FpLimbs.dbl(x, 0, r, 0);
             assertEquals(a.shiftLeft(1).mod(P), value(r, 0));
+        }
+    }
+
+    @Test
+    void frLimbKernelsMatchBigInteger() {
+        BigInteger r = Fr.MODULUS;
+        BigInteger rInv = BigInteger.ONE.shiftLeft(256).mod(r).modInverse(r);
+        List<BigInteger> xs = new ArrayList<>(FrTest.samples(r, 4343, 40));
+        xs.add(BigInteger.valueOf(Fr.Q3 - 1).shiftLeft(192).or(BigInteger.ONE.shiftLeft(192).subtract(BigInteger.ONE)));
+        long[] out = new long[4];
+        for (BigInteger a : xs) {
+            long[] x = new long[4];
+            FrLimbs.put(Fr.fromCanonical(a), x, 0);
+            for (BigInteger b : xs) {
+                long[] y = new long[4];
+                FrLimbs.put(Fr.fromCanonical(b), y, 0);
+                String ctx = "a=" + a + " b=" + b;
+                FrLimbs.mul(x, 0, y, 0, out, 0);
+                assertEquals(a.multiply(b).mod(r), FrLimbs.get(out, 0).toBigInteger(), ctx);
+                FrLimbs.add(x, 0, y, 0, out, 0);
+                assertEquals(a.add(b).mod(r), FrLimbs.get(out, 0).toBigInteger(), ctx);
+                FrLimbs.sub(x, 0, y, 0, out, 0);
+                assertEquals(a.subtract(b).mod(r), FrLimbs.get(out, 0).toBigInteger(), ctx);
+            }
+            // the raw limbs of the product are the Montgomery form a·b·2^256 mod r
+            FrLimbs.mul(x, 0, x, 0, out, 0);
+            BigInteger mont = BigInteger.ZERO;
+            for (int i = 3; i >= 0; i--) {
+                mont = mont.shiftLeft(64).add(new BigInteger(Long.toUnsignedString(out[i])));
+            }
+            assertEquals(a.multiply(a).mod(r), mont.multiply(rInv).mod(r));
         }
     }
 
