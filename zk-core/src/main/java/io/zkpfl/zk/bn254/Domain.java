@@ -24,6 +24,7 @@ public final class Domain {
     private final Fr nInv;
     private final Fr[] cosetPowers;
     private final Fr[] invCosetPowers;
+    private volatile long[][] limbTables;
 
     private Domain(int logN) {
         this.logN = logN;
@@ -127,6 +128,131 @@ public final class Domain {
     /** Z(g·ω^i) = g^n − 1, the same at every point of the coset. */
     public Fr vanishingOnCoset() {
         return GENERATOR.pow(n).sub(Fr.ONE);
+    }
+
+    /**
+     * The coefficients of (A·B − C)/Z for polynomials A, B, C of degree &lt; n given by their
+     * evaluations on the domain ({@code a[i] = A(ω^i)}, …), computed on the coset g·H where Z does
+     * not vanish: 3 inverse NTTs, 3 coset NTTs and one inverse coset NTT on packed limbs (no
+     * per-element objects), with the 1/n and coset-power scalings folded into one pass each.
+     * The result has n entries; its top one is zero exactly when A·B − C is divisible by Z.
+     *
+     * @throws IllegalArgumentException if an array's length is not n
+     */
+    public Fr[] quotientByVanishing(Fr[] a, Fr[] b, Fr[] c) {
+        for (Fr[] x : new Fr[][] {a, b, c}) {
+            if (x.length != n) {
+                throw new IllegalArgumentException("array length " + x.length + " is not the domain size " + n);
+            }
+        }
+        long[][] tables = limbTables();
+        long[] tw = tables[0];
+        long[] itw = tables[1];
+        long[] toCoset = tables[2];
+        long[] fromCoset = tables[3];
+        long[][] abc = {toLimbs(a), toLimbs(b), toLimbs(c)};
+        for (long[] x : abc) {
+            transformLimbs(x, itw);
+            scaleLimbs(x, toCoset);
+            transformLimbs(x, tw);
+        }
+        long[] zInv = new long[4];
+        FrLimbs.put(vanishingOnCoset().inverse(), zInv, 0);
+        long[] la = abc[0];
+        long[] lb = abc[1];
+        long[] lc = abc[2];
+        chunks(n).forEach(ch -> {
+            for (int i = ch * chunk(n), end = Math.min(n, i + chunk(n)); i < end; i++) {
+                int o = 4 * i;
+                FrLimbs.mul(la, o, lb, o, la, o);
+                FrLimbs.sub(la, o, lc, o, la, o);
+                FrLimbs.mul(la, o, zInv, 0, la, o);
+            }
+        });
+        transformLimbs(la, itw);
+        scaleLimbs(la, fromCoset);
+        Fr[] out = new Fr[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = FrLimbs.get(la, 4 * i);
+        }
+        return out;
+    }
+
+    /** {twiddles, inverse twiddles, g^i/n, g^−i/n} as packed limbs, built on first use. */
+    private long[][] limbTables() {
+        long[][] t = limbTables;
+        if (t == null) {
+            Fr[] toCoset = new Fr[n];
+            Fr[] fromCoset = new Fr[n];
+            for (int i = 0; i < n; i++) {
+                toCoset[i] = cosetPowers[i].mul(nInv);
+                fromCoset[i] = invCosetPowers[i].mul(nInv);
+            }
+            t = new long[][] {toLimbs(twiddles), toLimbs(invTwiddles), toLimbs(toCoset), toLimbs(fromCoset)};
+            limbTables = t;
+        }
+        return t;
+    }
+
+    private static long[] toLimbs(Fr[] xs) {
+        long[] out = new long[4 * xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            FrLimbs.put(xs[i], out, 4 * i);
+        }
+        return out;
+    }
+
+    private static final int CHUNKS = 64;
+
+    private static int chunk(int count) {
+        return Math.max(1, (count + CHUNKS - 1) / CHUNKS);
+    }
+
+    private static IntStream chunks(int count) {
+        IntStream s = IntStream.range(0, (count + chunk(count) - 1) / chunk(count));
+        return count >= PARALLEL_THRESHOLD ? s.parallel() : s;
+    }
+
+    private void scaleLimbs(long[] a, long[] factors) {
+        chunks(n).forEach(ch -> {
+            for (int i = ch * chunk(n), end = Math.min(n, i + chunk(n)); i < end; i++) {
+                FrLimbs.mul(a, 4 * i, factors, 4 * i, a, 4 * i);
+            }
+        });
+    }
+
+    /** In-place radix-2 NTT on packed limbs (bit reversal, then Cooley–Tukey stages). */
+    private void transformLimbs(long[] a, long[] tw) {
+        for (int i = 1, j = 0; i < n; i++) {
+            int bit = n >> 1;
+            for (; (j & bit) != 0; bit >>= 1) {
+                j ^= bit;
+            }
+            j ^= bit;
+            if (i < j) {
+                for (int l = 0; l < 4; l++) {
+                    long t = a[4 * i + l];
+                    a[4 * i + l] = a[4 * j + l];
+                    a[4 * j + l] = t;
+                }
+            }
+        }
+        int half = n >>> 1;
+        for (int len = 2; len <= n; len <<= 1) {
+            final int h = len >>> 1;
+            final int step = n / len;
+            final int shift = Integer.numberOfTrailingZeros(h);
+            chunks(half).forEach(ch -> {
+                long[] v = new long[4];
+                for (int k = ch * chunk(half), end = Math.min(half, k + chunk(half)); k < end; k++) {
+                    int i0 = ((k >>> shift) << (shift + 1)) + (k & (h - 1));
+                    int i1 = i0 + h;
+                    FrLimbs.mul(a, 4 * i1, tw, 4 * ((k & (h - 1)) * step), v, 0);
+                    FrLimbs.sub(a, 4 * i0, v, 0, a, 4 * i1);
+                    FrLimbs.add(a, 4 * i0, v, 0, a, 4 * i0);
+                }
+            });
+        }
     }
 
     private void scale(Fr[] a, Fr[] powers, Fr factor) {

@@ -345,6 +345,10 @@ public final class Fp {
         return Long.compareUnsigned(c0, Q0) < 0;
     }
 
+    /**
+     * s − q if s ≥ q, else s. A branch here (unlike in {@link FpLimbs}) keeps dependent chains of
+     * value-object operations (pairing, exponentiation) short; ADR 0024.
+     */
     private static Fp reduceOnce(long s0, long s1, long s2, long s3) {
         if (lessThanModulus(s0, s1, s2, s3)) {
             return new Fp(s0, s1, s2, s3);
@@ -364,72 +368,185 @@ public final class Fp {
     }
 
     /**
-     * Montgomery product a·b·2^-256 mod q (CIOS; the modulus' top limb leaves a spare bit, so the
-     * final carry word never overflows).
+     * Montgomery product a·b·2^-256 mod q: fully unrolled CIOS in the "no-carry" form (the top limb
+     * of q is below 2^63 − 1, so the running sum never needs a fifth word), then one conditional
+     * subtraction.
      */
     static Fp mont(long a0, long a1, long a2, long a3, long b0, long b1, long b2, long b3) {
-        long t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (int i = 0; i < 4; i++) {
-            long bi = i == 0 ? b0 : i == 1 ? b1 : i == 2 ? b2 : b3;
-            long lo, hi, s, c1, c2, A, C, m;
-            // j = 0
-            lo = a0 * bi;
-            hi = Math.unsignedMultiplyHigh(a0, bi);
-            s = lo + t0;
-            A = hi + carry(s, lo);
-            t0 = s;
-            m = t0 * INV;
-            lo = m * Q0;
-            hi = Math.unsignedMultiplyHigh(m, Q0);
-            s = lo + t0;
-            C = hi + carry(s, lo);
-            // j = 1
-            lo = a1 * bi;
-            hi = Math.unsignedMultiplyHigh(a1, bi);
-            s = lo + A;
-            c1 = carry(s, lo);
-            long u = s + t1;
-            c2 = carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Q1;
-            hi = Math.unsignedMultiplyHigh(m, Q1);
-            s = lo + C;
-            c1 = carry(s, lo);
-            t0 = s + u;
-            c2 = carry(t0, s);
-            C = hi + c1 + c2;
-            // j = 2
-            lo = a2 * bi;
-            hi = Math.unsignedMultiplyHigh(a2, bi);
-            s = lo + A;
-            c1 = carry(s, lo);
-            u = s + t2;
-            c2 = carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Q2;
-            hi = Math.unsignedMultiplyHigh(m, Q2);
-            s = lo + C;
-            c1 = carry(s, lo);
-            t1 = s + u;
-            c2 = carry(t1, s);
-            C = hi + c1 + c2;
-            // j = 3
-            lo = a3 * bi;
-            hi = Math.unsignedMultiplyHigh(a3, bi);
-            s = lo + A;
-            c1 = carry(s, lo);
-            u = s + t3;
-            c2 = carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Q3;
-            hi = Math.unsignedMultiplyHigh(m, Q3);
-            s = lo + C;
-            c1 = carry(s, lo);
-            t2 = s + u;
-            c2 = carry(t2, s);
-            C = hi + c1 + c2;
-            t3 = C + A;
-        }
+        long t0, t1, t2, t3, A, C, m, lo, hi, s;
+        // i = 0
+        t0 = a0 * b0;
+        A = Math.unsignedMultiplyHigh(a0, b0);
+        m = t0 * INV;
+        lo = m * Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Q0) + carry(s, lo);
+        lo = a1 * b0;
+        t1 = lo + A;
+        A = Math.unsignedMultiplyHigh(a1, b0) + carry(t1, lo);
+        lo = m * Q1;
+        hi = Math.unsignedMultiplyHigh(m, Q1);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t0 = s + C;
+        C = hi + carry(t0, s);
+        lo = a2 * b0;
+        t2 = lo + A;
+        A = Math.unsignedMultiplyHigh(a2, b0) + carry(t2, lo);
+        lo = m * Q2;
+        hi = Math.unsignedMultiplyHigh(m, Q2);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t1 = s + C;
+        C = hi + carry(t1, s);
+        lo = a3 * b0;
+        t3 = lo + A;
+        A = Math.unsignedMultiplyHigh(a3, b0) + carry(t3, lo);
+        lo = m * Q3;
+        hi = Math.unsignedMultiplyHigh(m, Q3);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t2 = s + C;
+        C = hi + carry(t2, s);
+        t3 = C + A;
+        // i = 1
+        lo = a0 * b1;
+        hi = Math.unsignedMultiplyHigh(a0, b1);
+        t0 += lo;
+        A = hi + carry(t0, lo);
+        m = t0 * INV;
+        lo = m * Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Q0) + carry(s, lo);
+        lo = a1 * b1;
+        hi = Math.unsignedMultiplyHigh(a1, b1);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t1 = s + A;
+        A = hi + carry(t1, s);
+        lo = m * Q1;
+        hi = Math.unsignedMultiplyHigh(m, Q1);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t0 = s + C;
+        C = hi + carry(t0, s);
+        lo = a2 * b1;
+        hi = Math.unsignedMultiplyHigh(a2, b1);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t2 = s + A;
+        A = hi + carry(t2, s);
+        lo = m * Q2;
+        hi = Math.unsignedMultiplyHigh(m, Q2);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t1 = s + C;
+        C = hi + carry(t1, s);
+        lo = a3 * b1;
+        hi = Math.unsignedMultiplyHigh(a3, b1);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t3 = s + A;
+        A = hi + carry(t3, s);
+        lo = m * Q3;
+        hi = Math.unsignedMultiplyHigh(m, Q3);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t2 = s + C;
+        C = hi + carry(t2, s);
+        t3 = C + A;
+        // i = 2
+        lo = a0 * b2;
+        hi = Math.unsignedMultiplyHigh(a0, b2);
+        t0 += lo;
+        A = hi + carry(t0, lo);
+        m = t0 * INV;
+        lo = m * Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Q0) + carry(s, lo);
+        lo = a1 * b2;
+        hi = Math.unsignedMultiplyHigh(a1, b2);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t1 = s + A;
+        A = hi + carry(t1, s);
+        lo = m * Q1;
+        hi = Math.unsignedMultiplyHigh(m, Q1);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t0 = s + C;
+        C = hi + carry(t0, s);
+        lo = a2 * b2;
+        hi = Math.unsignedMultiplyHigh(a2, b2);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t2 = s + A;
+        A = hi + carry(t2, s);
+        lo = m * Q2;
+        hi = Math.unsignedMultiplyHigh(m, Q2);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t1 = s + C;
+        C = hi + carry(t1, s);
+        lo = a3 * b2;
+        hi = Math.unsignedMultiplyHigh(a3, b2);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t3 = s + A;
+        A = hi + carry(t3, s);
+        lo = m * Q3;
+        hi = Math.unsignedMultiplyHigh(m, Q3);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t2 = s + C;
+        C = hi + carry(t2, s);
+        t3 = C + A;
+        // i = 3
+        lo = a0 * b3;
+        hi = Math.unsignedMultiplyHigh(a0, b3);
+        t0 += lo;
+        A = hi + carry(t0, lo);
+        m = t0 * INV;
+        lo = m * Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Q0) + carry(s, lo);
+        lo = a1 * b3;
+        hi = Math.unsignedMultiplyHigh(a1, b3);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t1 = s + A;
+        A = hi + carry(t1, s);
+        lo = m * Q1;
+        hi = Math.unsignedMultiplyHigh(m, Q1);
+        s = lo + t1;
+        hi += carry(s, lo);
+        t0 = s + C;
+        C = hi + carry(t0, s);
+        lo = a2 * b3;
+        hi = Math.unsignedMultiplyHigh(a2, b3);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t2 = s + A;
+        A = hi + carry(t2, s);
+        lo = m * Q2;
+        hi = Math.unsignedMultiplyHigh(m, Q2);
+        s = lo + t2;
+        hi += carry(s, lo);
+        t1 = s + C;
+        C = hi + carry(t1, s);
+        lo = a3 * b3;
+        hi = Math.unsignedMultiplyHigh(a3, b3);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t3 = s + A;
+        A = hi + carry(t3, s);
+        lo = m * Q3;
+        hi = Math.unsignedMultiplyHigh(m, Q3);
+        s = lo + t3;
+        hi += carry(s, lo);
+        t2 = s + C;
+        C = hi + carry(t2, s);
+        t3 = C + A;
         return reduceOnce(t0, t1, t2, t3);
     }
 

@@ -2,81 +2,193 @@ package io.zkpfl.zk.bn254;
 
 /**
  * F_p arithmetic on raw Montgomery limbs in {@code long[]} arrays (4 limbs per element at a given
- * offset), for allocation-free inner loops such as MSM bucket accumulation. Outputs may alias
- * inputs. Same representation as {@link Fp}.
+ * offset), for allocation-free inner loops such as MSM bucket accumulation and NTT
+ * butterflies. Outputs may alias inputs. Same representation as {@link Fp}.
  */
 final class FpLimbs {
 
     private FpLimbs() {
     }
 
+    /** r = a·b (Montgomery), the unrolled CIOS kernel of {@link Fp#mont}. */
     static void mul(long[] a, int ao, long[] b, int bo, long[] r, int ro) {
         long a0 = a[ao], a1 = a[ao + 1], a2 = a[ao + 2], a3 = a[ao + 3];
         long b0 = b[bo], b1 = b[bo + 1], b2 = b[bo + 2], b3 = b[bo + 3];
-
-        long t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (int i = 0; i < 4; i++) {
-            long bi = i == 0 ? b0 : i == 1 ? b1 : i == 2 ? b2 : b3;
-            long lo, hi, s, c1, c2, A, C, m;
-            // j = 0
-            lo = a0 * bi;
-            hi = Math.unsignedMultiplyHigh(a0, bi);
-            s = lo + t0;
-            A = hi + Fp.carry(s, lo);
-            t0 = s;
-            m = t0 * Fp.INV;
-            lo = m * Fp.Q0;
-            hi = Math.unsignedMultiplyHigh(m, Fp.Q0);
-            s = lo + t0;
-            C = hi + Fp.carry(s, lo);
-            // j = 1
-            lo = a1 * bi;
-            hi = Math.unsignedMultiplyHigh(a1, bi);
-            s = lo + A;
-            c1 = Fp.carry(s, lo);
-            long u = s + t1;
-            c2 = Fp.carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Fp.Q1;
-            hi = Math.unsignedMultiplyHigh(m, Fp.Q1);
-            s = lo + C;
-            c1 = Fp.carry(s, lo);
-            t0 = s + u;
-            c2 = Fp.carry(t0, s);
-            C = hi + c1 + c2;
-            // j = 2
-            lo = a2 * bi;
-            hi = Math.unsignedMultiplyHigh(a2, bi);
-            s = lo + A;
-            c1 = Fp.carry(s, lo);
-            u = s + t2;
-            c2 = Fp.carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Fp.Q2;
-            hi = Math.unsignedMultiplyHigh(m, Fp.Q2);
-            s = lo + C;
-            c1 = Fp.carry(s, lo);
-            t1 = s + u;
-            c2 = Fp.carry(t1, s);
-            C = hi + c1 + c2;
-            // j = 3
-            lo = a3 * bi;
-            hi = Math.unsignedMultiplyHigh(a3, bi);
-            s = lo + A;
-            c1 = Fp.carry(s, lo);
-            u = s + t3;
-            c2 = Fp.carry(u, s);
-            A = hi + c1 + c2;
-            lo = m * Fp.Q3;
-            hi = Math.unsignedMultiplyHigh(m, Fp.Q3);
-            s = lo + C;
-            c1 = Fp.carry(s, lo);
-            t2 = s + u;
-            c2 = Fp.carry(t2, s);
-            C = hi + c1 + c2;
-            t3 = C + A;
-        }
-                reduceInto(t0, t1, t2, t3, r, ro);
+        long t0, t1, t2, t3, A, C, m, lo, hi, s;
+        // i = 0
+        t0 = a0 * b0;
+        A = Math.unsignedMultiplyHigh(a0, b0);
+        m = t0 * Fp.INV;
+        lo = m * Fp.Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Fp.Q0) + Fp.carry(s, lo);
+        lo = a1 * b0;
+        t1 = lo + A;
+        A = Math.unsignedMultiplyHigh(a1, b0) + Fp.carry(t1, lo);
+        lo = m * Fp.Q1;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q1);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t0 = s + C;
+        C = hi + Fp.carry(t0, s);
+        lo = a2 * b0;
+        t2 = lo + A;
+        A = Math.unsignedMultiplyHigh(a2, b0) + Fp.carry(t2, lo);
+        lo = m * Fp.Q2;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q2);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t1 = s + C;
+        C = hi + Fp.carry(t1, s);
+        lo = a3 * b0;
+        t3 = lo + A;
+        A = Math.unsignedMultiplyHigh(a3, b0) + Fp.carry(t3, lo);
+        lo = m * Fp.Q3;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q3);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t2 = s + C;
+        C = hi + Fp.carry(t2, s);
+        t3 = C + A;
+        // i = 1
+        lo = a0 * b1;
+        hi = Math.unsignedMultiplyHigh(a0, b1);
+        t0 += lo;
+        A = hi + Fp.carry(t0, lo);
+        m = t0 * Fp.INV;
+        lo = m * Fp.Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Fp.Q0) + Fp.carry(s, lo);
+        lo = a1 * b1;
+        hi = Math.unsignedMultiplyHigh(a1, b1);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t1 = s + A;
+        A = hi + Fp.carry(t1, s);
+        lo = m * Fp.Q1;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q1);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t0 = s + C;
+        C = hi + Fp.carry(t0, s);
+        lo = a2 * b1;
+        hi = Math.unsignedMultiplyHigh(a2, b1);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t2 = s + A;
+        A = hi + Fp.carry(t2, s);
+        lo = m * Fp.Q2;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q2);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t1 = s + C;
+        C = hi + Fp.carry(t1, s);
+        lo = a3 * b1;
+        hi = Math.unsignedMultiplyHigh(a3, b1);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t3 = s + A;
+        A = hi + Fp.carry(t3, s);
+        lo = m * Fp.Q3;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q3);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t2 = s + C;
+        C = hi + Fp.carry(t2, s);
+        t3 = C + A;
+        // i = 2
+        lo = a0 * b2;
+        hi = Math.unsignedMultiplyHigh(a0, b2);
+        t0 += lo;
+        A = hi + Fp.carry(t0, lo);
+        m = t0 * Fp.INV;
+        lo = m * Fp.Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Fp.Q0) + Fp.carry(s, lo);
+        lo = a1 * b2;
+        hi = Math.unsignedMultiplyHigh(a1, b2);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t1 = s + A;
+        A = hi + Fp.carry(t1, s);
+        lo = m * Fp.Q1;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q1);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t0 = s + C;
+        C = hi + Fp.carry(t0, s);
+        lo = a2 * b2;
+        hi = Math.unsignedMultiplyHigh(a2, b2);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t2 = s + A;
+        A = hi + Fp.carry(t2, s);
+        lo = m * Fp.Q2;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q2);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t1 = s + C;
+        C = hi + Fp.carry(t1, s);
+        lo = a3 * b2;
+        hi = Math.unsignedMultiplyHigh(a3, b2);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t3 = s + A;
+        A = hi + Fp.carry(t3, s);
+        lo = m * Fp.Q3;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q3);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t2 = s + C;
+        C = hi + Fp.carry(t2, s);
+        t3 = C + A;
+        // i = 3
+        lo = a0 * b3;
+        hi = Math.unsignedMultiplyHigh(a0, b3);
+        t0 += lo;
+        A = hi + Fp.carry(t0, lo);
+        m = t0 * Fp.INV;
+        lo = m * Fp.Q0;
+        s = lo + t0;
+        C = Math.unsignedMultiplyHigh(m, Fp.Q0) + Fp.carry(s, lo);
+        lo = a1 * b3;
+        hi = Math.unsignedMultiplyHigh(a1, b3);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t1 = s + A;
+        A = hi + Fp.carry(t1, s);
+        lo = m * Fp.Q1;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q1);
+        s = lo + t1;
+        hi += Fp.carry(s, lo);
+        t0 = s + C;
+        C = hi + Fp.carry(t0, s);
+        lo = a2 * b3;
+        hi = Math.unsignedMultiplyHigh(a2, b3);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t2 = s + A;
+        A = hi + Fp.carry(t2, s);
+        lo = m * Fp.Q2;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q2);
+        s = lo + t2;
+        hi += Fp.carry(s, lo);
+        t1 = s + C;
+        C = hi + Fp.carry(t1, s);
+        lo = a3 * b3;
+        hi = Math.unsignedMultiplyHigh(a3, b3);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t3 = s + A;
+        A = hi + Fp.carry(t3, s);
+        lo = m * Fp.Q3;
+        hi = Math.unsignedMultiplyHigh(m, Fp.Q3);
+        s = lo + t3;
+        hi += Fp.carry(s, lo);
+        t2 = s + C;
+        C = hi + Fp.carry(t2, s);
+        t3 = C + A;
+        reduceInto(t0, t1, t2, t3, r, ro);
     }
 
     static void sqr(long[] a, int ai, long[] r, int ri) {
@@ -119,27 +231,24 @@ final class FpLimbs {
         t = x3 - y3;
         b1 = Fp.borrow(x3, y3);
         long d3 = t - bw;
-        bw = b1 | Fp.borrow(t, bw);
-        if (bw != 0) {
-            long e0 = d0 + Fp.Q0;
-            long c = Fp.carry(e0, d0);
-            long u = d1 + Fp.Q1;
-            long c1 = Fp.carry(u, d1);
-            long e1 = u + c;
-            c = c1 | Fp.carry(e1, u);
-            u = d2 + Fp.Q2;
-            c1 = Fp.carry(u, d2);
-            long e2 = u + c;
-            c = c1 | Fp.carry(e2, u);
-            d3 = d3 + Fp.Q3 + c;
-            d0 = e0;
-            d1 = e1;
-            d2 = e2;
-        }
-        r[ri] = d0;
-        r[ri + 1] = d1;
-        r[ri + 2] = d2;
-        r[ri + 3] = d3;
+        // add q back when the subtraction borrowed, without a data-dependent branch
+        long mask = -(b1 | Fp.borrow(t, bw));
+        long q0 = Fp.Q0 & mask;
+        long e0 = d0 + q0;
+        long c = Fp.carry(e0, q0);
+        long u = d1 + (Fp.Q1 & mask);
+        long c1 = Fp.carry(u, d1);
+        long e1 = u + c;
+        c = c1 | Fp.carry(e1, u);
+        u = d2 + (Fp.Q2 & mask);
+        c1 = Fp.carry(u, d2);
+        long e2 = u + c;
+        c = c1 | Fp.carry(e2, u);
+        long e3 = d3 + (Fp.Q3 & mask) + c;
+        r[ri] = e0;
+        r[ri + 1] = e1;
+        r[ri + 2] = e2;
+        r[ri + 3] = e3;
     }
 
     static boolean isZero(long[] a, int ai) {
@@ -161,26 +270,25 @@ final class FpLimbs {
         return new Fp(a[ai], a[ai + 1], a[ai + 2], a[ai + 3]);
     }
 
+    /** r = s − q if s ≥ q, else s (branch-free). */
     private static void reduceInto(long s0, long s1, long s2, long s3, long[] r, int ri) {
-        if (!Fp.lessThanModulus(s0, s1, s2, s3)) {
-            long d0 = s0 - Fp.Q0;
-            long b = Fp.borrow(s0, Fp.Q0);
-            long t = s1 - Fp.Q1;
-            long b1 = Fp.borrow(s1, Fp.Q1);
-            long d1 = t - b;
-            b = b1 | Fp.borrow(t, b);
-            t = s2 - Fp.Q2;
-            b1 = Fp.borrow(s2, Fp.Q2);
-            long d2 = t - b;
-            b = b1 | Fp.borrow(t, b);
-            s3 = s3 - Fp.Q3 - b;
-            s0 = d0;
-            s1 = d1;
-            s2 = d2;
-        }
-        r[ri] = s0;
-        r[ri + 1] = s1;
-        r[ri + 2] = s2;
-        r[ri + 3] = s3;
+        long d0 = s0 - Fp.Q0;
+        long b = Fp.borrow(s0, Fp.Q0);
+        long t = s1 - Fp.Q1;
+        long b1 = Fp.borrow(s1, Fp.Q1);
+        long d1 = t - b;
+        b = b1 | Fp.borrow(t, b);
+        t = s2 - Fp.Q2;
+        b1 = Fp.borrow(s2, Fp.Q2);
+        long d2 = t - b;
+        b = b1 | Fp.borrow(t, b);
+        t = s3 - Fp.Q3;
+        b1 = Fp.borrow(s3, Fp.Q3);
+        long d3 = t - b;
+        long keep = -(b1 | Fp.borrow(t, b));
+        r[ri] = (s0 & keep) | (d0 & ~keep);
+        r[ri + 1] = (s1 & keep) | (d1 & ~keep);
+        r[ri + 2] = (s2 & keep) | (d2 & ~keep);
+        r[ri + 3] = (s3 & keep) | (d3 & ~keep);
     }
 }

@@ -10,6 +10,7 @@ import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.Arrays;
+import java.util.function.ObjLongConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -126,6 +127,16 @@ public final class Groth16 {
      *     system (the message names the first violated constraint)
      */
     public static Proof prove(ProvingKey pk, R1cs r1cs, Fr[] witness, RandomGenerator rng) {
+        return prove(pk, r1cs, witness, rng, (phase, nanos) -> { });
+    }
+
+    /**
+     * {@link #prove(ProvingKey, R1cs, Fr[], RandomGenerator)} reporting the wall-clock time of each
+     * proving phase (the satisfiability check with the quotient, each MSM, the final combination) to {@code phases},
+     * in the order they finish (for benchmarks; no secret values are reported).
+     */
+    public static Proof prove(ProvingKey pk, R1cs r1cs, Fr[] witness, RandomGenerator rng,
+            ObjLongConsumer<String> phases) {
         if (r1cs.numWires() != pk.numWires() || r1cs.numPublic() != pk.numPublic()) {
             throw new IllegalArgumentException("proving key was made for another constraint system ("
                     + pk.numWires() + " wires, " + pk.numPublic() + " public)");
@@ -134,57 +145,89 @@ public final class Groth16 {
         if (d.size() != pk.domainSize()) {
             throw new IllegalArgumentException("proving key was made for another constraint system (domain size)");
         }
-        int bad = r1cs.firstUnsatisfied(witness);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("witness does not satisfy constraint " + bad);
-        }
+        long t = System.nanoTime();
+        checkWitnessShape(r1cs, witness);
         Fr[] h = quotient(d, r1cs, witness);
+        t = lap(phases, "check + quotient", t);
         Fr r = Fr.random(rng);
         Fr s = Fr.random(rng);
         int nPub = pk.numPublic();
         Fr[] priv = Arrays.copyOfRange(witness, nPub + 1, witness.length);
 
-        G1 a = pk.alpha1().add(MsmG1.msm(pk.a(), witness)).add(pk.delta1().mul(r));
-        G1 b1 = pk.beta1().add(MsmG1.msm(pk.b1(), witness)).add(pk.delta1().mul(s));
-        G2 b2 = pk.beta2().add(MsmG2.msm(pk.b2(), witness)).add(pk.delta2().mul(s));
-        G1 c = MsmG1.msm(pk.l(), priv)
-                .add(MsmG1.msm(pk.h(), Arrays.copyOf(h, pk.h().length)))
+        G1 msmA = MsmG1.msm(pk.a(), witness);
+        t = lap(phases, "msm A (G1)", t);
+        G1 msmB1 = MsmG1.msm(pk.b1(), witness);
+        t = lap(phases, "msm B (G1)", t);
+        G2 msmB2 = MsmG2.msm(pk.b2(), witness);
+        t = lap(phases, "msm B (G2)", t);
+        G1 msmL = MsmG1.msm(pk.l(), priv);
+        t = lap(phases, "msm L (G1)", t);
+        G1 msmH = MsmG1.msm(pk.h(), Arrays.copyOf(h, pk.h().length));
+        t = lap(phases, "msm H (G1)", t);
+        G1 a = pk.alpha1().add(msmA).add(pk.delta1().mul(r));
+        G1 b1 = pk.beta1().add(msmB1).add(pk.delta1().mul(s));
+        G2 b2 = pk.beta2().add(msmB2).add(pk.delta2().mul(s));
+        G1 c = msmL.add(msmH)
                 .add(a.mul(s))
                 .add(b1.mul(r))
                 .sub(pk.delta1().mul(r.mul(s)));
-        return new Proof(a.normalize(), b2.normalize(), c.normalize());
+        Proof proof = new Proof(a.normalize(), b2.normalize(), c.normalize());
+        lap(phases, "combine", t);
+        return proof;
     }
 
-    /** Coefficients of h(X) = (A(X)·B(X) − C(X)) / Z(X), computed on the coset g·H. */
+    private static long lap(ObjLongConsumer<String> phases, String phase, long since) {
+        long now = System.nanoTime();
+        phases.accept(phase, now - since);
+        return now;
+    }
+
+    private static void checkWitnessShape(R1cs r1cs, Fr[] witness) {
+        if (witness == null || witness.length != r1cs.numWires()) {
+            throw new IllegalArgumentException("witness must have " + r1cs.numWires() + " entries, got "
+                    + (witness == null ? "null" : Integer.toString(witness.length)));
+        }
+        for (Fr f : witness) {
+            if (f == null) {
+                throw new IllegalArgumentException("witness has a null entry");
+            }
+        }
+        if (!Fr.ONE.equals(witness[0])) {
+            throw new IllegalArgumentException("witness[0] must be the constant 1");
+        }
+    }
+
+    /**
+     * Coefficients of h(X) = (A(X)·B(X) − C(X)) / Z(X), computed on the coset g·H. The evaluations
+     * A·w, B·w, C·w it starts from also give the satisfiability check (no second pass over the
+     * matrices).
+     *
+     * @throws IllegalArgumentException naming the first constraint the witness violates
+     */
     static Fr[] quotient(Domain d, R1cs r1cs, Fr[] witness) {
         int n = d.size();
         int m = r1cs.numConstraints();
-        Fr[] a = new Fr[n];
-        Fr[] b = new Fr[n];
-        Fr[] c = new Fr[n];
-        Arrays.fill(a, Fr.ZERO);
-        Arrays.fill(b, Fr.ZERO);
-        Arrays.fill(c, Fr.ZERO);
-        r1cs.multiply(R1cs.Matrix.A, witness, a);
-        r1cs.multiply(R1cs.Matrix.B, witness, b);
-        r1cs.multiply(R1cs.Matrix.C, witness, c);
+        Fr[][] abc = new Fr[3][n];
+        java.util.stream.IntStream.range(0, 3).parallel().forEach(k -> {
+            Arrays.fill(abc[k], Fr.ZERO);
+            r1cs.multiply(R1cs.Matrix.values()[k], witness, abc[k]);
+        });
+        Fr[] a = abc[0];
+        Fr[] b = abc[1];
+        Fr[] c = abc[2];
+        int bad = java.util.stream.IntStream.range(0, m).parallel()
+                .filter(i -> !a[i].mul(b[i]).equals(c[i])).min().orElse(-1);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("witness does not satisfy constraint " + bad);
+        }
         for (int i = 0; i <= r1cs.numPublic(); i++) {
             a[m + i] = witness[i];
         }
-        d.ifft(a);
-        d.ifft(b);
-        d.ifft(c);
-        d.cosetFft(a);
-        d.cosetFft(b);
-        d.cosetFft(c);
-        Fr zInv = d.vanishingOnCoset().inverse();
-        java.util.stream.IntStream.range(0, n).parallel()
-                .forEach(i -> a[i] = a[i].mul(b[i]).sub(c[i]).mul(zInv));
-        d.cosetIfft(a);
-        if (!a[n - 1].isZero()) {
+        Fr[] h = d.quotientByVanishing(a, b, c);
+        if (!h[n - 1].isZero()) {
             throw new IllegalStateException("quotient has too high a degree: the witness does not satisfy the QAP");
         }
-        return a;
+        return h;
     }
 
     /** The key prepared by the last {@link #verify(VerifyingKey, Fr[], Proof)} call (reused for the same key object). */

@@ -74,8 +74,8 @@ public final class StmtBench {
             rows.add(run(1 << log, withSnarkjs || repsLarge < 0 ? reps : repsLarge, withSnarkjs));
         }
         System.out.println();
-        System.out.println("| D | constraints | per element | compile s | witness s | setup s | prove s (median) | prove peak heap MiB | verify ms | snarkjs setup s | snarkjs prove s (median) | snarkjs peak RSS MiB | speed-up |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| D | constraints | per element | compile s | witness s | setup s | prove s (median) | prove CPU s (median) | prove peak heap MiB | verify ms | snarkjs setup s | snarkjs prove s (median) | snarkjs peak RSS MiB | speed-up |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
@@ -107,6 +107,7 @@ public final class StmtBench {
         System.out.printf(Locale.ROOT, "setup: %.2f s%n", setup);
 
         double[] prove = new double[reps];
+        double[] proveCpu = new double[reps];
         long peak = 0;
         Proof proof = null;
         Fr[] values = w.values();
@@ -114,10 +115,16 @@ public final class StmtBench {
             System.gc();
             resetPeaks();
             t0 = System.nanoTime();
-            proof = Groth16.prove(keys.provingKey(), r, values, new SecureRandom());
+            long cpu0 = processCpuNanos();
+            StringBuilder phases = new StringBuilder();
+            proof = Groth16.prove(keys.provingKey(), r, values, new SecureRandom(),
+                    (phase, nanos) -> phases.append(String.format(Locale.ROOT, " %s %.0f ms,", phase, nanos / 1e6)));
             prove[k] = secondsSince(t0);
+            proveCpu[k] = (processCpuNanos() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "  phases:%s%n", phases.substring(0, phases.length() - 1));
             peak = Math.max(peak, heapPeak());
-            System.out.printf(Locale.ROOT, "prove #%d: %.2f s%n", k + 1, prove[k]);
+            System.out.printf(Locale.ROOT, "prove #%d: %.2f s (process CPU %.2f s, load average %.1f)%n", k + 1, prove[k],
+                    proveCpu[k], ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         double[] verify = new double[Math.max(reps, 5)];
         for (int k = 0; k < verify.length; k++) {
@@ -131,8 +138,9 @@ public final class StmtBench {
         if (withSnarkjs) {
             snark = snarkjs(r, values, reps, median(prove));
         }
-        return String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f %s",
+        return String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %.1f %s",
                 d, r.numConstraints(), r.numConstraints() / (double) d, compile, witness, setup, median(prove),
+                median(proveCpu),
                 peak >> 20, median(verify), snark);
     }
 
@@ -187,6 +195,11 @@ public final class StmtBench {
     }
 
 
+
+    /** CPU time of the whole JVM (all threads), less sensitive than wall time to other load. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     private static void resetPeaks() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -24,9 +24,16 @@ class FieldSourceTwinsTest {
         assertEquals(normalised("Fr.java", Fr.MODULUS.toString()), normalised("Fp.java", Fp.MODULUS.toString()));
     }
 
+    /** The limb kernels ({@code FpLimbs}, {@code FrLimbs}) are one text too, over their field's constants. */
+    @Test
+    void limbKernelsDifferOnlyInTheirField() throws IOException {
+        assertEquals(normalised("FrLimbs.java", Fr.MODULUS.toString()), normalised("FpLimbs.java", Fp.MODULUS.toString()));
+    }
+
     private static String normalised(String file, String modulus) throws IOException {
         String text = COMMENTS.matcher(Files.readString(SOURCES.resolve(file))).replaceAll("");
         text = text.replace(modulus, "MODULUS_LITERAL")
+                .replaceAll("\\bF[pr]Limbs\\b", "FIELD_LIMBS")
                 .replaceAll("\\bF[pr]\\b", "FIELD")
                 .replaceAll("modulus [pr]\\b", "modulus q")
                 .replaceAll("\\[0, [pr]\\)", "[0, q)");

@@ -65,6 +65,64 @@ class MsmAndDomainTest {
         assertEquals(expected, MsmG2.msm(bases, scalars));
     }
 
+    /**
+     * Few distinct bases (so batched affine additions keep hitting busy buckets and get deferred),
+     * their negations (P + (−P) empties a bucket), repeats (P + P doubles), zero scalars and
+     * infinity, against the naive sum of scalar multiplications.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {700, 2500})
+    void msmG1WithCollidingBucketsMatchesNaiveSum(int n) {
+        SplittableRandom rng = new SplittableRandom(7 * n);
+        G1[] distinct = {G1.GENERATOR.mul(Fr.random(rng)), G1.GENERATOR.mul(Fr.random(rng)), G1.GENERATOR};
+        G1[] bases = new G1[n];
+        Fr[] scalars = new Fr[n];
+        G1 expected = G1.INFINITY;
+        for (int i = 0; i < n; i++) {
+            G1 p = distinct[rng.nextInt(distinct.length)];
+            bases[i] = switch (i % 9) {
+                case 0 -> p.neg();
+                case 1 -> G1.INFINITY;
+                case 2 -> G1.GENERATOR.mul(Fr.random(rng));
+                default -> p;
+            };
+            scalars[i] = switch (i % 5) {
+                case 0 -> Fr.ZERO;
+                case 1 -> Fr.of(rng.nextInt(1, 40));
+                case 2 -> Fr.of(-rng.nextInt(1, 40));
+                default -> Fr.random(rng);
+            };
+            expected = expected.add(bases[i].mul(scalars[i]));
+        }
+        assertEquals(expected, MsmG1.msm(bases, scalars));
+    }
+
+    @Test
+    void msmG2WithCollidingBucketsMatchesNaiveSum() {
+        int n = 400;
+        SplittableRandom rng = new SplittableRandom(99);
+        G2[] distinct = {G2.GENERATOR.mul(Fr.random(rng)), G2.GENERATOR};
+        G2[] bases = new G2[n];
+        Fr[] scalars = new Fr[n];
+        G2 expected = G2.INFINITY;
+        for (int i = 0; i < n; i++) {
+            G2 q = distinct[rng.nextInt(distinct.length)];
+            bases[i] = switch (i % 7) {
+                case 0 -> q.neg();
+                case 1 -> G2.INFINITY;
+                case 2 -> G2.GENERATOR.mul(Fr.random(rng));
+                default -> q;
+            };
+            scalars[i] = switch (i % 4) {
+                case 0 -> Fr.ZERO;
+                case 1 -> Fr.of(rng.nextInt(-30, 30));
+                default -> Fr.random(rng);
+            };
+            expected = expected.add(bases[i].mul(scalars[i]));
+        }
+        assertEquals(expected, MsmG2.msm(bases, scalars));
+    }
+
     @Test
     void repeatedPointsHitTheDoublingAndCancellingBranches() {
         SplittableRandom rng = new SplittableRandom(21);
@@ -98,6 +156,46 @@ class MsmAndDomainTest {
                 assertEquals(s[i].toBigInteger(), acc, "c=" + c);
             }
         }
+    }
+
+    /**
+     * (A·B − C)/Z on the coset, checked at a random point τ: h(τ)·Z(τ) = A(τ)·B(τ) − C(τ) with A, B, C
+     * evaluated from their domain values by the Lagrange basis; a C that is off at one point leaves
+     * a non-zero top coefficient. 8192 points take the parallel path.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 64, 8192})
+    void quotientByVanishingDividesOnTheCoset(int n) {
+        Domain d = Domain.atLeast(n);
+        SplittableRandom rng = new SplittableRandom(n + 5);
+        Fr[] a = new Fr[n];
+        Fr[] b = new Fr[n];
+        Fr[] c = new Fr[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = Fr.random(rng);
+            b[i] = Fr.random(rng);
+            c[i] = a[i].mul(b[i]);
+        }
+        Fr[] h = d.quotientByVanishing(a.clone(), b.clone(), c.clone());
+        assertTrue(h[n - 1].isZero());
+        Fr tau = Fr.random(rng);
+        Fr[] lag = d.lagrangeAt(tau);
+        Fr at = Fr.ZERO;
+        Fr bt = Fr.ZERO;
+        Fr ct = Fr.ZERO;
+        for (int i = 0; i < n; i++) {
+            at = at.add(a[i].mul(lag[i]));
+            bt = bt.add(b[i].mul(lag[i]));
+            ct = ct.add(c[i].mul(lag[i]));
+        }
+        Fr ht = Fr.ZERO;
+        for (int j = n - 1; j >= 0; j--) {
+            ht = ht.mul(tau).add(h[j]);
+        }
+        assertEquals(at.mul(bt).sub(ct), ht.mul(d.vanishing(tau)));
+        c[n / 2] = c[n / 2].add(Fr.ONE);
+        assertFalse(d.quotientByVanishing(a, b, c)[n - 1].isZero());
+        assertThrows(IllegalArgumentException.class, () -> d.quotientByVanishing(new Fr[n + 1], b, c));
     }
 
     @ParameterizedTest

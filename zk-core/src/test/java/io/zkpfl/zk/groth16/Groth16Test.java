@@ -84,6 +84,14 @@ class Groth16Test {
         assertTrue(e.getMessage().contains("constraint 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> Groth16.prove(keys.provingKey(), cubic, new Fr[3], RNG));
+        Fr[] nullEntry = TinyCircuits.cubicWitness(3);
+        nullEntry[2] = null;
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Groth16.prove(keys.provingKey(), cubic, nullEntry, RNG)).getMessage().contains("null"));
+        Fr[] notOne = TinyCircuits.cubicWitness(3);
+        notOne[0] = Fr.of(2);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Groth16.prove(keys.provingKey(), cubic, notOne, RNG)).getMessage().contains("witness[0]"));
         Proof p = Groth16.prove(keys.provingKey(), cubic, TinyCircuits.cubicWitness(3), RNG);
         assertThrows(IllegalArgumentException.class, () -> Groth16.verify(keys.verifyingKey(), new Fr[0], p));
         assertThrows(IllegalArgumentException.class,
