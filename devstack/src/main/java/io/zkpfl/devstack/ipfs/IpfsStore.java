@@ -212,6 +212,9 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
         } catch (RpcError e) {
             sendError(ex, e.status, e.code, e.getMessage());
         } catch (TooLarge e) {
+            // the rest of the body stays unread, so this connection cannot carry another request:
+            // say so, or a client may reuse it from its pool and read nothing back (RFC 9112, 9.6)
+            ex.getResponseHeaders().set("Connection", "close");
             sendError(ex, 413, 1, e.getMessage());
         } catch (IOException e) {
             if (ex.getResponseCode() == -1) {
