@@ -360,6 +360,7 @@ public final class ChainClient {
     private static final String FAULT_PROVEN = EventEncoder.encode(JobMarket.FAULTPROVEN_EVENT);
     private static final String ROUND_PAID = EventEncoder.encode(JobMarket.ROUNDPAID_EVENT);
     private static final String JOB_FINISHED = EventEncoder.encode(JobMarket.JOBFINISHED_EVENT);
+    private static final String EVALUATOR_TIMED_OUT = EventEncoder.encode(JobMarket.EVALUATORTIMEDOUT_EVENT);
 
     static Optional<MarketEvent> decode(Log log) {
         if (log.getTopics() == null || log.getTopics().isEmpty()) {
@@ -391,6 +392,10 @@ public final class ChainClient {
         } else if (topic.equals(JOB_FINISHED)) {
             var e = JobMarket.getJobFinishedEventFromLog(log);
             return Optional.of(new MarketEvent.JobFinished(e.jobId, block, e.status.intValue(), e.refunded));
+        } else if (topic.equals(EVALUATOR_TIMED_OUT)) {
+            var e = JobMarket.getEvaluatorTimedOutEventFromLog(log);
+            return Optional.of(new MarketEvent.EvaluatorTimedOut(e.jobId, block, e.round.intValue(),
+                    e.resultDeadline.longValue()));
         }
         return Optional.empty();
     }

@@ -32,4 +32,8 @@ public sealed interface MarketEvent {
 
     record JobFinished(BigInteger jobId, long block, int status, BigInteger refunded) implements MarketEvent {
     }
+
+    /** The evaluator posted no result for {@code round} by {@code resultDeadline}; the round was paid by time share. */
+    record EvaluatorTimedOut(BigInteger jobId, long block, int round, long resultDeadline) implements MarketEvent {
+    }
 }

@@ -270,7 +270,13 @@ class CertificationIT {
         BigInteger escrow = chain.admin.remaining(job);
         List<String> included = a.included();
         List<BigInteger> before = included.stream().map(t -> chain.admin.claimable(t, chain.addresses.token())).toList();
-        round.record("advance (evaluator timed out)", chain.client(chain.trainers.get(3)).advance(job));
+        int roundOfJob = chain.admin.job(job).round();
+        TransactionReceipt closed = chain.client(chain.trainers.get(3)).advance(job);
+        round.record("advance (evaluator timed out)", closed);
+        long closedIn = closed.getBlockNumber().longValue();
+        assertTrue(chain.admin.events(closedIn, closedIn).stream().anyMatch(e ->
+                e instanceof MarketEvent.EvaluatorTimedOut t && t.jobId().equals(job) && t.round() == roundOfJob
+                        && t.resultDeadline() == deadline), "EvaluatorTimedOut is decoded from the closing block");
 
         long t0 = commitTime(job, included.get(0)) - a.openedAt() + 1;
         long t1 = commitTime(job, included.get(1)) - a.openedAt() + 1;
