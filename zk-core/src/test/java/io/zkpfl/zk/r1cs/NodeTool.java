@@ -108,7 +108,8 @@ public final class NodeTool {
 
     /**
      * Runs a command with {@code NODE_PATH} set to the repository's {@code node_modules}, feeding
-     * {@code stdin}; waits at most 5 minutes.
+     * {@code stdin}; waits at most {@code -Dzkpfl.node.timeout.minutes} (default 5; benchmarks that
+     * run snarkjs' set-up on large circuits raise it).
      */
     public static Result runAny(List<String> cmd, Path dir, String stdin) {
         try {
@@ -122,7 +123,7 @@ public final class NodeTool {
                 try (var in = p.getOutputStream()) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
-                if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                if (!p.waitFor(Long.getLong("zkpfl.node.timeout.minutes", 5), TimeUnit.MINUTES)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("command timed out: " + cmd);
                 }
