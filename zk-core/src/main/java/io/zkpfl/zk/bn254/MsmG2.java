@@ -35,7 +35,7 @@ public final class MsmG2 {
             }
             return acc;
         }
-        int c = windowBits(n);
+        int c = AffineBuckets.windowBits(n);
         short[][] digits = SignedDigits.recode(scalars, c);
         int windows = digits.length;
         G2[] windowSums = new G2[windows];
@@ -58,23 +58,6 @@ public final class MsmG2 {
             acc = acc.add(windowSums[w]);
         }
         return acc;
-    }
-
-    /**
-     * The window width c minimising (256/c + 1)·(6·n + 27·2^(c−1)): about 6 multiplications per
-     * batched affine bucket addition against about 27 per bucket in the running-sum reduction.
-     */
-    static int windowBits(int n) {
-        int best = 2;
-        double bestCost = Double.MAX_VALUE;
-        for (int c = 2; c <= 15; c++) {
-            double cost = ((256 + c - 1) / c + 1) * (6.0 * n + 27.0 * (1 << (c - 1)));
-            if (cost < bestCost) {
-                bestCost = cost;
-                best = c;
-            }
-        }
-        return best;
     }
 
     // scratch layout (limb offsets)
