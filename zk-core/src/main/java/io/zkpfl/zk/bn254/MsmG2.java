@@ -1,5 +1,6 @@
 package io.zkpfl.zk.bn254;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -23,31 +24,37 @@ public final class MsmG2 {
         if (bases.length != scalars.length) {
             throw new IllegalArgumentException("MSM needs as many scalars as bases");
         }
-        int n = bases.length;
+        G2[] affine = normalizeAll(bases);
+        // terms with a zero scalar or an infinite base add nothing (a proving key's B query has one
+        // infinite base per wire that no B row uses); dropping them first also lets the window
+        // width fit the number of terms that remain
+        Fr[] k = new Fr[affine.length];
+        int n = 0;
+        for (int i = 0; i < affine.length; i++) {
+            if (!affine[i].isInfinity() && !scalars[i].isZero()) {
+                affine[n] = affine[i];
+                k[n++] = scalars[i];
+            }
+        }
         if (n == 0) {
             return G2.INFINITY;
         }
-        G2[] affine = normalizeAll(bases);
         if (n < 16) {
             G2 acc = G2.INFINITY;
             for (int i = 0; i < n; i++) {
-                acc = acc.add(affine[i].mul(scalars[i]));
+                acc = acc.add(affine[i].mul(k[i]));
             }
             return acc;
         }
         int c = AffineBuckets.windowBits(n);
-        short[][] digits = SignedDigits.recode(scalars, c);
+        short[][] digits = SignedDigits.recode(Arrays.copyOf(k, n), c);
         int windows = digits.length;
         G2[] windowSums = new G2[windows];
         long[] packed = new long[16 * n];
         boolean[] inf = new boolean[n];
         for (int i = 0; i < n; i++) {
-            if (affine[i].isInfinity()) {
-                inf[i] = true;
-            } else {
-                Fp2Limbs.put(affine[i].x, packed, 16 * i);
-                Fp2Limbs.put(affine[i].y, packed, 16 * i + 8);
-            }
+            Fp2Limbs.put(affine[i].x, packed, 16 * i);
+            Fp2Limbs.put(affine[i].y, packed, 16 * i + 8);
         }
         IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(packed, inf, digits[w], c));
         G2 acc = G2.INFINITY;
