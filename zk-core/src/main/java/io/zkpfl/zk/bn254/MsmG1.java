@@ -25,17 +25,8 @@ public final class MsmG1 {
             throw new IllegalArgumentException("MSM needs as many scalars as bases");
         }
         G1[] affine = normalizeAll(bases);
-        // terms with a zero scalar or an infinite base add nothing (a proving key's B query has one
-        // infinite base per wire that no B row uses); dropping them first also lets the window
-        // width fit the number of terms that remain
         Fr[] k = new Fr[affine.length];
-        int n = 0;
-        for (int i = 0; i < affine.length; i++) {
-            if (!affine[i].isInfinity() && !scalars[i].isZero()) {
-                affine[n] = affine[i];
-                k[n++] = scalars[i];
-            }
-        }
+        int n = MsmTerms.compact(affine, scalars, G1::isInfinity, k);
         if (n == 0) {
             return G1.INFINITY;
         }

@@ -39,7 +39,10 @@ import java.util.SplittableRandom;
  *   -Dexec.mainClass=io.zkpfl.zk.bench.StmtBench -Dexec.classpathScope=test \
  *   -Dexec.args="--from 10 --to 12 --snarkjs-to 10 --reps 3 --reps-large 1"
  * </pre>
- * {@code --reps-large} sets the repetitions for sizes without the snarkjs comparison.
+ * {@code --reps-large} sets the repetitions for sizes without the snarkjs comparison;
+ * {@code --warmup} (default 1) the unmeasured proving runs before them, so that the figures are
+ * those of a running node whose JIT has compiled the prover (snarkjs starts a fresh process for
+ * every proof, which is how it is used).
  * snarkjs needs a prepared powers-of-tau file of power ≥ log2(constraints + 5); it is made once
  * (single contribution) and cached under {@code zk-core/target/snarkjs-ptau/}; its creation time
  * is printed but is not part of the comparison.
@@ -55,6 +58,7 @@ public final class StmtBench {
         int snarkjsTo = 10;
         int reps = 3;
         int repsLarge = -1;
+        int warmup = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--from" -> from = Integer.parseInt(args[++i]);
@@ -62,6 +66,7 @@ public final class StmtBench {
                 case "--snarkjs-to" -> snarkjsTo = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--reps-large" -> repsLarge = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -71,7 +76,7 @@ public final class StmtBench {
         List<String> rows = new ArrayList<>();
         for (int log = from; log <= to; log++) {
             boolean withSnarkjs = log <= snarkjsTo;
-            rows.add(run(1 << log, withSnarkjs || repsLarge < 0 ? reps : repsLarge, withSnarkjs));
+            rows.add(run(1 << log, withSnarkjs || repsLarge < 0 ? reps : repsLarge, warmup, withSnarkjs));
         }
         System.out.println();
         System.out.println("| D | constraints | per element | compile s | witness s | setup s | prove s (median) | prove CPU s (median) | prove peak heap MiB | verify ms | snarkjs setup s | snarkjs prove s (median) | snarkjs peak RSS MiB | speed-up |");
@@ -79,7 +84,7 @@ public final class StmtBench {
         rows.forEach(System.out::println);
     }
 
-    private static String run(int d, int reps, boolean withSnarkjs) throws Exception {
+    private static String run(int d, int reps, int warmup, boolean withSnarkjs) throws Exception {
         System.out.printf(Locale.ROOT, "## D = %d%n", d);
         long t0 = System.nanoTime();
         FingerprintStatement st = new FingerprintStatement(d);
@@ -111,6 +116,11 @@ public final class StmtBench {
         long peak = 0;
         Proof proof = null;
         Fr[] values = w.values();
+        for (int k = 0; k < warmup; k++) {
+            long tw = System.nanoTime();
+            Groth16.prove(keys.provingKey(), r, values, new SecureRandom());
+            System.out.printf(Locale.ROOT, "warm-up prove #%d: %.2f s (not counted)%n", k + 1, secondsSince(tw));
+        }
         for (int k = 0; k < reps; k++) {
             System.gc();
             resetPeaks();

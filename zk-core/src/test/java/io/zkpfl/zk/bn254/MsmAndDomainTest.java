@@ -66,6 +66,40 @@ class MsmAndDomainTest {
     }
 
     /**
+     * Terms with a zero scalar or an infinite base are dropped before the bucket method runs: a
+     * mostly-dead input (as a proving key's B query is for many wires) keeps the caller's arrays
+     * intact and gives the sum of the live terms; an all-dead one gives infinity.
+     */
+    @Test
+    void deadTermsAreDroppedWithoutTouchingTheInputs() {
+        SplittableRandom rng = new SplittableRandom(99);
+        int n = 200;
+        G1[] b1 = new G1[n];
+        G2[] b2 = new G2[n];
+        Fr[] scalars = new Fr[n];
+        G1 e1 = G1.INFINITY;
+        G2 e2 = G2.INFINITY;
+        for (int i = 0; i < n; i++) {
+            Fr k = Fr.random(rng);
+            b1[i] = i % 3 == 0 ? G1.GENERATOR.mul(k) : G1.INFINITY;
+            b2[i] = i % 3 == 0 ? G2.GENERATOR.mul(k) : G2.INFINITY;
+            scalars[i] = i % 9 == 0 ? Fr.ZERO : Fr.random(rng);
+            e1 = e1.add(b1[i].mul(scalars[i]));
+            e2 = e2.add(b2[i].mul(scalars[i]));
+        }
+        G1[] b1Copy = b1.clone();
+        Fr[] scalarsCopy = scalars.clone();
+        assertEquals(e1, MsmG1.msm(b1, scalars));
+        assertEquals(e2, MsmG2.msm(b2, scalars));
+        assertArrayEquals(b1Copy, b1);
+        assertArrayEquals(scalarsCopy, scalars);
+        Fr[] zeros = new Fr[n];
+        java.util.Arrays.fill(zeros, Fr.ZERO);
+        assertTrue(MsmG1.msm(b1, zeros).isInfinity());
+        assertTrue(MsmG2.msm(b2, zeros).isInfinity());
+    }
+
+    /**
      * Few distinct bases (so batched affine additions keep hitting busy buckets and get deferred),
      * their negations (P + (−P) empties a bucket), repeats (P + P doubles), zero scalars and
      * infinity, against the naive sum of scalar multiplications.
