@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * Benchmark harness for zk-core's BN254 arithmetic and Groth16 backend: prints a Markdown table
  * of median wall-clock times. Arguments pick the cases (default: all):
  * {@code field msm16 msm20 msmg2 ntt16 ntt20 pairing verify prove14 prove16}; not in the default
- * set: {@code ceremony14 ceremony16} (one phase-2 contribution and its verification).
+ * set: {@code ceremony14 ceremony16} (one phase-2 contribution and its verification) and
+ * {@code quotient16 quotient20} (the prover's quotient: seven NTTs on packed limbs).
  *
  * <p>Run: {@code ./mvnw -B -q -pl zk-core test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.zkpfl.zk.bench.ArithBench [-Dexec.args="msm16 ntt16"]}
@@ -58,6 +59,8 @@ public final class ArithBench {
                 case "msmg2" -> msmG2(16, 3);
                 case "ntt16" -> ntt(16, 7);
                 case "ntt20" -> ntt(20, 3);
+                case "quotient16" -> quotient(16, 9);
+                case "quotient20" -> quotient(20, 3);
                 case "pairing" -> pairing();
                 case "verify" -> verify();
                 case "prove14" -> prove(14);
@@ -172,6 +175,21 @@ public final class ArithBench {
             });
         });
         row("NTT (forward)", "2^" + log, String.format("%.0f ms", ms), runs);
+    }
+
+    /** {@code Domain.quotientByVanishing}: 3 inverse NTTs, 3 coset NTTs, 1 inverse coset NTT on limbs. */
+    private static void quotient(int log, int runs) {
+        int n = 1 << log;
+        Domain d = Domain.atLeast(n);
+        Fr[] a = scalars(n);
+        Fr[] b = scalars(n);
+        Fr[] c = new Fr[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = a[i].mul(b[i]);
+        }
+        d.quotientByVanishing(a, b, c);
+        double ms = median(runs, () -> timeMs(() -> d.quotientByVanishing(a, b, c)));
+        row("quotient (7 NTTs on limbs)", "2^" + log, String.format("%.0f ms", ms), runs);
     }
 
     /** Runs {@code f} for about {@code ms} milliseconds so the JIT reaches its steady state. */
