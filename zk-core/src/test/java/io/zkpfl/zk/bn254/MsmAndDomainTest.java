@@ -195,8 +195,7 @@ class MsmAndDomainTest {
     /**
      * (A·B − C)/Z on the coset, checked at a random point τ: h(τ)·Z(τ) = A(τ)·B(τ) − C(τ) with A, B, C
      * evaluated from their domain values by the Lagrange basis; a C that is off at one point leaves
-     * a non-zero top coefficient. 8192 and 16384 points take the parallel path: 2^12-point blocks,
-     * then one or two stages across the blocks.
+     * a non-zero top coefficient. 8192 and 16384 points take the parallel path.
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 4, 64, 8192, 16384})
