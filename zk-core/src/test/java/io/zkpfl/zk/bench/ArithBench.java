@@ -32,8 +32,11 @@ import java.util.function.Supplier;
  * set: {@code ceremony14 ceremony16} (one phase-2 contribution and its verification) and
  * {@code quotient16 quotient20} (the prover's quotient: seven NTTs on packed limbs).
  *
- * <p>Run: {@code ./mvnw -B -q -pl zk-core test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.zkpfl.zk.bench.ArithBench [-Dexec.args="msm16 ntt16"]}
+ * <p>Run from the repository root, nothing installed into ~/.m2 (docs/benchmarks.md):
+ * {@code ./mvnw -B -q -pl zk-core -am test-compile dependency:build-classpath -Dmdep.includeScope=test
+ * -Dmdep.outputFile=target/bench.classpath}, then {@code java -Xmx8g -cp
+ * "zk-core/target/test-classes:zk-core/target/classes:$(cat zk-core/target/bench.classpath)"
+ * io.zkpfl.zk.bench.ArithBench [msm16 ntt16 ...]}
  */
 public final class ArithBench {
 

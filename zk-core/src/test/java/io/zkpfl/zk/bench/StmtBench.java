@@ -33,11 +33,13 @@ import java.util.SplittableRandom;
  * verification time and peak heap of zk-core, side by side with snarkjs 0.7.6 proving the same
  * {@code .r1cs} with the same witness ({@code .wtns}) in the same run.
  *
- * <p>Run from the repository root (see docs/benchmarks.md):
+ * <p>Run from the repository root (see docs/benchmarks.md; nothing is installed into ~/.m2):
  * <pre>
- * MAVEN_OPTS=-Xmx12g ./mvnw -B -q -pl zk-core test-compile exec:java \
- *   -Dexec.mainClass=io.zkpfl.zk.bench.StmtBench -Dexec.classpathScope=test \
- *   -Dexec.args="--from 10 --to 12 --snarkjs-to 10 --reps 3 --reps-large 1"
+ * ./mvnw -B -q -pl zk-core -am test-compile dependency:build-classpath \
+ *     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+ * java -Xmx8g -Dzkpfl.node.timeout.minutes=60 \
+ *     -cp "zk-core/target/test-classes:zk-core/target/classes:$(cat zk-core/target/bench.classpath)" \
+ *     io.zkpfl.zk.bench.StmtBench --from 10 --to 12 --snarkjs-to 10 --reps 3 --reps-large 1
  * </pre>
  * {@code --reps-large} sets the repetitions for sizes without the snarkjs comparison;
  * {@code --warmup} (default 1) the unmeasured proving runs before them, so that the figures are
