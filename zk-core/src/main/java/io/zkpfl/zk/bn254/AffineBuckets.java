@@ -84,15 +84,15 @@ final class AffineBuckets {
 
     /**
      * Adds ±point {@code i} of {@code points} to bucket |d| − 1 for every non-zero digit
-     * {@code digits[i]} (sign = sign of the digit), skipping points flagged in {@code skip}.
+     * {@code digits[i]} (sign = sign of the digit); the points are finite (the MSM dropped the rest).
      */
-    void accumulate(long[] points, boolean[] skip, short[] digits) {
+    void accumulate(long[] points, short[] digits) {
         int n = digits.length;
         int[] pending = null;
         int np = 0;
         for (int i = 0; i < n; i++) {
             int d = digits[i];
-            if (d == 0 || skip[i]) {
+            if (d == 0) {
                 continue;
             }
             if (!offer(points, i, d)) {

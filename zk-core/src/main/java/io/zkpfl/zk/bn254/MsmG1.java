@@ -42,12 +42,11 @@ public final class MsmG1 {
         int windows = digits.length;
         G1[] windowSums = new G1[windows];
         long[] packed = new long[8 * n];
-        boolean[] inf = new boolean[n];
         for (int i = 0; i < n; i++) {
             FpLimbs.put(affine[i].x, packed, 8 * i);
             FpLimbs.put(affine[i].y, packed, 8 * i + 4);
         }
-        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(packed, inf, digits[w], c));
+        IntStream.range(0, windows).parallel().forEach(w -> windowSums[w] = window(packed, digits[w], c));
         G1 acc = G1.INFINITY;
         for (int w = windows - 1; w >= 0; w--) {
             for (int i = 0; i < c; i++) {
@@ -63,10 +62,10 @@ public final class MsmG1 {
             T2 = 40, NY = 44, SCRATCH = 48;
 
     /** One window: batched affine bucket accumulation, then Σ_k (k+1)·bucket_k by running sums. */
-    private static G1 window(long[] bases, boolean[] inf, short[] digits, int c) {
+    private static G1 window(long[] bases, short[] digits, int c) {
         int nb = 1 << (c - 1);
         AffineBuckets buckets = new AffineBuckets(4, nb, Math.max(4, Math.min(512, nb / 4)));
-        buckets.accumulate(bases, inf, digits);
+        buckets.accumulate(bases, digits);
         // Σ_k (k+1)·B_k as a sum of running sums; the running sum stays on Jacobian limbs
         long[] xy = buckets.coordinates();
         long[] running = new long[12];
