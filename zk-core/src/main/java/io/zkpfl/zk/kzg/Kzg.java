@@ -1,0 +1,149 @@
+package io.zkpfl.zk.kzg;
+
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.bn254.MsmG1;
+import io.zkpfl.zk.bn254.Pairing;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * Hiding KZG commitments over an {@link Srs} in the G1-only form of docs/protocol.md:
+ * {@code Com(v; b) = Σ_j v_j·G_j + Σ_l b_l·H_l}, linear in {@code (v, b)}; openings are checked with
+ * {@code e(C − y·G_0 − ŷ·H_0 + z·π, [1]_2) = e(π, [τ]_2)}, which needs only G1 arithmetic before the
+ * pairing, as the EVM precompiles allow.
+ */
+public final class Kzg {
+
+    private Kzg() {
+    }
+
+    /** {@code Com(v; b)}: one MSM of {@code v.length + b.length} terms. */
+    public static G1 commit(Srs srs, Fr[] v, Fr[] b) {
+        checkLengths(srs, v.length, b.length);
+        G1[] bases = new G1[v.length + b.length];
+        Fr[] scalars = new Fr[v.length + b.length];
+        for (int j = 0; j < v.length; j++) {
+            bases[j] = srs.g(j);
+            scalars[j] = v[j];
+        }
+        for (int l = 0; l < b.length; l++) {
+            bases[v.length + l] = srs.h(l);
+            scalars[v.length + l] = b[l];
+        }
+        return MsmG1.msm(bases, scalars);
+    }
+
+    /** Opens {@code Com(v; b)} at {@code z}. */
+    public static Opening open(Srs srs, Fr[] v, Fr[] b, Fr z) {
+        checkLengths(srs, v.length, b.length);
+        Fr[] q = new Fr[Math.max(v.length - 1, 0)];
+        Fr y = divideByLinear(v, z, q);
+        Fr[] qHat = new Fr[Math.max(b.length - 1, 0)];
+        Fr yHat = divideByLinear(b, z, qHat);
+        return new Opening(z, y, yHat, commit(srs, q, qHat));
+    }
+
+    /** Evaluates {@code p} at {@code z} (Horner). */
+    public static Fr evaluate(Fr[] p, Fr z) {
+        Fr acc = Fr.ZERO;
+        for (int j = p.length - 1; j >= 0; j--) {
+            acc = acc.mul(z).add(p[j]);
+        }
+        return acc;
+    }
+
+    /** Whether {@code opening} opens {@code commitment}. */
+    public static boolean verify(Srs srs, G1 commitment, Opening opening) {
+        G1 lhs = lhs(srs, commitment, opening);
+        return Pairing.check(new G1[] {lhs, opening.proof().neg()}, new G2[] {srs.g2One(), srs.g2Tau()});
+    }
+
+    /**
+     * Whether every opening opens its commitment, with one two-pairing check: both sides are combined
+     * with weights {@code ρ^i}, {@code ρ} a hash of every commitment and opening (Fiat–Shamir), so an
+     * invalid opening passes with probability at most {@code n/r}.
+     */
+    public static boolean batchVerify(Srs srs, List<G1> commitments, List<Opening> openings) {
+        int n = commitments.size();
+        if (n != openings.size()) {
+            throw new IllegalArgumentException("batch verification needs one opening per commitment");
+        }
+        if (n == 0) {
+            return true;
+        }
+        Fr rho = batchChallenge(commitments, openings);
+        Fr w = Fr.ONE;
+        G1[] lhs = new G1[n];
+        G1[] proofs = new G1[n];
+        Fr[] weights = new Fr[n];
+        for (int i = 0; i < n; i++) {
+            lhs[i] = lhs(srs, commitments.get(i), openings.get(i));
+            proofs[i] = openings.get(i).proof();
+            weights[i] = w;
+            w = w.mul(rho);
+        }
+        G1 left = MsmG1.msm(lhs, weights);
+        G1 right = MsmG1.msm(proofs, weights);
+        return Pairing.check(new G1[] {left, right.neg()}, new G2[] {srs.g2One(), srs.g2Tau()});
+    }
+
+    /**
+     * The batch weight {@code ρ}: SHA-256 over the domain string
+     * {@code "zkPFL-KZG-batch-v1"} and, per item, the commitment, {@code z}, {@code y}, {@code ŷ} and
+     * the proof (points in EVM form, scalars as 32 big-endian bytes), reduced mod r.
+     */
+    static Fr batchChallenge(List<G1> commitments, List<Opening> openings) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update("zkPFL-KZG-batch-v1".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < commitments.size(); i++) {
+                Opening o = openings.get(i);
+                md.update(commitments.get(i).toEvmBytes());
+                md.update(o.z().toBytesBE());
+                md.update(o.y().toBytesBE());
+                md.update(o.yHat().toBytesBE());
+                md.update(o.proof().toEvmBytes());
+            }
+            return Fr.of(new BigInteger(1, md.digest()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code C − y·G_0 − ŷ·H_0 + z·π}. */
+    private static G1 lhs(Srs srs, G1 c, Opening o) {
+        G1 m = MsmG1.msm(new G1[] {srs.g(0), srs.h(0), o.proof()}, new Fr[] {o.y().neg(), o.yHat().neg(), o.z()});
+        return c.add(m);
+    }
+
+    /**
+     * Synthetic division of {@code p} by {@code (X − z)}: writes the quotient's coefficients into
+     * {@code quotient} (length {@code p.length − 1}) and returns the remainder {@code p(z)}.
+     */
+    static Fr divideByLinear(Fr[] p, Fr z, Fr[] quotient) {
+        if (p.length == 0) {
+            return Fr.ZERO;
+        }
+        Fr acc = p[p.length - 1];
+        for (int j = p.length - 2; j >= 0; j--) {
+            quotient[j] = acc;
+            acc = acc.mul(z).add(p[j]);
+        }
+        return acc;
+    }
+
+    private static void checkLengths(Srs srs, int n, int nb) {
+        if (n > srs.maxLength()) {
+            throw new IllegalArgumentException("vector of length " + n + " exceeds the SRS's " + srs.maxLength() + " powers");
+        }
+        if (nb > srs.maxBlindingLength()) {
+            throw new IllegalArgumentException(
+                    "blinding of length " + nb + " exceeds the SRS's " + srs.maxBlindingLength() + " alpha powers");
+        }
+    }
+}
