@@ -1,8 +1,7 @@
 package io.zkpfl.zk.groth16;
 
 import io.zkpfl.zk.bn254.Domain;
-import io.zkpfl.zk.bn254.FixedBaseG1;
-import io.zkpfl.zk.bn254.FixedBaseG2;
+import io.zkpfl.zk.bn254.FixedBase;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
@@ -87,8 +86,8 @@ public final class Groth16 {
                 zd = zd.mul(tau);
             }
 
-            FixedBaseG1 g1 = new FixedBaseG1(G1.GENERATOR);
-            FixedBaseG2 g2 = new FixedBaseG2(G2.GENERATOR);
+            FixedBase<G1> g1 = FixedBase.ofG1(G1.GENERATOR);
+            FixedBase<G2> g2 = FixedBase.ofG2(G2.GENERATOR);
             G1 alpha1 = g1.mul(alpha).normalize();
             G1 beta1 = g1.mul(beta).normalize();
             G2 beta2 = g2.mul(beta).normalize();

@@ -1,0 +1,74 @@
+package io.zkpfl.zk.bn254;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Many scalar multiplications of one fixed base point (G1 or G2): a table of k·2^(8w)·P (affine)
+ * turns each product into at most 32 mixed additions. Used by set-ups to build key queries and
+ * reference strings.
+ *
+ * @param <P> the point type
+ */
+public final class FixedBase<P> {
+
+    private static final int C = 8;
+    private static final int WINDOWS = 256 / C;
+
+    private final CurveGroup<P> group;
+    private final P[][] table;
+
+    /** Precomputes the table for {@code base} in {@code group}. */
+    @SuppressWarnings("unchecked")
+    public FixedBase(CurveGroup<P> group, P base) {
+        this.group = group;
+        P[] flat = group.newArray(WINDOWS * ((1 << C) - 1));
+        P windowBase = base;
+        for (int w = 0; w < WINDOWS; w++) {
+            P acc = windowBase;
+            for (int k = 1; k < (1 << C); k++) {
+                flat[w * ((1 << C) - 1) + k - 1] = acc;
+                acc = group.add(acc, windowBase);
+            }
+            windowBase = acc;
+        }
+        P[] norm = group.normalizeAll(flat);
+        table = (P[][]) new Object[WINDOWS][];
+        for (int w = 0; w < WINDOWS; w++) {
+            table[w] = Arrays.copyOfRange(norm, w * ((1 << C) - 1), (w + 1) * ((1 << C) - 1));
+        }
+    }
+
+    /** A table for a G1 base. */
+    public static FixedBase<G1> ofG1(G1 base) {
+        return new FixedBase<>(CurveGroup.G1_GROUP, base);
+    }
+
+    /** A table for a G2 base. */
+    public static FixedBase<G2> ofG2(G2 base) {
+        return new FixedBase<>(CurveGroup.G2_GROUP, base);
+    }
+
+    /** k·P. */
+    public P mul(Fr k) {
+        long[] l = k.canonicalLimbs();
+        P acc = group.infinity();
+        for (int w = 0; w < WINDOWS; w++) {
+            int digit = (int) ((l[w >>> 3] >>> ((w & 7) * C)) & 0xFF);
+            if (digit != 0) {
+                P t = table[w][digit - 1];
+                if (!group.isInfinity(t)) {
+                    acc = group.addAffine(acc, t);
+                }
+            }
+        }
+        return acc;
+    }
+
+    /** k_i·P for every scalar, in parallel, normalised to affine. */
+    public P[] mulAll(Fr[] scalars) {
+        P[] out = group.newArray(scalars.length);
+        IntStream.range(0, scalars.length).parallel().forEach(i -> out[i] = mul(scalars[i]));
+        return group.normalizeAll(out);
+    }
+}
