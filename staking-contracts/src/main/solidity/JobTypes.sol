@@ -42,7 +42,7 @@ enum JobStatus {
     Failed
 }
 
-/// @notice States of one attempt of a round (PROTOCOL.md steps 5 to 10).
+/// @notice States of one attempt of a round (v1, docs/contracts.md).
 enum Phase {
     None,
     Collecting,

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IBatchVerifier} from "./IBatchVerifier.sol";
 
-/// @title Certification checks of one attempt (PROTOCOL.md step 8), stateless.
+/// @title Certification checks of one attempt (v1, docs/contracts.md), stateless.
 /// @notice Re-hashes the share commitments the caller re-supplies against the attempt's running hash,
 /// assembles the public inputs of every proof, verifies each circuit's proofs in one batch (one
 /// SharesStatement(D, m) proof per trainer, or m Stmt(D) proofs for a trainer whose shares a node

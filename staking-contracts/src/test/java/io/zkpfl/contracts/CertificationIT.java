@@ -1,5 +1,6 @@
 package io.zkpfl.contracts;
 
+import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.bn254.Fr;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

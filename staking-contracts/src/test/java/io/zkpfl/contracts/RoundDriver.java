@@ -1,8 +1,8 @@
 package io.zkpfl.contracts;
 
-import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.groth16.Calldata;
 import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.solidity.Calldata;
+import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.std.poseidon.PoseidonSponge;
 import io.zkpfl.zk.stmt.Fingerprint;
 import org.web3j.crypto.Credentials;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Plays one attempt of PROTOCOL.md steps 5 to 9 with real data: Shamir shares of random updates, Poseidon
+ * Plays one attempt of the v1 round (docs/contracts.md) with real data: Shamir shares of random updates, Poseidon
  * commitments under the contract's tags, partial sums, the challenge, fingerprints with Groth16 proofs.
  * Records the gas of every transaction by operation.
  */

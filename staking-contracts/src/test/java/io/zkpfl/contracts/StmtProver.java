@@ -1,13 +1,13 @@
 package io.zkpfl.contracts;
 
-import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.frontend.CompiledCircuit;
-import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
 import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.SolidityVerifier;
 import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.solidity.SolidityVerifier;
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.frontend.CompiledCircuit;
+import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.stmt.FingerprintStatement;
 import io.zkpfl.zk.stmt.SharesStatement;
 import org.web3j.crypto.Credentials;

@@ -74,7 +74,7 @@ public record JobManifest(String json) {
 
     /**
      * The size bucket of a model with {@code d} parameters: the smallest power of two {@code D ≥ d + 2}
-     * (PROTOCOL.md), at least 4.
+     * (docs/protocol.md), at least 4.
      *
      * @throws IllegalArgumentException if {@code D} would not fit the contract's {@code uint32}
      */

@@ -58,7 +58,7 @@ public record JobRequest(
         byte[] initialWeights,
         byte[] signature) {
 
-    /** Protocol windows in seconds (PROTOCOL.md: D1 commit, complaints, D2 partials, D3 proofs, D4 reveal). */
+    /** Protocol windows in seconds (docs/contracts.md: D1 commit, complaints, D2 partials, D3 proofs, D4 reveal). */
     public record Windows(long commit, long complaint, long partial, long proof, long reveal) {
     }
 

@@ -8,7 +8,7 @@ import io.zkpfl.zk.frontend.Variable;
 import io.zkpfl.zk.std.poseidon.PoseidonSponge;
 
 /**
- * The statement circuit Stmt(D) of PROTOCOL.md for a size bucket {@code D} (a power of two).
+ * The v1 statement circuit Stmt(D) (docs/zk-core.md) for a size bucket {@code D} (a power of two).
  *
  * <p>Public inputs, in this order: {@code tag, h, rho, y}. Secret inputs: {@code salt} and
  * {@code S[D]}. Constraints: {@code H_D(tag, salt, S) = h} ({@link PoseidonSponge#commit}) and

@@ -1,5 +1,13 @@
 package io.zkpfl.zk.bench;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.PreparedVerifyingKey;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.marshal.BinaryFormat;
+import io.zkpfl.zk.mpcsetup.Phase2;
+import io.zkpfl.zk.mpcsetup.Phase2Transcript;
 import io.zkpfl.zk.bn254.Domain;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fp12;
@@ -10,13 +18,6 @@ import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.bn254.Pairing;
 import io.zkpfl.zk.bn254.ReferencePairing;
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Phase2;
-import io.zkpfl.zk.groth16.Phase2Transcript;
-import io.zkpfl.zk.groth16.PreparedVerifyingKey;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.r1cs.LinearCombination;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.ArrayList;
@@ -332,8 +333,8 @@ public final class ArithBench {
         int n = (1 << log) - 8;
         KeyPair k = Groth16.setup(chain(n), RNG);
         String size = n + " constraints";
-        byte[] pk = io.zkpfl.zk.groth16.BinaryFormat.encode(k.provingKey());
-        double decode = timeMs(() -> io.zkpfl.zk.groth16.BinaryFormat.decodeProvingKey(pk));
+        byte[] pk = BinaryFormat.encode(k.provingKey());
+        double decode = timeMs(() -> BinaryFormat.decodeProvingKey(pk));
         row("proving key decode incl. G2 subgroup checks (" + (pk.length >> 20) + " MiB)", size,
                 String.format("%.0f ms", decode), 1);
         Phase2Transcript[] t = {Phase2Transcript.start(k)};

@@ -1,13 +1,13 @@
 package io.zkpfl.zk.bench;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.frontend.Assignment;
 import io.zkpfl.zk.frontend.CompiledCircuit;
 import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.frontend.Witness;
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import io.zkpfl.zk.r1cs.R1csFile;

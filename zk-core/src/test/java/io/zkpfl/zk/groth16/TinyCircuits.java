@@ -5,13 +5,13 @@ import io.zkpfl.zk.r1cs.LinearCombination;
 import io.zkpfl.zk.r1cs.R1cs;
 
 /** Hand-built constraint systems for backend tests (independent of the frontend compiler). */
-final class TinyCircuits {
+public final class TinyCircuits {
 
     private TinyCircuits() {
     }
 
     /** y = x³ + x + 5 with public y, private x. Wires: 1, y, x, x², x³. */
-    static R1cs cubic() {
+    public static R1cs cubic() {
         R1cs.Builder b = R1cs.builder(0, 1).privateInputs(1);
         b.add(LinearCombination.term(2, Fr.ONE), LinearCombination.term(2, Fr.ONE), LinearCombination.term(3, Fr.ONE));
         b.add(LinearCombination.term(3, Fr.ONE), LinearCombination.term(2, Fr.ONE), LinearCombination.term(4, Fr.ONE));
@@ -20,7 +20,7 @@ final class TinyCircuits {
         return b.build(5);
     }
 
-    static Fr[] cubicWitness(long x) {
+    public static Fr[] cubicWitness(long x) {
         Fr fx = Fr.of(x);
         Fr x2 = fx.square();
         Fr x3 = x2.mul(fx);
@@ -31,7 +31,7 @@ final class TinyCircuits {
      * A product chain with three public inputs a, b, c and private p = a·b, q = p·c·k for a
      * private k, plus {@code extra} squaring constraints on private wires. Wires: 1, a, b, c, k, p, q, s_1…
      */
-    static R1cs chain(int extra) {
+    public static R1cs chain(int extra) {
         R1cs.Builder b = R1cs.builder(0, 3).privateInputs(1);
         b.add(LinearCombination.term(1, Fr.ONE), LinearCombination.term(2, Fr.ONE), LinearCombination.term(5, Fr.ONE));
         b.add(LinearCombination.term(5, Fr.ONE), new LinearCombination(new int[] {3, 4}, new Fr[] {Fr.of(2), Fr.of(-1)}),
@@ -45,7 +45,7 @@ final class TinyCircuits {
         return b.build(7 + extra);
     }
 
-    static Fr[] chainWitness(long a, long bv, long c, long k, int extra) {
+    public static Fr[] chainWitness(long a, long bv, long c, long k, int extra) {
         Fr[] w = new Fr[7 + extra];
         w[0] = Fr.ONE;
         w[1] = Fr.of(a);
@@ -60,7 +60,7 @@ final class TinyCircuits {
         return w;
     }
 
-    static Fr[] publicOf(Fr[] witness, int numPublic) {
+    public static Fr[] publicOf(Fr[] witness, int numPublic) {
         return java.util.Arrays.copyOfRange(witness, 1, numPublic + 1);
     }
 }

@@ -1,14 +1,14 @@
 package io.zkpfl.zk.stmt;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.frontend.Assignment;
 import io.zkpfl.zk.frontend.CompiledCircuit;
 import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.frontend.Witness;
 import io.zkpfl.zk.frontend.WitnessException;
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -5,7 +5,7 @@ import io.zkpfl.zk.frontend.Api;
 import io.zkpfl.zk.frontend.Variable;
 
 /**
- * The fixed-length Poseidon sponge {@code H_D} of PROTOCOL.md: width 17, rate 16, capacity 1
+ * The fixed-length Poseidon sponge {@code H_D} of the v1 statement (docs/zk-core.md): width 17, rate 16, capacity 1
  * (lane 0). Lane 0 starts at the domain value (the vector length {@code D}), lanes 1..16 at zero;
  * the inputs are absorbed 16 at a time by adding them into lanes 1..16 (the last block padded with
  * zeros), the state is permuted after every block, and the output is lane 0. An empty input is one

@@ -1,5 +1,7 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.marshal;
 
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

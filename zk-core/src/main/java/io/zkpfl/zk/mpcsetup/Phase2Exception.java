@@ -1,4 +1,4 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.mpcsetup;
 
 /**
  * A phase-2 transcript that does not verify or cannot be read. {@link #contribution()} is the

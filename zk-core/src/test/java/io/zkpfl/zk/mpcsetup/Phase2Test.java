@@ -1,5 +1,11 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.mpcsetup;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.marshal.BinaryFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

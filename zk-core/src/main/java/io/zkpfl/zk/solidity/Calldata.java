@@ -1,5 +1,6 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.solidity;
 
+import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.bn254.Fr;
 import java.math.BigInteger;
 import java.util.List;

@@ -1,5 +1,9 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.marshal;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fp2;
 import io.zkpfl.zk.bn254.G1;

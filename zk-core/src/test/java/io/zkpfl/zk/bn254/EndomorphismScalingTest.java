@@ -1,4 +1,4 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.bn254;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,5 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.bn254;
 
-import io.zkpfl.zk.bn254.Fp;
-import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.bn254.G1;
-import io.zkpfl.zk.bn254.MsmG1;
 import java.math.BigInteger;
 import java.util.stream.IntStream;
 
@@ -11,9 +7,9 @@ import java.util.stream.IntStream;
  * Multiplies many G1 points by one scalar with the GLV endomorphism φ(x, y) = (β·x, y) = [λ]P
  * (Gallant–Lambert–Vanstone, CRYPTO 2001): the scalar is split once into k = k₁ + k₂·λ mod r with
  * |k₁|, |k₂| ≈ √r, and each point costs a joint double-and-add over ~127 bits (Shamir's trick)
- * instead of 254. Used by the phase-2 contribution, which divides every L and H point by s.
+ * instead of 254. Used by ceremonies, which scale every point of a key or reference string by one secret.
  */
-final class EndomorphismScaling {
+public final class EndomorphismScaling {
 
     private static final BigInteger R = Fr.MODULUS;
     /** A primitive cube root of unity in F_r. */
@@ -101,7 +97,7 @@ final class EndomorphismScaling {
     }
 
     /** k·P for every point (affine or not), in parallel, normalised to affine. */
-    static G1[] scaleAll(G1[] points, Fr k) {
+    public static G1[] scaleAll(G1[] points, Fr k) {
         BigInteger[] parts = split(k.toBigInteger());
         boolean neg1 = parts[0].signum() < 0;
         boolean neg2 = parts[1].signum() < 0;

@@ -1,5 +1,12 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.marshal;
 
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.solidity.SolidityVerifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

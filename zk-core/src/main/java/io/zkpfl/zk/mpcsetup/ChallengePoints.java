@@ -1,4 +1,4 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.mpcsetup;
 
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fp2;

@@ -1,5 +1,7 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.mpcsetup;
 
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.ProvingKey;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.marshal;
 
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.r1cs.LinearCombination;
@@ -14,12 +14,12 @@ import java.nio.file.Path;
  * Minimal writers of iden3's binary {@code .r1cs} (version 1) and {@code .wtns} (version 2) files,
  * so these backend tests can hand a hand-built system to snarkjs without the frontend's exporter.
  */
-final class Iden3Files {
+public final class Iden3Files {
 
     private Iden3Files() {
     }
 
-    static void writeR1cs(R1cs r, Path file) throws IOException {
+    public static void writeR1cs(R1cs r, Path file) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         u32(header, 32);
         header.write(le32(Fr.MODULUS));
@@ -50,7 +50,7 @@ final class Iden3Files {
         Files.write(file, out.toByteArray());
     }
 
-    static void writeWtns(Fr[] witness, Path file) throws IOException {
+    public static void writeWtns(Fr[] witness, Path file) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         u32(header, 32);
         header.write(le32(Fr.MODULUS));

@@ -1,5 +1,10 @@
-package io.zkpfl.zk.groth16;
+package io.zkpfl.zk.mpcsetup;
 
+import io.zkpfl.zk.bn254.EndomorphismScaling;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.marshal.BinaryFormat;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
