@@ -2,6 +2,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,14 @@ public final class TwinSources {
     private static final String P = "21888242871839275222246405745257275088696311157297823662689037894645226208583";
     private static final String PKG = "io/zkpfl/zk/bn254/";
 
-    private record Twin(String template, String className, Map<String, String> slots) {
+    /**
+     * One generated class: its template, its name, its one-line slots, and optionally a fragments file
+     * ({@code <name>.fragments} beside the templates) whose {@code //// SLOT} sections fill multi-line slots.
+     */
+    private record Twin(String template, String className, Map<String, String> slots, boolean fragments) {
+        Twin(String template, String className, Map<String, String> slots) {
+            this(template, className, slots, false);
+        }
     }
 
     private static Map<String, String> slots(String... kv) {
@@ -41,7 +49,10 @@ public final class TwinSources {
                     "T", "", "T_PARAM", "", "TEMP_DECL", "", "ONE_PAD", "")),
             new Twin("Msm", "MsmG2", slots("G", "G2", "W", "8", "LIMBS", "Fp2Limbs", "COORD", "Fp2",
                     "T", ", t", "T_PARAM", ", long[] t", "TEMP_DECL", "        long[] t = new long[20];\n",
-                    "ONE_PAD", ", 0, 0, 0, 0")));
+                    "ONE_PAD", ", 0, 0, 0, 0")),
+            // the points share their Jacobian formulas; constants, generator, subgroup test and EVM layout differ
+            new Twin("Curve", "G1", slots("G", "G1", "C", "Fp"), true),
+            new Twin("Curve", "G2", slots("G", "G2", "C", "Fp2"), true));
 
     private static final Pattern SLOT = Pattern.compile("\\$\\{([A-Z_a-z]+)}");
 
@@ -55,7 +66,11 @@ public final class TwinSources {
         int written = 0;
         for (Twin twin : TWINS) {
             Path template = templates.resolve(PKG + twin.template() + ".java.template");
-            String text = render(Files.readString(template, StandardCharsets.UTF_8), twin, template);
+            Map<String, String> slots = new LinkedHashMap<>(twin.slots());
+            if (twin.fragments()) {
+                slots.putAll(fragments(templates.resolve(PKG + twin.className() + ".fragments")));
+            }
+            String text = render(Files.readString(template, StandardCharsets.UTF_8), slots, twin.className(), template);
             String header = "// Generated from " + twin.template() + ".java.template (zk-core/src/main/templates) by "
                     + "zk-core/src/build/TwinSources.java: edit the template, not this file.\n";
             Path target = out.resolve(PKG + twin.className() + ".java");
@@ -69,13 +84,37 @@ public final class TwinSources {
         System.out.println("TwinSources: " + TWINS.size() + " classes, " + written + " rewritten");
     }
 
-    private static String render(String template, Twin twin, Path file) {
+    /** The {@code //// NAME} sections of a fragments file, each up to the next header, without its last newline. */
+    private static Map<String, String> fragments(Path file) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        String name = null;
+        List<String> value = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.startsWith("//// ")) {
+                if (name != null) {
+                    out.put(name, String.join("\n", value));
+                }
+                name = line.substring(5).strip();
+                value.clear();
+            } else if (name == null) {
+                throw new IllegalArgumentException(file + ": text before the first //// header");
+            } else {
+                value.add(line);
+            }
+        }
+        if (name != null) {
+            out.put(name, String.join("\n", value));
+        }
+        return out;
+    }
+
+    private static String render(String template, Map<String, String> slots, String className, Path file) {
         Matcher m = SLOT.matcher(template);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String value = twin.slots().get(m.group(1));
+            String value = slots.get(m.group(1));
             if (value == null) {
-                throw new IllegalArgumentException(file + ": slot ${" + m.group(1) + "} has no value for " + twin.className());
+                throw new IllegalArgumentException(file + ": slot ${" + m.group(1) + "} has no value for " + className);
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }

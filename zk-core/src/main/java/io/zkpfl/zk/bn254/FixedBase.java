@@ -1,6 +1,9 @@
 package io.zkpfl.zk.bn254;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -10,30 +13,33 @@ import java.util.stream.IntStream;
  *
  * @param <P> the point type
  */
-public final class FixedBase<P> {
+public final class FixedBase<P extends CurvePoint<P>> {
 
     private static final int C = 8;
     private static final int WINDOWS = 256 / C;
 
-    private final CurveGroup<P> group;
+    private final P infinity;
+    private final IntFunction<P[]> newArray;
+    private final UnaryOperator<P[]> normalizeAll;
     private final P[][] table;
 
-    /** Precomputes the table for {@code base} in {@code group}. */
     @SuppressWarnings("unchecked")
-    public FixedBase(CurveGroup<P> group, P base) {
-        this.group = group;
-        P[] flat = group.newArray(WINDOWS * ((1 << C) - 1));
+    private FixedBase(P base, P infinity, IntFunction<P[]> newArray, UnaryOperator<P[]> normalizeAll) {
+        this.infinity = infinity;
+        this.newArray = newArray;
+        this.normalizeAll = normalizeAll;
+        P[] flat = newArray.apply(WINDOWS * ((1 << C) - 1));
         P windowBase = base;
         for (int w = 0; w < WINDOWS; w++) {
             P acc = windowBase;
             for (int k = 1; k < (1 << C); k++) {
                 flat[w * ((1 << C) - 1) + k - 1] = acc;
-                acc = group.add(acc, windowBase);
+                acc = acc.add(windowBase);
             }
             windowBase = acc;
         }
-        P[] norm = group.normalizeAll(flat);
-        table = (P[][]) new Object[WINDOWS][];
+        P[] norm = normalizeAll.apply(flat);
+        table = (P[][]) Array.newInstance(flat.getClass(), WINDOWS);
         for (int w = 0; w < WINDOWS; w++) {
             table[w] = Arrays.copyOfRange(norm, w * ((1 << C) - 1), (w + 1) * ((1 << C) - 1));
         }
@@ -41,24 +47,24 @@ public final class FixedBase<P> {
 
     /** A table for a G1 base. */
     public static FixedBase<G1> ofG1(G1 base) {
-        return new FixedBase<>(CurveGroup.G1_GROUP, base);
+        return new FixedBase<>(base, G1.INFINITY, G1[]::new, MsmG1::normalizeAll);
     }
 
     /** A table for a G2 base. */
     public static FixedBase<G2> ofG2(G2 base) {
-        return new FixedBase<>(CurveGroup.G2_GROUP, base);
+        return new FixedBase<>(base, G2.INFINITY, G2[]::new, MsmG2::normalizeAll);
     }
 
     /** k·P. */
     public P mul(Fr k) {
         long[] l = k.canonicalLimbs();
-        P acc = group.infinity();
+        P acc = infinity;
         for (int w = 0; w < WINDOWS; w++) {
             int digit = (int) ((l[w >>> 3] >>> ((w & 7) * C)) & 0xFF);
             if (digit != 0) {
                 P t = table[w][digit - 1];
-                if (!group.isInfinity(t)) {
-                    acc = group.addAffine(acc, t);
+                if (!t.isInfinity()) {
+                    acc = acc.addNormalized(t);
                 }
             }
         }
@@ -67,8 +73,8 @@ public final class FixedBase<P> {
 
     /** k_i·P for every scalar, in parallel, normalised to affine. */
     public P[] mulAll(Fr[] scalars) {
-        P[] out = group.newArray(scalars.length);
+        P[] out = newArray.apply(scalars.length);
         IntStream.range(0, scalars.length).parallel().forEach(i -> out[i] = mul(scalars[i]));
-        return group.normalizeAll(out);
+        return normalizeAll.apply(out);
     }
 }
