@@ -24,7 +24,7 @@ import java.util.Map;
  * Anvil, with zk-core's real SharesStatement(D, m) and Stmt(D) proofs and generated verifiers, plus each
  * verification batch on its own. Prints Markdown tables.
  *
- * <p>Run: see the commands in docs/benchmarks.md (Issue 3): the reactor builds the upstream modules with
+ * <p>Run: see the commands in docs/benchmarks.md ("staking-contracts: gas of a round"): the reactor builds the upstream modules with
  * {@code -am}, then the bench runs on their classes; nothing is installed.
  */
 public final class RoundGasBench {

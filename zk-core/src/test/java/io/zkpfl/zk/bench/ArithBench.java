@@ -219,7 +219,7 @@ public final class ArithBench {
         row("pairing e(P, Q)", "1", wallCpu(ms[0]), 41);
         row("  Miller loop only", "1", wallCpu(ms[1]), 41);
         row("  final exponentiation only", "1", wallCpu(ms[2]), 41);
-        row("pairing, reference implementation (before Run 5b)", "1", wallCpu(ms[3]), 41);
+        row("pairing, reference implementation (textbook loop)", "1", wallCpu(ms[3]), 41);
     }
 
     /**
@@ -285,7 +285,7 @@ public final class ArithBench {
         Proof p = Groth16.prove(k.provingKey(), r, w, RNG);
         Fr[] pub = Arrays.copyOfRange(w, 1, 4);
         VerifyingKey vk = k.verifyingKey();
-        // the verifier as it was before Run 5b: [r]B = O, naive IC sum, 4-pair reference pairing check
+        // the reference verifier: [r]B = O, naive IC sum, 4-pair reference pairing check
         Supplier<Boolean> reference = () -> {
             if (!p.b().mul(Fr.MODULUS).isInfinity()) {
                 throw new IllegalStateException("B not in G2");
@@ -311,8 +311,8 @@ public final class ArithBench {
         row("Groth16 verify (3 public inputs)", "1", wallCpu(ms[0]), 41);
         row("  verifying-key preparation (once per key)", "1", wallCpu(ms[1]), 41);
         row("  G2 subgroup check of B (psi test)", "1", wallCpu(ms[2]), 41);
-        row("  G2 subgroup check of B by [r]B (before Run 5b)", "1", wallCpu(ms[3]), 41);
-        row("Groth16 verify, reference path (before Run 5b)", "1", wallCpu(ms[4]), 41);
+        row("  G2 subgroup check of B by [r]B (reference)", "1", wallCpu(ms[3]), 41);
+        row("Groth16 verify, reference path", "1", wallCpu(ms[4]), 41);
     }
 
     private static void prove(int log) {
