@@ -5,10 +5,7 @@ import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.Pairing;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -92,27 +89,33 @@ public final class Kzg {
         return Pairing.check(new G1[] {left, right.neg()}, new G2[] {srs.g2One(), srs.g2Tau()});
     }
 
+    /** Domain string that starts the batch challenge's hash input. */
+    static final byte[] BATCH_DOMAIN = "zkPFL-KZG-batch-v1".getBytes(StandardCharsets.US_ASCII);
+
     /**
-     * The batch weight {@code ρ}: SHA-256 over the domain string
-     * {@code "zkPFL-KZG-batch-v1"} and, per item, the commitment, {@code z}, {@code y}, {@code ŷ} and
-     * the proof (points in EVM form, scalars as 32 big-endian bytes), reduced mod r.
+     * The batch weight {@code ρ}: keccak-256 over the domain string {@code "zkPFL-KZG-batch-v1"},
+     * then every commitment (64-byte EVM layout), then every opening as {@code z ‖ y ‖ ŷ} (32
+     * big-endian bytes each) and the proof (64-byte EVM layout), reduced mod r; 1 if that is 0.
+     * This is {@code uint256(keccak256(abi.encodePacked("zkPFL-KZG-batch-v1", commitments,
+     * openings))) % R} over the calldata words of {@link KzgSolidityVerifier}, so the contract
+     * weighs exactly as {@link #batchVerify} does.
+     *
+     * @throws IllegalArgumentException if the lists differ in length
      */
-    static Fr batchChallenge(List<G1> commitments, List<Opening> openings) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update("zkPFL-KZG-batch-v1".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < commitments.size(); i++) {
-                Opening o = openings.get(i);
-                md.update(commitments.get(i).toEvmBytes());
-                md.update(o.z().toBytesBE());
-                md.update(o.y().toBytesBE());
-                md.update(o.yHat().toBytesBE());
-                md.update(o.proof().toEvmBytes());
-            }
-            return Fr.of(new BigInteger(1, md.digest()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    public static Fr batchChallenge(List<G1> commitments, List<Opening> openings) {
+        if (commitments.size() != openings.size()) {
+            throw new IllegalArgumentException("batch verification needs one opening per commitment");
         }
+        Keccak k = new Keccak().update(BATCH_DOMAIN);
+        for (G1 c : commitments) {
+            k.update(c.toEvmBytes());
+        }
+        for (Opening o : openings) {
+            k.update(o.z().toBytesBE()).update(o.y().toBytesBE()).update(o.yHat().toBytesBE())
+                    .update(o.proof().toEvmBytes());
+        }
+        Fr rho = k.digestModR();
+        return rho.isZero() ? Fr.ONE : rho;
     }
 
     /** {@code C − y·G_0 − ŷ·H_0 + z·π}. */

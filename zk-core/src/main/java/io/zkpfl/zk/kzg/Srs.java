@@ -1,11 +1,14 @@
 package io.zkpfl.zk.kzg;
 
+import io.zkpfl.zk.bn254.FixedBase;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -45,19 +48,52 @@ public final class Srs {
      * {@code τ} or {@code α} can open a commitment to anything.
      */
     public static Srs insecureFromSecrets(Fr tauSecret, Fr alphaSecret, int gLength, int hLength) {
-        G1[] g = new G1[gLength];
-        G1[] h = new G1[hLength];
+        Fr[] gs = new Fr[gLength];
+        Fr[] hs = new Fr[hLength];
         Fr p = Fr.ONE;
         for (int j = 0; j < Math.max(gLength, hLength); j++) {
             if (j < gLength) {
-                g[j] = G1.GENERATOR.mul(p);
+                gs[j] = p;
             }
             if (j < hLength) {
-                h[j] = G1.GENERATOR.mul(alphaSecret.mul(p));
+                hs[j] = alphaSecret.mul(p);
             }
             p = p.mul(tauSecret);
         }
-        return new Srs(g, h, G2.GENERATOR, G2.GENERATOR.mul(tauSecret));
+        // one fixed-base table for the generator: 2^20 powers take seconds instead of minutes
+        FixedBase<G1> table = FixedBase.ofG1(G1.GENERATOR);
+        return new Srs(table.mulAll(gs), table.mulAll(hs), G2.GENERATOR, G2.GENERATOR.mul(tauSecret));
+    }
+
+    /**
+     * The SRS of a checked powers-of-tau accumulator: {@code G_j = tauG1[j]} for {@code j < gLength},
+     * {@code H_l = alphaTauG1[l]} for {@code l < hLength} (α of the ceremony, of which no G2 power
+     * is published), {@code [1]_2 = tauG2[0]} and {@code [τ]_2 = tauG2[1]}. Whether the ceremony
+     * behind it is trustworthy is {@link PowersOfTau#verify}'s question, not this method's.
+     *
+     * @throws IllegalArgumentException if the accumulator holds fewer powers than asked for
+     */
+    public static Srs fromPtau(Ptau ptau, int gLength, int hLength) {
+        if (gLength > ptau.tauG1Count()) {
+            throw new IllegalArgumentException("the ptau holds " + ptau.tauG1Count() + " tauG1 powers, " + gLength
+                    + " asked for");
+        }
+        if (hLength > ptau.alphaTauG1Count()) {
+            throw new IllegalArgumentException("the ptau holds " + ptau.alphaTauG1Count() + " alphaTauG1 powers, "
+                    + hLength + " asked for");
+        }
+        return new Srs(ptau.tauG1Prefix(gLength), ptau.alphaTauG1Prefix(hLength), ptau.tauG2(0), ptau.tauG2(1));
+    }
+
+    /**
+     * Reads the SRS from a {@code .ptau} file (snarkjs' or {@link PowersOfTau}'), taking only the
+     * points it needs and checking them as {@link Ptau#read(Path, int, int)} does.
+     *
+     * @throws PtauException if the file is malformed or inconsistent
+     * @throws IllegalArgumentException if it holds fewer powers than asked for
+     */
+    public static Srs fromPtau(Path file, int gLength, int hLength) throws IOException {
+        return fromPtau(Ptau.read(file, Math.max(2, Math.max(gLength, hLength)), 2), gLength, hLength);
     }
 
     /** The longest vector this SRS commits to (its number of G1 powers). */

@@ -109,6 +109,50 @@ class KzgTest {
         assertFalse(Kzg.batchVerify(SRS, cs, os));
     }
 
+    /** ρ is keccak-256 over the domain and the calldata words of KzgSolidityVerifier, as the contract hashes them. */
+    @Test
+    void batchChallengeIsKeccakOfTheCalldataWords() {
+        List<G1> cs = new ArrayList<>();
+        List<Opening> os = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Fr[] v = random(5);
+            Fr[] b = random(2);
+            cs.add(Kzg.commit(SRS, v, b));
+            os.add(Kzg.open(SRS, v, b, Fr.random(RNG)));
+        }
+        org.bouncycastle.crypto.digests.KeccakDigest d = new org.bouncycastle.crypto.digests.KeccakDigest(256);
+        byte[] domain = "zkPFL-KZG-batch-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        d.update(domain, 0, domain.length);
+        List<BigInteger> words = new ArrayList<>();
+        for (G1 c : cs) {
+            words.add(c.normalize().affineX().toBigInteger());
+            words.add(c.normalize().affineY().toBigInteger());
+        }
+        for (Opening o : os) {
+            words.addAll(List.of(o.z().toBigInteger(), o.y().toBigInteger(), o.yHat().toBigInteger(),
+                    o.proof().normalize().affineX().toBigInteger(), o.proof().normalize().affineY().toBigInteger()));
+        }
+        assertEquals(words, java.util.Arrays.asList(concat(KzgSolidityVerifier.commitmentWords(cs),
+                KzgSolidityVerifier.openingWords(os))));
+        for (BigInteger w : words) {
+            byte[] be = w.toByteArray();
+            byte[] word = new byte[32];
+            int n = Math.min(32, be.length);
+            System.arraycopy(be, be.length - n, word, 32 - n, n);
+            d.update(word, 0, 32);
+        }
+        byte[] h = new byte[32];
+        d.doFinal(h, 0);
+        assertEquals(new BigInteger(1, h).mod(Fr.MODULUS), Kzg.batchChallenge(cs, os).toBigInteger());
+        assertThrows(IllegalArgumentException.class, () -> Kzg.batchChallenge(cs, os.subList(0, 2)));
+    }
+
+    private static BigInteger[] concat(BigInteger[] a, BigInteger[] b) {
+        BigInteger[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void vectorsLongerThanTheSrsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Kzg.commit(SRS, random(65), random(1)));
