@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkpfl.protocol.envelope.EnvelopeTag;
+import io.zkpfl.protocol.envelope.NodeRoundKey;
+import io.zkpfl.protocol.envelope.ShareEnvelope;
 import io.zkpfl.protocol.fixedpoint.ClipPolicy;
+import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.fixedpoint.FixedPoint;
 import io.zkpfl.protocol.fixedpoint.UpdateEncoder;
 import io.zkpfl.protocol.vss.CommitmentSums;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One round in one JVM with the real libraries and no chain: 5 trainers encode and deal, 3 nodes
- * (t = 2) check their shares in a batch, sum and open, and every pair of reveals reconstructs the sum.
+ * (t = 2) receive their shares in envelopes listed by each trainer's manifest, check them in a batch,
+ * sum and open, and every pair of reveals, sent in wire form, reconstructs the sum.
  */
 class RoundSimulationTest {
 
@@ -49,6 +54,8 @@ class RoundSimulationTest {
     private static List<Dealing> dealings;
     private static CommitmentSums sums;
     private static List<Share> partials;
+    /** received.get(k − 1).get(i): node k's share from trainer i, as opened from its envelope. */
+    private static List<List<Share>> opened;
 
     @BeforeAll
     static void playRound() {
@@ -66,6 +73,31 @@ class RoundSimulationTest {
             samples[i] = 1 + rnd.nextInt(1000);
             dealings.add(dealer.deal(encoder.encode(updates[i], samples[i]), csprngStandIn));
         }
+        BigInteger job = BigInteger.valueOf(77);
+        List<NodeRoundKey> nodeKeys = new ArrayList<>();
+        opened = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            nodeKeys.add(NodeRoundKey.generate(csprngStandIn));
+            opened.add(new ArrayList<>());
+        }
+        for (int i = 0; i < TRAINERS; i++) {
+            List<byte[]> wire = new ArrayList<>();
+            List<Cid> cids = new ArrayList<>();
+            for (int k = 1; k <= 3; k++) {
+                byte[] env = ShareEnvelope.seal(nodeKeys.get(k - 1).publicKey(), new EnvelopeTag(job, 4, 0, i, k),
+                        dealings.get(i).shareFor(k), csprngStandIn).toBytes();
+                wire.add(env);
+                cids.add(Cid.v1(Cid.RAW, env));
+            }
+            byte[] manifest = new EnvelopeManifest(job, 4, 0, i, samples[i], dealings.get(i).commitments(), cids).toBytes();
+            EnvelopeManifest received = EnvelopeManifest.fromBytes(manifest);
+            assertEquals(dealings.get(i).commitments(), received.commitments());
+            for (int k = 1; k <= 3; k++) {
+                byte[] env = wire.get(k - 1);
+                assertTrue(received.envelopes().get(k - 1).matches(env), "envelope matches its CID");
+                opened.get(k - 1).add(ShareEnvelope.fromBytes(env).open(nodeKeys.get(k - 1), new EnvelopeTag(job, 4, 0, i, k)));
+            }
+        }
         List<List<G1>> commitments = new ArrayList<>();
         for (Dealing d : dealings) {
             commitments.add(d.commitments());
@@ -75,18 +107,15 @@ class RoundSimulationTest {
         partials = new ArrayList<>();
         for (int k = 1; k <= 3; k++) {
             assertEquals(List.of(), check.faultyTrainers(k, received(k), csprngStandIn), "node " + k);
-            List<Share> mine = new ArrayList<>();
-            for (Dealing d : dealings) {
-                mine.add(d.shareFor(k));
-            }
-            partials.add(Share.sum(mine));
+            Share partial = Share.sum(opened.get(k - 1));
+            partials.add(Reveal.fromBytes(new Reveal(job, 4, 0, partial).toBytes()).partial());
         }
     }
 
     private static List<ReceivedShare> received(int k) {
         List<ReceivedShare> out = new ArrayList<>();
         for (int i = 0; i < TRAINERS; i++) {
-            out.add(new ReceivedShare(i, dealings.get(i).commitments(), dealings.get(i).shareFor(k)));
+            out.add(new ReceivedShare(i, dealings.get(i).commitments(), opened.get(k - 1).get(i)));
         }
         return out;
     }
