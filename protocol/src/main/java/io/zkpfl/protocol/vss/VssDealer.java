@@ -33,7 +33,8 @@ public final class VssDealer {
 
     /**
      * Shares {@code update} (the {@code d} encoded coordinates), drawing masks, coefficients and
-     * blindings from {@code rng}, which must be a CSPRNG outside tests.
+     * blindings from {@code rng}, which must be a CSPRNG outside tests ({@link BufferedSecureRandom}
+     * serves a SecureRandom in blocks).
      *
      * @throws IllegalArgumentException if {@code update} is not of length {@code d}
      */
