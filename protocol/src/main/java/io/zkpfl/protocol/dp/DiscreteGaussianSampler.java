@@ -5,8 +5,8 @@ import java.security.SecureRandom;
 
 /**
  * Exact samples of the discrete Gaussian {@code N_Z(0, σ²)}, {@code P[x] ∝ exp(−x²/(2σ²))} over the
- * integers, for a rational {@code σ² > 0} in integer units (the fixed-point domain of
- * docs/protocol.md, i.e. already scaled by {@code 2^f}).
+ * integers, for a rational {@code σ² > 0} in integer units (the fixed-point domain, i.e. already
+ * scaled by {@code 2^{2f}}; see docs/privacy.md).
  *
  * <p>Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy" (NeurIPS 2020):
  * Algorithm 3 (rejection from the discrete Laplace with scale {@code t = ⌊σ⌋ + 1}), Algorithm 2

@@ -61,4 +61,20 @@ public record DistributedNoise(Rational variance, int minimumTrainers) {
         }
         return new DiscreteGaussianSum(shareVariance(), minimumTrainers - colluders, l2Sensitivity, dimension);
     }
+
+    /**
+     * A bound {@code k} (integer units) such that, with probability at least {@code 1 − failure},
+     * no coordinate of the summed noise of {@code trainers} shares over {@code coordinates}
+     * coordinates exceeds {@code k} in absolute value — for the job-creation check that the largest
+     * sum stays below {@code (r − 1)/2}. A discrete Gaussian {@code N_Z(0, σ_i²)} is
+     * {@code σ_i²}-sub-Gaussian (Canonne, Kamath and Steinke 2020), so the sum of {@code n} shares
+     * obeys {@code P[|X| ≥ k] ≤ 2 exp(−k²/(2nσ_i²))}; a union bound covers the coordinates.
+     */
+    public long noiseBound(int trainers, long coordinates, double failure) {
+        if (trainers < 1 || coordinates < 1 || !(failure > 0 && failure < 1)) {
+            throw new IllegalArgumentException("need trainers ≥ 1, coordinates ≥ 1 and 0 < failure < 1");
+        }
+        double proxy = trainers * shareVariance().doubleValue();
+        return (long) Math.ceil(Math.sqrt(2 * proxy * Math.log(2 * (double) coordinates / failure)));
+    }
 }

@@ -178,4 +178,26 @@ class DistributedNoisePrivacyTest {
         assertFalse(ledger.fitsAnotherRound());
         assertEquals(0, ledger.remainingRounds());
     }
+
+    /** The tail bound holds against the exact tail mass of one share and of a sum of three, summed from the pmfs. */
+    @Test
+    void noiseBoundCoversTheExactTail() {
+        DistributedNoise noise = new DistributedNoise(Rational.of(12), 3);
+        for (int trainers : new int[] {1, 3}) {
+            double[] log = trainers == 1 ? logPmf(4, 60) : logPmfOfSum(4, 60, 3);
+            int centre = (log.length - 1) / 2;
+            for (double failure : new double[] {1e-2, 1e-6, 1e-12}) {
+                long bound = noise.noiseBound(trainers, 1, failure);
+                double tail = 0;
+                for (int i = 0; i < log.length; i++) {
+                    if (Math.abs(i - centre) > bound) {
+                        tail += Math.exp(log[i]);
+                    }
+                }
+                assertTrue(tail <= failure, trainers + " trainers, failure " + failure + ": tail " + tail);
+                assertTrue(tail >= failure * 1e-6, "the bound should not be absurdly loose: " + tail);
+            }
+        }
+        assertTrue(noise.noiseBound(3, 1 << 15, 1e-9) > noise.noiseBound(3, 1, 1e-9));
+    }
 }
