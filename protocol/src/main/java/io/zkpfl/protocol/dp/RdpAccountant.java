@@ -46,8 +46,8 @@ public final class RdpAccountant {
     }
 
     /**
-     * The orders TensorFlow Privacy's tutorials and Opacus track — 1.1 to 10.9 in steps of 0.1,
-     * then 11 to 63 — plus 128, 256 and 512 for small budgets.
+     * 1.1 to 10.9 in steps of 0.1 and 12 to 63 (the grid of TensorFlow Privacy's tutorials and of
+     * Opacus), plus 11, and 128, 256 and 512 for small budgets.
      */
     public static double[] defaultOrders() {
         return DEFAULT_ORDERS.clone();
