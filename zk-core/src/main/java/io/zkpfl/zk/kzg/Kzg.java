@@ -74,17 +74,31 @@ public final class Kzg {
             return true;
         }
         Fr rho = batchChallenge(commitments, openings);
-        Fr w = Fr.ONE;
-        G1[] lhs = new G1[n];
+        // left = Σ w_i·C_i + Σ (w_i·z_i)·π_i − (Σ w_i·y_i)·G_0 − (Σ w_i·ŷ_i)·H_0 as one MSM, right = Σ w_i·π_i
+        G1[] leftBases = new G1[2 * n + 2];
+        Fr[] leftScalars = new Fr[2 * n + 2];
         G1[] proofs = new G1[n];
         Fr[] weights = new Fr[n];
+        Fr w = Fr.ONE;
+        Fr sumY = Fr.ZERO;
+        Fr sumYHat = Fr.ZERO;
         for (int i = 0; i < n; i++) {
-            lhs[i] = lhs(srs, commitments.get(i), openings.get(i));
-            proofs[i] = openings.get(i).proof();
+            Opening o = openings.get(i);
+            leftBases[2 * i] = commitments.get(i);
+            leftScalars[2 * i] = w;
+            leftBases[2 * i + 1] = o.proof();
+            leftScalars[2 * i + 1] = w.mul(o.z());
+            sumY = sumY.add(w.mul(o.y()));
+            sumYHat = sumYHat.add(w.mul(o.yHat()));
+            proofs[i] = o.proof();
             weights[i] = w;
             w = w.mul(rho);
         }
-        G1 left = MsmG1.msm(lhs, weights);
+        leftBases[2 * n] = srs.g(0);
+        leftScalars[2 * n] = sumY.neg();
+        leftBases[2 * n + 1] = srs.h(0);
+        leftScalars[2 * n + 1] = sumYHat.neg();
+        G1 left = MsmG1.msm(leftBases, leftScalars);
         G1 right = MsmG1.msm(proofs, weights);
         return Pairing.check(new G1[] {left, right.neg()}, new G2[] {srs.g2One(), srs.g2Tau()});
     }

@@ -375,7 +375,10 @@ public final class PowersOfTau {
         if (cs.isEmpty()) {
             throw new PtauException("transcript", "no contributions: the accumulator's secrets are all 1");
         }
-        ptau.checkPowers(new SecureRandom());
+        if (!ptau.powersChecked) {
+            ptau.checkPowers(new SecureRandom());
+            ptau.powersChecked = true;
+        }
         Link prev = new Link(G1.GENERATOR, G2.GENERATOR, G1.GENERATOR, G1.GENERATOR, G2.GENERATOR,
                 firstChallenge(ptau.ceremonyPower));
         List<byte[]> responses = new ArrayList<>();

@@ -76,6 +76,8 @@ public final class Ptau {
     final G2 betaG2;
     final List<PtauContribution> contributions;
     final boolean complete;
+    /** Set once {@link #checkPowers} has passed (by {@link #read}), so a ceremony verification does not redo it. */
+    volatile boolean powersChecked;
 
     /** Takes the arrays as they are (callers pass fresh ones); checks shapes only. */
     Ptau(int power, int ceremonyPower, G1[] tauG1, G2[] tauG2, G1[] alphaTauG1, G1[] betaTauG1, G2 betaG2,
@@ -225,6 +227,7 @@ public final class Ptau {
         boolean complete = nTau1 == 2 * n - 1 && nTau2 == n && nOthers == n;
         Ptau ptau = new Ptau(power, ceremonyPower, tauG1, tauG2, alphaTauG1, betaTauG1, betaG2, contributions, complete);
         ptau.checkPowers(new SecureRandom());
+        ptau.powersChecked = true;
         return ptau;
     }
 
