@@ -1,22 +1,21 @@
 package io.zkpfl.contracts;
 
-import io.zkpfl.zk.groth16.Groth16;
+import static io.zkpfl.contracts.PlatformConfig.tokens;
+import static io.zkpfl.contracts.TestChain.assertReverts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.groth16.Groth16;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static io.zkpfl.contracts.PlatformConfig.tokens;
-import static io.zkpfl.contracts.TestChain.assertReverts;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Certification with zk-core's real SharesStatement(D, m) and Stmt(D) circuits, Groth16 proofs and generated

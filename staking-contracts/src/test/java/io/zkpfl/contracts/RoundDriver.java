@@ -1,13 +1,10 @@
 package io.zkpfl.contracts;
 
+import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.solidity.Calldata;
-import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.std.poseidon.PoseidonSponge;
 import io.zkpfl.zk.stmt.Fingerprint;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * Plays one attempt of the v1 round (docs/contracts.md) with real data: Shamir shares of random updates, Poseidon

@@ -1,27 +1,26 @@
 package io.zkpfl.contracts;
 
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.frontend.CompiledCircuit;
+import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
 import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.solidity.SolidityVerifier;
-import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.frontend.CompiledCircuit;
-import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.stmt.FingerprintStatement;
 import io.zkpfl.zk.stmt.SharesStatement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Stmt(D) and SharesStatement(D, m) from zk-core: circuits, a Groth16 set-up of each for tests, proofs, and the

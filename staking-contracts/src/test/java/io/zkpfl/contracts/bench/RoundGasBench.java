@@ -6,6 +6,10 @@ import io.zkpfl.contracts.RoundEvidence;
 import io.zkpfl.contracts.StmtProver;
 import io.zkpfl.contracts.TestChain;
 import io.zkpfl.zk.bn254.Fr;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Function;
@@ -13,11 +17,6 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Gas of every contract operation and of one whole round with 8 trainers and 3 nodes (m = 3, t = 2), on

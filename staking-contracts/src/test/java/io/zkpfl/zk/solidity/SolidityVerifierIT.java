@@ -1,12 +1,5 @@
 package io.zkpfl.zk.solidity;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.marshal.Iden3Files;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.TinyCircuits;
-import io.zkpfl.zk.groth16.VerifyingKey;
-import io.zkpfl.zk.marshal.SnarkjsJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.marshal.Iden3Files;
+import io.zkpfl.zk.marshal.SnarkjsJson;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.zkpfl.zk.marshal;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.ProvingKey;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fp2;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
 package io.zkpfl.zk.marshal;
 
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +13,8 @@ import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.Pairing;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import java.math.BigInteger;
 
 /**

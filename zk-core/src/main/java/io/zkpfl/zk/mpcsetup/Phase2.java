@@ -1,15 +1,15 @@
 package io.zkpfl.zk.mpcsetup;
 
 import io.zkpfl.zk.bn254.EndomorphismScaling;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.ProvingKey;
-import io.zkpfl.zk.groth16.VerifyingKey;
-import io.zkpfl.zk.marshal.BinaryFormat;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.Pairing;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.marshal.BinaryFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

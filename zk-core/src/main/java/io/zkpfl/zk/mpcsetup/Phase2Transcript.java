@@ -1,9 +1,9 @@
 package io.zkpfl.zk.mpcsetup;
 
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.ProvingKey;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.ProvingKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

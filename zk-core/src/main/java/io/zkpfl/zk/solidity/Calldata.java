@@ -1,7 +1,7 @@
 package io.zkpfl.zk.solidity;
 
-import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.groth16.Proof;
 import java.math.BigInteger;
 import java.util.List;
 

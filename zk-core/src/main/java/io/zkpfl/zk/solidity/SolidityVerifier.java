@@ -1,11 +1,11 @@
 package io.zkpfl.zk.solidity;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.VerifyingKey;
 
 /**
  * Generates a Solidity (^0.8.20) Groth16 verifier for one verifying key, using the BN254

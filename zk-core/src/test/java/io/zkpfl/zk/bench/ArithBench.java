@@ -1,13 +1,5 @@
 package io.zkpfl.zk.bench;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.PreparedVerifyingKey;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.VerifyingKey;
-import io.zkpfl.zk.marshal.BinaryFormat;
-import io.zkpfl.zk.mpcsetup.Phase2;
-import io.zkpfl.zk.mpcsetup.Phase2Transcript;
 import io.zkpfl.zk.bn254.Domain;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fp12;
@@ -18,6 +10,14 @@ import io.zkpfl.zk.bn254.MsmG1;
 import io.zkpfl.zk.bn254.MsmG2;
 import io.zkpfl.zk.bn254.Pairing;
 import io.zkpfl.zk.bn254.ReferencePairing;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.PreparedVerifyingKey;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.VerifyingKey;
+import io.zkpfl.zk.marshal.BinaryFormat;
+import io.zkpfl.zk.mpcsetup.Phase2;
+import io.zkpfl.zk.mpcsetup.Phase2Transcript;
 import io.zkpfl.zk.r1cs.LinearCombination;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.util.ArrayList;

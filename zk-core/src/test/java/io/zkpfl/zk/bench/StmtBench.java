@@ -1,19 +1,18 @@
 package io.zkpfl.zk.bench;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.frontend.Assignment;
 import io.zkpfl.zk.frontend.CompiledCircuit;
 import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.frontend.Witness;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import io.zkpfl.zk.r1cs.R1csFile;
 import io.zkpfl.zk.r1cs.WtnsFile;
 import io.zkpfl.zk.stmt.FingerprintStatement;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,5 @@
 package io.zkpfl.zk.marshal;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.ProvingKey;
-import io.zkpfl.zk.groth16.TinyCircuits;
-import io.zkpfl.zk.groth16.VerifyingKey;
-import io.zkpfl.zk.solidity.SolidityVerifier;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.r1cs.R1cs;
+import io.zkpfl.zk.solidity.SolidityVerifier;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,5 @@
 package io.zkpfl.zk.marshal;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.TinyCircuits;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.nio.file.Files;

@@ -1,10 +1,5 @@
 package io.zkpfl.zk.marshal;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.TinyCircuits;
-import io.zkpfl.zk.groth16.VerifyingKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkpfl.zk.bn254.CurveTest;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.groth16.VerifyingKey;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,5 @@
 package io.zkpfl.zk.mpcsetup;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
-import io.zkpfl.zk.groth16.ProvingKey;
-import io.zkpfl.zk.groth16.TinyCircuits;
-import io.zkpfl.zk.marshal.BinaryFormat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
+import io.zkpfl.zk.groth16.ProvingKey;
+import io.zkpfl.zk.groth16.TinyCircuits;
+import io.zkpfl.zk.marshal.BinaryFormat;
 import io.zkpfl.zk.r1cs.R1cs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,23 +1,22 @@
 package io.zkpfl.zk.stmt;
 
-import io.zkpfl.zk.groth16.Groth16;
-import io.zkpfl.zk.groth16.KeyPair;
-import io.zkpfl.zk.groth16.Proof;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.frontend.Assignment;
 import io.zkpfl.zk.frontend.CompiledCircuit;
 import io.zkpfl.zk.frontend.Compiler;
 import io.zkpfl.zk.frontend.Witness;
 import io.zkpfl.zk.frontend.WitnessException;
-import org.junit.jupiter.api.Test;
-
+import io.zkpfl.zk.groth16.Groth16;
+import io.zkpfl.zk.groth16.KeyPair;
+import io.zkpfl.zk.groth16.Proof;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SharesStatementTest {
 

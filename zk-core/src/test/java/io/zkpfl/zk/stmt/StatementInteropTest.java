@@ -1,21 +1,24 @@
 package io.zkpfl.zk.stmt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.frontend.CompiledCircuit;
+import io.zkpfl.zk.frontend.Compiler;
+import io.zkpfl.zk.frontend.Witness;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
 import io.zkpfl.zk.groth16.Proof;
 import io.zkpfl.zk.groth16.VerifyingKey;
 import io.zkpfl.zk.marshal.SnarkjsJson;
-import io.zkpfl.zk.bn254.Fr;
-import io.zkpfl.zk.frontend.CompiledCircuit;
-import io.zkpfl.zk.frontend.Compiler;
-import io.zkpfl.zk.frontend.Witness;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
 import io.zkpfl.zk.r1cs.R1csFile;
 import io.zkpfl.zk.r1cs.WtnsFile;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +26,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stmt(D) through the iden3 files and snarkjs 0.7.6 (npm) as the independent reference, and

@@ -1,9 +1,11 @@
-package io.zkpfl.zk.kzg;
+package io.zkpfl.zk.solidity;
 
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.bn254.G2;
+import io.zkpfl.zk.kzg.Opening;
+import io.zkpfl.zk.kzg.Srs;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.List;

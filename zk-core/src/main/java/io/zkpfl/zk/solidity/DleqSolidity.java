@@ -1,4 +1,4 @@
-package io.zkpfl.zk.kzg;
+package io.zkpfl.zk.solidity;
 
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
