@@ -12,6 +12,7 @@ import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Srs;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class VssTest {
     private static BigInteger[] interpolateAtZero(List<Share> shares, boolean blinding) {
         int len = blinding ? shares.get(0).blinding().length : shares.get(0).values().length;
         BigInteger[] out = new BigInteger[len];
-        java.util.Arrays.fill(out, BigInteger.ZERO);
+        Arrays.fill(out, BigInteger.ZERO);
         for (Share s : shares) {
             BigInteger num = BigInteger.ONE;
             BigInteger den = BigInteger.ONE;
@@ -173,7 +174,7 @@ class VssTest {
 
         List<ReceivedShare> shortShare = new ArrayList<>(honest);
         shortShare.set(0, new ReceivedShare(10, honest.get(0).commitments(),
-                new Share(node, java.util.Arrays.copyOf(honest.get(0).share().values(), 11), honest.get(0).share().blinding())));
+                new Share(node, Arrays.copyOf(honest.get(0).share().values(), 11), honest.get(0).share().blinding())));
         assertEquals(List.of(10), check.faultyTrainers(node, shortShare, rnd));
         assertThrows(IllegalArgumentException.class, () -> check.faultyTrainers(4, honest, rnd));
     }
