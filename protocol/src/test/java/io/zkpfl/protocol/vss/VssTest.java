@@ -180,6 +180,36 @@ class VssTest {
     }
 
     @Test
+    void tamperingThatCancelsInAPlainSumIsStillCaught() {
+        VssParameters p = new VssParameters(2, 3, 6, 12);
+        SplittableRandom rnd = new SplittableRandom(21);
+        VssDealer dealer = new VssDealer(SRS, p);
+        List<ReceivedShare> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Dealing d = dealer.deal(randomUpdate(6, rnd), rnd);
+            got.add(new ReceivedShare(i, d.commitments(), d.shareFor(1)));
+        }
+        Fr delta = Fr.of(1_000_003);
+        for (int i : new int[] {1, 3}) {
+            Share s = got.get(i).share();
+            Fr[] v = s.values().clone();
+            v[2] = i == 1 ? v[2].add(delta) : v[2].sub(delta);
+            got.set(i, new ReceivedShare(i, got.get(i).commitments(), new Share(1, v, s.blinding())));
+        }
+        // Σ_i x_i and Σ_i Σ_l C_il still agree: only random weights γ_i expose the pair
+        Fr[] plain = VectorOps.zeros(12);
+        Fr[] plainB = VectorOps.zeros(5);
+        G1 plainC = G1.INFINITY;
+        for (ReceivedShare r : got) {
+            VectorOps.addInto(plain, r.share().values());
+            VectorOps.addInto(plainB, r.share().blinding());
+            plainC = plainC.add(r.commitments().get(0)).add(r.commitments().get(1));
+        }
+        assertEquals(commitmentBySecrets(big(plain), big(plainB)), plainC);
+        assertEquals(List.of(1, 3), new ShareCheck(SRS, p).faultyTrainers(1, got, rnd));
+    }
+
+    @Test
     void lagrangeCoefficientsMatchTheClosedForm() {
         Fr[] l13 = Lagrange.atZero(new int[] {1, 3});
         BigInteger two = BigInteger.TWO.modInverse(R);
