@@ -13,17 +13,17 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * bytes the key, the last 12 the nonce (docs/adr/0061-share-envelope-format.md). A fresh ephemeral key
  * per envelope makes every (key, nonce) pair fresh. {@link #toString()} shows nothing.
  */
-public record EnvelopeKeys(byte[] key, byte[] nonce) {
+record EnvelopeKeys(byte[] key, byte[] nonce) {
 
     /** The HKDF info string. */
-    public static final byte[] INFO = "zkPFL share envelope v1: AES-256-GCM key and nonce".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] INFO = "zkPFL share envelope v1: AES-256-GCM key and nonce".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * The keys for shared point {@code k}.
      *
      * @throws EnvelopeRejectedException if {@code k} is the point at infinity
      */
-    public static EnvelopeKeys fromSharedPoint(G1 k) {
+    static EnvelopeKeys fromSharedPoint(G1 k) {
         if (k.isInfinity()) {
             throw new EnvelopeRejectedException("shared point is the point at infinity");
         }

@@ -22,7 +22,7 @@ public record ShareEnvelope(EnvelopeTag tag, G1 ephemeral, byte[] ciphertext) {
 
     public static final int VERSION = 1;
     public static final int KIND = 1;
-    /** The largest ciphertext accepted: {@code 2^26} field elements and the header. */
+    /** The largest ciphertext accepted on decoding, in bytes. */
     public static final long MAX_CIPHERTEXT = (1L << 31) - 1;
 
     public ShareEnvelope {

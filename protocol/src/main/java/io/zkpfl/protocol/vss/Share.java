@@ -1,6 +1,7 @@
 package io.zkpfl.protocol.vss;
 
 import io.zkpfl.zk.bn254.Fr;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,13 +41,13 @@ public record Share(int node, Fr[] values, Fr[] blinding) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Share s && node == s.node && java.util.Arrays.equals(values, s.values)
-                && java.util.Arrays.equals(blinding, s.blinding);
+        return o instanceof Share s && node == s.node && Arrays.equals(values, s.values)
+                && Arrays.equals(blinding, s.blinding);
     }
 
     @Override
     public int hashCode() {
-        return 31 * node + java.util.Arrays.hashCode(values);
+        return 31 * node + Arrays.hashCode(values);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.zkpfl.protocol.vss;
 
 import io.zkpfl.zk.bn254.Fr;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /** Element-wise vector arithmetic over F_r, parallel for long vectors. */
@@ -41,7 +42,7 @@ final class VectorOps {
     /** An all-zero vector. */
     static Fr[] zeros(int n) {
         Fr[] z = new Fr[n];
-        java.util.Arrays.fill(z, Fr.ZERO);
+        Arrays.fill(z, Fr.ZERO);
         return z;
     }
 

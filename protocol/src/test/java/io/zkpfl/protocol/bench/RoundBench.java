@@ -28,6 +28,8 @@ import io.zkpfl.zk.kzg.Opening;
 import io.zkpfl.zk.kzg.Srs;
 import io.zkpfl.zk.stmt.FingerprintStatement;
 import io.zkpfl.zk.stmt.SharesStatement;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -97,8 +99,8 @@ public final class RoundBench {
         for (int log = from; log <= to; log++) {
             int d = 1 << log;
             double[] r = measure(srs, d, log <= 16 ? reps : repsLarge, trainers);
-            rows.add(String.format(Locale.ROOT, "| 2^%d | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | **%.0f** | **%.0f** |",
-                    log, r[0], r[1], r[2], r[0] + r[1] + r[2], r[3], r[4], r[5], r[3] + r[4] + r[5], r[6]));
+            rows.add(String.format(Locale.ROOT, "| 2^%d | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | **%.0f** | **%.0f** | %.0f / %.0f / %.0f |",
+                    log, r[0], r[1], r[2], r[0] + r[1] + r[2], r[3], r[4], r[5], r[3] + r[4] + r[5], r[6], r[7], r[8], r[9]));
             if (log <= v1To) {
                 boolean warm = log > from;
                 double stmt = v1Prove(new FingerprintStatement(d), d, 1, v1Reps, warm);
@@ -110,8 +112,9 @@ public final class RoundBench {
         }
         System.out.println();
         System.out.println("| D | trainer: encode ms | deal (t commitments) ms | m envelopes ms | trainer ms | node: open "
-                + trainers + " envelopes ms | batched check of " + trainers + " ms | partial + opening ms | node ms | anyone: reveal check ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + trainers + " envelopes ms | batched check of " + trainers + " ms | partial + opening ms | node ms | anyone: reveal check ms |"
+                + " process CPU ms: trainer / node / anyone |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         if (!v1Rows.isEmpty()) {
             System.out.println();
@@ -138,8 +141,9 @@ public final class RoundBench {
             keys.add(NodeRoundKey.generate(rng));
         }
         BigInteger job = BigInteger.ONE;
-        double[][] samples = new double[7][reps];
+        double[][] samples = new double[10][reps];
         for (int rep = 0; rep < reps; rep++) {
+            long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             Fr[] u = encoder.encode(delta, 500);
             samples[0][rep] = msSince(t0);
@@ -152,6 +156,7 @@ public final class RoundBench {
                         .toBytes();
             }
             samples[2][rep] = msSince(t0);
+            samples[7][rep] = (cpuNanos() - cpu0) / 1e6;
 
             List<byte[]> envelopes = new ArrayList<>();
             List<List<G1>> commitments = new ArrayList<>();
@@ -163,6 +168,7 @@ public final class RoundBench {
                         dealing.commitments().get(1).mul(c).normalize()));
                 envelopes.add(ShareEnvelope.seal(keys.get(0).publicKey(), new EnvelopeTag(job, 1, 0, i, 1), scaled, rng).toBytes());
             }
+            cpu0 = cpuNanos();
             t0 = System.nanoTime();
             List<ReceivedShare> received = new ArrayList<>();
             for (int i = 0; i < trainers; i++) {
@@ -181,24 +187,29 @@ public final class RoundBench {
             Share partial = Share.sum(mine);
             Opening opening = Kzg.open(srs, partial.values(), partial.blinding(), Fr.random(rng));
             samples[5][rep] = msSince(t0);
+            samples[8][rep] = (cpuNanos() - cpu0) / 1e6;
 
             CommitmentSums sums = CommitmentSums.of(commitments);
             if (!Kzg.verify(srs, sums.forNode(1), opening)) {
                 throw new IllegalStateException("opening refused");
             }
             Reconstruction anyone = new Reconstruction(srs, params, sums);
+            cpu0 = cpuNanos();
             t0 = System.nanoTime();
             if (!anyone.revealMatches(partial)) {
                 throw new IllegalStateException("reveal refused");
             }
             samples[6][rep] = msSince(t0);
+            samples[9][rep] = (cpuNanos() - cpu0) / 1e6;
         }
-        double[] med = new double[7];
-        for (int c = 0; c < 7; c++) {
+        double[] med = new double[10];
+        for (int c = 0; c < 10; c++) {
             med[c] = median(samples[c]);
         }
-        System.out.printf(Locale.ROOT, "D = %d: trainer %.0f ms (encode %.0f, deal %.0f, envelopes %.0f), node %.0f ms, reveal check %.0f ms%n",
-                d, med[0] + med[1] + med[2], med[0], med[1], med[2], med[3] + med[4] + med[5], med[6]);
+        System.out.printf(Locale.ROOT, "D = %d: trainer %.0f ms (encode %.0f, deal %.0f, envelopes %.0f), node %.0f ms, reveal check %.0f ms;"
+                + " process CPU: trainer %.0f ms, node %.0f ms, reveal check %.0f ms (load average %.1f)%n",
+                d, med[0] + med[1] + med[2], med[0], med[1], med[2], med[3] + med[4] + med[5], med[6], med[7], med[8], med[9],
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return med;
     }
 
@@ -279,6 +290,10 @@ public final class RoundBench {
         Fr[] out = new Fr[v.length];
         Arrays.parallelSetAll(out, j -> v[j].mul(c));
         return out;
+    }
+
+    private static long cpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(double[] xs) {

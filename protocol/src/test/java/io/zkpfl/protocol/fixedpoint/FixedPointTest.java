@@ -10,6 +10,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,7 @@ class FixedPointTest {
         SplittableRandom rnd = new SplittableRandom(1);
         BigInteger half = R.shiftRight(1);
         for (int n = 0; n < 200; n++) {
-            BigInteger v = new BigInteger(253, new java.util.Random(rnd.nextLong())).mod(half);
+            BigInteger v = new BigInteger(253, new Random(rnd.nextLong())).mod(half);
             if (rnd.nextBoolean()) {
                 v = v.negate();
             }
@@ -73,7 +75,7 @@ class FixedPointTest {
         float unit = 0x1p-17f;
         long[] q = encoder.quantise(new float[] {unit, 3 * unit, 5 * unit, -unit, -3 * unit, -5 * unit, 7 * unit}, 1);
         // 0.5 → 0, 1.5 → 2, 2.5 → 2, −0.5 → 0, −1.5 → −2, −2.5 → −2, 3.5 → 4
-        assertEquals("[0, 2, 2, 0, -2, -2, 4]", java.util.Arrays.toString(q));
+        assertEquals("[0, 2, 2, 0, -2, -2, 4]", Arrays.toString(q));
         long[] q3 = encoder.quantise(new float[] {unit}, 3);
         assertEquals(2, q3[0]); // 1.5 → 2
     }

@@ -56,6 +56,8 @@ class RoundSimulationTest {
     private static List<Share> partials;
     /** received.get(k − 1).get(i): node k's share from trainer i, as opened from its envelope. */
     private static List<List<Share>> opened;
+    private static List<NodeRoundKey> nodeKeys;
+    private static final BigInteger JOB = BigInteger.valueOf(77);
 
     @BeforeAll
     static void playRound() {
@@ -73,8 +75,8 @@ class RoundSimulationTest {
             samples[i] = 1 + rnd.nextInt(1000);
             dealings.add(dealer.deal(encoder.encode(updates[i], samples[i]), csprngStandIn));
         }
-        BigInteger job = BigInteger.valueOf(77);
-        List<NodeRoundKey> nodeKeys = new ArrayList<>();
+        BigInteger job = JOB;
+        nodeKeys = new ArrayList<>();
         opened = new ArrayList<>();
         for (int k = 1; k <= 3; k++) {
             nodeKeys.add(NodeRoundKey.generate(csprngStandIn));
@@ -176,6 +178,27 @@ class RoundSimulationTest {
         v[0] = v[0].add(Fr.of(65536));
         got.set(4, new ReceivedShare(4, got.get(4).commitments(), new Share(3, v, s.blinding())));
         assertEquals(List.of(4), check.faultyTrainers(3, got, new Random(5)));
+    }
+
+    @Test
+    void aComplaintsSharedPointLetsAnyoneJudgeTheShare() {
+        ShareCheck check = new ShareCheck(SRS, PARAMS);
+        Random rng = new Random(6);
+        Share honest = dealings.get(1).shareFor(3);
+        Fr[] v = honest.values().clone();
+        v[5] = v[5].sub(Fr.ONE);
+        EnvelopeTag tag = new EnvelopeTag(JOB, 4, 0, 1, 3);
+        ShareEnvelope bad = ShareEnvelope.fromBytes(
+                ShareEnvelope.seal(nodeKeys.get(2).publicKey(), tag, new Share(3, v, honest.blinding()), rng).toBytes());
+        ShareEnvelope good = ShareEnvelope.fromBytes(
+                ShareEnvelope.seal(nodeKeys.get(2).publicKey(), tag, honest, rng).toBytes());
+        // node 3 publishes K = sk·E; anyone opens that envelope with K alone and checks it
+        for (ShareEnvelope env : List.of(bad, good)) {
+            G1 k = nodeKeys.get(2).sharedPoint(env.ephemeral());
+            Share published = env.openWithSharedPoint(k, tag);
+            boolean consistent = check.holds(3, new ReceivedShare(1, dealings.get(1).commitments(), published));
+            assertEquals(env == good, consistent, env == good ? "a false complaint is exposed" : "the trainer is at fault");
+        }
     }
 
     @Test

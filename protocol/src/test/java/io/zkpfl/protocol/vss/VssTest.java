@@ -12,6 +12,7 @@ import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Srs;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class VssTest {
     private static BigInteger[] interpolateAtZero(List<Share> shares, boolean blinding) {
         int len = blinding ? shares.get(0).blinding().length : shares.get(0).values().length;
         BigInteger[] out = new BigInteger[len];
-        java.util.Arrays.fill(out, BigInteger.ZERO);
+        Arrays.fill(out, BigInteger.ZERO);
         for (Share s : shares) {
             BigInteger num = BigInteger.ONE;
             BigInteger den = BigInteger.ONE;
@@ -173,9 +174,39 @@ class VssTest {
 
         List<ReceivedShare> shortShare = new ArrayList<>(honest);
         shortShare.set(0, new ReceivedShare(10, honest.get(0).commitments(),
-                new Share(node, java.util.Arrays.copyOf(honest.get(0).share().values(), 11), honest.get(0).share().blinding())));
+                new Share(node, Arrays.copyOf(honest.get(0).share().values(), 11), honest.get(0).share().blinding())));
         assertEquals(List.of(10), check.faultyTrainers(node, shortShare, rnd));
         assertThrows(IllegalArgumentException.class, () -> check.faultyTrainers(4, honest, rnd));
+    }
+
+    @Test
+    void tamperingThatCancelsInAPlainSumIsStillCaught() {
+        VssParameters p = new VssParameters(2, 3, 6, 12);
+        SplittableRandom rnd = new SplittableRandom(21);
+        VssDealer dealer = new VssDealer(SRS, p);
+        List<ReceivedShare> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Dealing d = dealer.deal(randomUpdate(6, rnd), rnd);
+            got.add(new ReceivedShare(i, d.commitments(), d.shareFor(1)));
+        }
+        Fr delta = Fr.of(1_000_003);
+        for (int i : new int[] {1, 3}) {
+            Share s = got.get(i).share();
+            Fr[] v = s.values().clone();
+            v[2] = i == 1 ? v[2].add(delta) : v[2].sub(delta);
+            got.set(i, new ReceivedShare(i, got.get(i).commitments(), new Share(1, v, s.blinding())));
+        }
+        // Σ_i x_i and Σ_i Σ_l C_il still agree: only random weights γ_i expose the pair
+        Fr[] plain = VectorOps.zeros(12);
+        Fr[] plainB = VectorOps.zeros(5);
+        G1 plainC = G1.INFINITY;
+        for (ReceivedShare r : got) {
+            VectorOps.addInto(plain, r.share().values());
+            VectorOps.addInto(plainB, r.share().blinding());
+            plainC = plainC.add(r.commitments().get(0)).add(r.commitments().get(1));
+        }
+        assertEquals(commitmentBySecrets(big(plain), big(plainB)), plainC);
+        assertEquals(List.of(1, 3), new ShareCheck(SRS, p).faultyTrainers(1, got, rnd));
     }
 
     @Test
