@@ -8,6 +8,7 @@ import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.solidity.DleqSolidity;
+import io.zkpfl.zk.solidity.EvmHarness;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;

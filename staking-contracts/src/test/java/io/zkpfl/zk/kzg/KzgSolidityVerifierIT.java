@@ -8,6 +8,7 @@ import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.r1cs.NodeTool;
+import io.zkpfl.zk.solidity.EvmHarness;
 import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,14 +1,9 @@
 package io.zkpfl.zk.solidity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zkpfl.devstack.chain.AnvilNode;
-import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.groth16.Groth16;
 import io.zkpfl.zk.groth16.KeyPair;
@@ -19,7 +14,6 @@ import io.zkpfl.zk.marshal.Iden3Files;
 import io.zkpfl.zk.marshal.SnarkjsJson;
 import io.zkpfl.zk.r1cs.NodeTool;
 import io.zkpfl.zk.r1cs.R1cs;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +29,7 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The generated Solidity verifier on a real Anvil chain: valid proofs pass, tampered ones fail,
@@ -50,9 +39,7 @@ class SolidityVerifierIT {
 
     private static final SplittableRandom RNG = new SplittableRandom(4242);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AnvilNode anvil;
-    private static Web3j web3;
-    private static String from;
+    private static EvmHarness evm;
 
     @TempDir
     static Path dir;
@@ -63,21 +50,16 @@ class SolidityVerifierIT {
 
     @BeforeAll
     static void start() throws Exception {
-        anvil = AnvilNode.start();
-        web3 = Web3j.build(new HttpService(anvil.rpcUrl()));
-        from = DevAccounts.address(0);
+        evm = new EvmHarness(dir);
         r1cs = TinyCircuits.chain(3);
         keys = Groth16.setup(r1cs, RNG);
-        verifier = deploy(SolidityVerifier.generate(keys.verifyingKey(), "ChainVerifier"), "ChainVerifier");
+        verifier = evm.deploy(SolidityVerifier.generate(keys.verifyingKey(), "ChainVerifier"), "ChainVerifier");
     }
 
     @AfterAll
     static void stop() {
-        if (web3 != null) {
-            web3.shutdown();
-        }
-        if (anvil != null) {
-            anvil.close();
+        if (evm != null) {
+            evm.close();
         }
     }
 
@@ -93,18 +75,18 @@ class SolidityVerifierIT {
     void verifyProofAcceptsValidAndRejectsTampered() throws Exception {
         Instance ok = instance(10);
         assertTrue(Groth16.verify(keys.verifyingKey(), ok.pub(), ok.proof()));
-        assertEquals(Boolean.TRUE, callBool(verifier, verifyProofData(Calldata.of(ok.proof(), ok.pub()))));
+        assertEquals(Boolean.TRUE, evm.callBool(verifier, verifyProofData(Calldata.of(ok.proof(), ok.pub()))));
 
         Fr[] changed = ok.pub().clone();
         changed[0] = changed[0].add(Fr.ONE);
-        assertEquals(Boolean.FALSE, callBool(verifier, verifyProofData(Calldata.of(ok.proof(), changed))));
+        assertEquals(Boolean.FALSE, evm.callBool(verifier, verifyProofData(Calldata.of(ok.proof(), changed))));
         Proof tampered = new Proof(ok.proof().a(), ok.proof().b(), ok.proof().c().dbl());
-        assertEquals(Boolean.FALSE, callBool(verifier, verifyProofData(Calldata.of(tampered, ok.pub()))));
+        assertEquals(Boolean.FALSE, evm.callBool(verifier, verifyProofData(Calldata.of(tampered, ok.pub()))));
 
         KeyPair other = Groth16.setup(r1cs, RNG);
         Fr[] w = TinyCircuits.chainWitness(10, 11, 12, 13, 3);
         Proof foreign = Groth16.prove(other.provingKey(), r1cs, w, RNG);
-        assertEquals(Boolean.FALSE, callBool(verifier, verifyProofData(Calldata.of(foreign, ok.pub()))));
+        assertEquals(Boolean.FALSE, evm.callBool(verifier, verifyProofData(Calldata.of(foreign, ok.pub()))));
     }
 
     @Test
@@ -113,25 +95,25 @@ class SolidityVerifierIT {
         Calldata cd = Calldata.of(ok.proof(), ok.pub());
         BigInteger[] tooBig = cd.input().clone();
         tooBig[1] = tooBig[1].add(Fr.MODULUS);
-        EthCall r1 = call(verifier, verifyProofData(new Calldata(cd.a(), cd.b(), cd.c(), tooBig)));
-        assertReverted(r1, "public input not below r");
+        EthCall r1 = evm.call(verifier, verifyProofData(new Calldata(cd.a(), cd.b(), cd.c(), tooBig)));
+        EvmHarness.assertReverted(r1, "public input not below r");
 
         BigInteger[] a = cd.a().clone();
         a[0] = a[0].add(io.zkpfl.zk.bn254.Fp.MODULUS);
-        assertReverted(call(verifier, verifyProofData(new Calldata(a, cd.b(), cd.c(), cd.input()))), "coordinate not below p");
+        EvmHarness.assertReverted(evm.call(verifier, verifyProofData(new Calldata(a, cd.b(), cd.c(), cd.input()))), "coordinate not below p");
 
         BigInteger[] offCurve = cd.c().clone();
         offCurve[1] = offCurve[1].add(BigInteger.ONE);
-        assertReverted(call(verifier, verifyProofData(new Calldata(cd.a(), cd.b(), offCurve, cd.input()))),
+        EvmHarness.assertReverted(evm.call(verifier, verifyProofData(new Calldata(cd.a(), cd.b(), offCurve, cd.input()))),
                 "pairing precompile rejected a point");
 
         BigInteger[] proofs = Calldata.batchProofs(List.of(ok.proof()));
         BigInteger[] inputs = Calldata.batchInputs(List.<Fr[]>of(ok.pub()));
-        assertReverted(call(verifier, verifyBatchData(Arrays.copyOf(proofs, 7), inputs)), "8 words per proof");
-        assertReverted(call(verifier, verifyBatchData(proofs, Arrays.copyOf(inputs, 2))), "NPUB words per proof");
-        assertReverted(call(verifier, verifyBatchData(new BigInteger[0], new BigInteger[0])), "8 words per proof");
+        EvmHarness.assertReverted(evm.call(verifier, verifyBatchData(Arrays.copyOf(proofs, 7), inputs)), "8 words per proof");
+        EvmHarness.assertReverted(evm.call(verifier, verifyBatchData(proofs, Arrays.copyOf(inputs, 2))), "NPUB words per proof");
+        EvmHarness.assertReverted(evm.call(verifier, verifyBatchData(new BigInteger[0], new BigInteger[0])), "8 words per proof");
         inputs[2] = Fr.MODULUS;
-        assertReverted(call(verifier, verifyBatchData(proofs, inputs)), "public input not below r");
+        EvmHarness.assertReverted(evm.call(verifier, verifyBatchData(proofs, inputs)), "public input not below r");
     }
 
     @Test
@@ -143,29 +125,29 @@ class SolidityVerifierIT {
             proofs.add(in.proof());
             inputs.add(in.pub());
         }
-        assertEquals(Boolean.TRUE, callBool(verifier,
+        assertEquals(Boolean.TRUE, evm.callBool(verifier,
                 verifyBatchData(Calldata.batchProofs(proofs.subList(0, 1)), Calldata.batchInputs(inputs.subList(0, 1)))));
-        assertEquals(Boolean.TRUE, callBool(verifier,
+        assertEquals(Boolean.TRUE, evm.callBool(verifier,
                 verifyBatchData(Calldata.batchProofs(proofs), Calldata.batchInputs(inputs))));
 
         List<Fr[]> badInputs = new ArrayList<>(inputs);
         Fr[] changed = inputs.get(2).clone();
         changed[2] = changed[2].add(Fr.ONE);
         badInputs.set(2, changed);
-        assertEquals(Boolean.FALSE, callBool(verifier,
+        assertEquals(Boolean.FALSE, evm.callBool(verifier,
                 verifyBatchData(Calldata.batchProofs(proofs), Calldata.batchInputs(badInputs))));
 
         List<Proof> badProofs = new ArrayList<>(proofs);
         Proof p = proofs.get(3);
         badProofs.set(3, new Proof(p.a().dbl(), p.b(), p.c()));
-        assertEquals(Boolean.FALSE, callBool(verifier,
+        assertEquals(Boolean.FALSE, evm.callBool(verifier,
                 verifyBatchData(Calldata.batchProofs(badProofs), Calldata.batchInputs(inputs))));
 
         // swapping the public inputs of two valid proofs must not pass either
         List<Fr[]> swapped = new ArrayList<>(inputs);
         swapped.set(0, inputs.get(1));
         swapped.set(1, inputs.get(0));
-        assertEquals(Boolean.FALSE, callBool(verifier,
+        assertEquals(Boolean.FALSE, evm.callBool(verifier,
                 verifyBatchData(Calldata.batchProofs(proofs), Calldata.batchInputs(swapped))));
     }
 
@@ -189,13 +171,13 @@ class SolidityVerifierIT {
         Fr[] pub = SnarkjsJson.parsePublicSignals(Files.readString(sj.resolve("public.json")));
 
         String snarkjsSource = Files.readString(sj.resolve("SnarkjsVerifier.sol"));
-        String snarkjsAddr = deploy(snarkjsSource, "Groth16Verifier");
-        String ours = deploy(SolidityVerifier.generate(vk, "CubicVerifier"), "CubicVerifier");
+        String snarkjsAddr = evm.deploy(snarkjsSource, "Groth16Verifier");
+        String ours = evm.deploy(SolidityVerifier.generate(vk, "CubicVerifier"), "CubicVerifier");
         String data = verifyProofData(Calldata.of(proof, pub));
-        assertEquals(Boolean.TRUE, callBool(snarkjsAddr, data));
-        assertEquals(Boolean.TRUE, callBool(ours, data), "our verifier accepts snarkjs' proof");
-        BigInteger gasSnarkjs = estimate(snarkjsAddr, data);
-        BigInteger gasOurs = estimate(ours, data);
+        assertEquals(Boolean.TRUE, evm.callBool(snarkjsAddr, data));
+        assertEquals(Boolean.TRUE, evm.callBool(ours, data), "our verifier accepts snarkjs' proof");
+        BigInteger gasSnarkjs = evm.gasUsed(snarkjsAddr, data);
+        BigInteger gasOurs = evm.gasUsed(ours, data);
 
         StringBuilder table = new StringBuilder();
         table.append("| verifier (gasUsed of a transaction, incl. 21k base + calldata) | public inputs | proofs | gas | gas/proof |\n");
@@ -203,7 +185,7 @@ class SolidityVerifierIT {
         table.append("| snarkjs 0.7.6 verifyProof | 1 | 1 | ").append(gasSnarkjs).append(" | ").append(gasSnarkjs).append(" |\n");
         table.append("| zkPFL verifyProof | 1 | 1 | ").append(gasOurs).append(" | ").append(gasOurs).append(" |\n");
         Instance one = instance(7);
-        BigInteger gasOurs3 = estimate(verifier, verifyProofData(Calldata.of(one.proof(), one.pub())));
+        BigInteger gasOurs3 = evm.gasUsed(verifier, verifyProofData(Calldata.of(one.proof(), one.pub())));
         table.append("| zkPFL verifyProof | 3 | 1 | ").append(gasOurs3).append(" | ").append(gasOurs3).append(" |\n");
         for (int n : new int[] {1, 2, 4, 8}) {
             List<Proof> ps = new ArrayList<>();
@@ -214,8 +196,8 @@ class SolidityVerifierIT {
                 ins.add(in.pub());
             }
             String batch = verifyBatchData(Calldata.batchProofs(ps), Calldata.batchInputs(ins));
-            assertEquals(Boolean.TRUE, callBool(verifier, batch));
-            BigInteger g = estimate(verifier, batch);
+            assertEquals(Boolean.TRUE, evm.callBool(verifier, batch));
+            BigInteger g = evm.gasUsed(verifier, batch);
             table.append("| zkPFL verifyBatch | 3 | ").append(n).append(" | ").append(g).append(" | ")
                     .append(g.divide(BigInteger.valueOf(n))).append(" |\n");
         }
@@ -245,70 +227,11 @@ class SolidityVerifierIT {
         return FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("verifyBatch", args, List.of()));
     }
 
-    private static EthCall call(String to, String data) throws IOException {
-        return web3.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send();
-    }
 
-    private static Boolean callBool(String to, String data) throws IOException {
-        EthCall r = call(to, data);
-        assertFalse(r.hasError() || r.isReverted(), () -> "call reverted: " + describe(r));
-        return new BigInteger(r.getValue().substring(2), 16).equals(BigInteger.ONE);
-    }
 
-    private static void assertReverted(EthCall r, String reason) {
-        assertTrue(r.hasError() || r.isReverted(), "expected a revert, got " + r.getValue());
-        String text = describe(r);
-        assertTrue(text.contains(reason), "revert reason should mention '" + reason + "': " + text);
-    }
 
-    private static String describe(EthCall r) {
-        if (r.hasError()) {
-            return r.getError().getMessage() + " " + r.getError().getData();
-        }
-        return String.valueOf(r.getRevertReason());
-    }
 
-    /**
-     * Gas used by a real transaction calling {@code to} with a generous limit. (eth_estimateGas
-     * under-reports verifiers that turn an out-of-gas precompile call into "false", as snarkjs'
-     * does, so figures come from receipts.)
-     */
-    private static BigInteger estimate(String to, String data) throws Exception {
-        var tx = Transaction.createFunctionCallTransaction(from, null, null, BigInteger.valueOf(5_000_000), to, data);
-        var sent = web3.ethSendTransaction(tx).send();
-        assertFalse(sent.hasError(), () -> sent.getError().getMessage());
-        TransactionReceipt receipt = receipt(sent.getTransactionHash());
-        assertTrue(receipt.isStatusOK(), "gas measurement transaction failed");
-        return receipt.getGasUsed();
-    }
 
-    private static TransactionReceipt receipt(String hash) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            var r = web3.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
-            if (r.isPresent()) {
-                return r.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no receipt for " + hash);
-    }
-
-    private static String deploy(String source, String name) throws Exception {
-        Path sol = dir.resolve(name + ".sol");
-        Files.writeString(sol, source);
-        Path script = Path.of("src/test/js/compile-solidity.js").toAbsolutePath();
-        NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
-        assertEquals(0, res.exitCode(), res.output());
-        JsonNode compiled = JSON.readTree(res.stdout());
-        String bytecode = compiled.get("bytecode").asText();
-        var tx = Transaction.createContractTransaction(from, null, null, BigInteger.valueOf(8_000_000), BigInteger.ZERO, bytecode);
-        var sent = web3.ethSendTransaction(tx).send();
-        assertFalse(sent.hasError(), () -> sent.getError().getMessage());
-        TransactionReceipt receipt = receipt(sent.getTransactionHash());
-        assertTrue(receipt.isStatusOK(), "deployment failed");
-        assertNotNull(receipt.getContractAddress());
-        return receipt.getContractAddress();
-    }
 
     private static void snarkjs(Path workDir, String... args) throws Exception {
         NodeTool.Result res = NodeTool.snarkjs(workDir, args);

@@ -1,4 +1,4 @@
-package io.zkpfl.zk.kzg;
+package io.zkpfl.zk.solidity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,11 +22,11 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * An Anvil chain for the zk-core Solidity exports of this package: compiles a generated source with
+ * An Anvil chain for zk-core's Solidity exports (Groth16, KZG, DLEQ verifiers): compiles a generated source with
  * solc-js (staking-contracts/src/test/js/compile-solidity.js), deploys it, calls it and measures gas from receipts
  * (eth_estimateGas under-reports calls that turn a failing precompile into a revert).
  */
-final class EvmHarness implements AutoCloseable {
+public final class EvmHarness implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,7 +35,8 @@ final class EvmHarness implements AutoCloseable {
     private final String from;
     private final Path dir;
 
-    EvmHarness(Path dir) {
+    /** Starts Anvil; sources are compiled in {@code dir}. */
+    public EvmHarness(Path dir) {
         this.dir = dir;
         this.anvil = AnvilNode.start();
         this.web3 = Web3j.build(new HttpService(anvil.rpcUrl()));
@@ -49,7 +50,7 @@ final class EvmHarness implements AutoCloseable {
     }
 
     /** Compiles {@code source} and deploys contract {@code name}; returns its address. */
-    String deploy(String source, String name) throws Exception {
+    public String deploy(String source, String name) throws Exception {
         Path sol = dir.resolve(name + ".sol");
         Files.writeString(sol, source);
         Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
@@ -66,23 +67,27 @@ final class EvmHarness implements AutoCloseable {
         return receipt.getContractAddress();
     }
 
-    EthCall call(String to, String data) throws IOException {
+    public EthCall call(String to, String data) throws IOException {
         return web3.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send();
     }
 
     /** The single uint256 an eth_call returns; fails if it reverted. */
-    BigInteger callWord(String to, String data) throws IOException {
+    public BigInteger callWord(String to, String data) throws IOException {
         EthCall r = call(to, data);
         assertFalse(r.hasError() || r.isReverted(), () -> "call reverted: " + describe(r));
         return new BigInteger(r.getValue().substring(2), 16);
     }
 
-    boolean callBool(String to, String data) throws IOException {
+    public boolean callBool(String to, String data) throws IOException {
         return callWord(to, data).equals(BigInteger.ONE);
     }
 
-    void assertReverted(String to, String data, String reason) throws IOException {
-        EthCall r = call(to, data);
+    public void assertReverted(String to, String data, String reason) throws IOException {
+        assertReverted(call(to, data), reason);
+    }
+
+    /** Asserts that {@code r} reverted with a reason that mentions {@code reason}. */
+    public static void assertReverted(EthCall r, String reason) {
         assertTrue(r.hasError() || r.isReverted(), "expected a revert, got " + r.getValue());
         String text = describe(r);
         assertTrue(text.contains(reason), "revert reason should mention '" + reason + "': " + text);
@@ -96,7 +101,7 @@ final class EvmHarness implements AutoCloseable {
     }
 
     /** Gas used by a mined transaction calling {@code to} (5M gas limit); asserts it succeeded. */
-    BigInteger gasUsed(String to, String data) throws Exception {
+    public BigInteger gasUsed(String to, String data) throws Exception {
         var tx = Transaction.createFunctionCallTransaction(from, null, null, BigInteger.valueOf(5_000_000), to, data);
         var sent = web3.ethSendTransaction(tx).send();
         assertFalse(sent.hasError(), () -> sent.getError().getMessage());
