@@ -14,10 +14,8 @@ import io.zkpfl.protocol.vss.Share;
 import io.zkpfl.protocol.vss.ShareCheck;
 import io.zkpfl.protocol.vss.VssDealer;
 import io.zkpfl.protocol.vss.VssParameters;
-import io.zkpfl.zk.bn254.FixedBase;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
-import io.zkpfl.zk.bn254.G2;
 import io.zkpfl.zk.frontend.Circuit;
 import io.zkpfl.zk.frontend.CompiledCircuit;
 import io.zkpfl.zk.frontend.Compiler;
@@ -267,23 +265,10 @@ public final class RoundBench {
         }
     }
 
-    /** A benchmark SRS: G_j = [τ^j]_1 by fixed-base tables, known τ and α (insecure). */
+    /** A benchmark SRS with known τ and α (insecure). */
     static Srs benchSrs(int length, int blinding) {
         SplittableRandom r = new SplittableRandom(42);
-        Fr tau = Fr.random(r);
-        Fr alpha = Fr.random(r);
-        Fr[] powers = new Fr[length];
-        Fr[] alphaPowers = new Fr[blinding];
-        Fr p = Fr.ONE;
-        for (int j = 0; j < length; j++) {
-            powers[j] = p;
-            if (j < blinding) {
-                alphaPowers[j] = alpha.mul(p);
-            }
-            p = p.mul(tau);
-        }
-        FixedBase<G1> table = FixedBase.ofG1(G1.GENERATOR);
-        return new Srs(table.mulAll(powers), table.mulAll(alphaPowers), G2.GENERATOR, G2.GENERATOR.mul(tau));
+        return Srs.insecureFromSecrets(Fr.random(r), Fr.random(r), length, blinding);
     }
 
     private static Fr[] scale(Fr[] v, Fr c) {

@@ -239,13 +239,22 @@ public final class Ptau {
     }
 
     private static G1[] readG1(FileChannel ch, Section s, int type, int count) throws IOException {
-        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, s.pos, (long) count * 64).order(ByteOrder.LITTLE_ENDIAN);
-        G1[] out = new G1[count];
+        return readPoints(ch, s, type, count, 64, new G1[count], PtauCodec::g1FromLem);
+    }
+
+    private static G2[] readG2(FileChannel ch, Section s, int type, int count) throws IOException {
+        return readPoints(ch, s, type, count, 128, new G2[count], PtauCodec::g2FromLem);
+    }
+
+    /** Decodes {@code count} points of {@code width} bytes in parallel; the first bad one is reported. */
+    private static <P> P[] readPoints(FileChannel ch, Section s, int type, int count, int width, P[] out,
+                                      PointDecoder<P> decoder) throws IOException {
+        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, s.pos, (long) count * width).order(ByteOrder.LITTLE_ENDIAN);
         AtomicLong firstBad = new AtomicLong(Long.MAX_VALUE);
         String[] why = new String[count];
         IntStream.range(0, count).parallel().forEach(i -> {
             try {
-                out[i] = PtauCodec.g1FromLem(b, i * 64);
+                out[i] = decoder.decode(b, i * width);
             } catch (IllegalArgumentException e) {
                 why[i] = e.getMessage();
                 firstBad.accumulateAndGet(i, Math::min);
@@ -258,24 +267,10 @@ public final class Ptau {
         return out;
     }
 
-    private static G2[] readG2(FileChannel ch, Section s, int type, int count) throws IOException {
-        ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, s.pos, (long) count * 128).order(ByteOrder.LITTLE_ENDIAN);
-        G2[] out = new G2[count];
-        AtomicLong firstBad = new AtomicLong(Long.MAX_VALUE);
-        String[] why = new String[count];
-        IntStream.range(0, count).parallel().forEach(i -> {
-            try {
-                out[i] = PtauCodec.g2FromLem(b, i * 128);
-            } catch (IllegalArgumentException e) {
-                why[i] = e.getMessage();
-                firstBad.accumulateAndGet(i, Math::min);
-            }
-        });
-        if (firstBad.get() != Long.MAX_VALUE) {
-            int i = (int) firstBad.get();
-            throw new PtauException(NAMES[type], i, why[i]);
-        }
-        return out;
+    /** Decodes one point at an offset of a little-endian Montgomery buffer. */
+    @FunctionalInterface
+    private interface PointDecoder<P> {
+        P decode(ByteBuffer b, int offset);
     }
 
     private static List<PtauContribution> readContributions(FileChannel ch, Section s) throws IOException {
