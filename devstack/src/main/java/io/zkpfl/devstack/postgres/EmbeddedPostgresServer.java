@@ -31,7 +31,9 @@ import io.zkpfl.devstack.fault.UnixSignal;
  * <p>The data directory is a fresh temporary directory, deleted by {@link #close()}. Faults act on the
  * server's processes (the postmaster and its backends): {@link #stall()} sends them SIGSTOP, {@link #kill()}
  * SIGKILL, and {@link #restart()} starts a postmaster on the same data directory and port, which recovers
- * from its write-ahead log as after a crash.
+ * from its write-ahead log as after a crash. Commits reach the operating system before they are
+ * acknowledged ({@code synchronous_commit} on, {@code fsync} off): a killed server loses no committed
+ * transaction; only a crash of the machine could.
  */
 public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultControl, AutoCloseable {
 
@@ -91,7 +93,7 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultCont
                 .setCleanDataDirectory(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("fsync", "off")
-                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("max_connections", "200")
                 .setPGStartupWait(Duration.ofSeconds(60));

@@ -90,13 +90,15 @@ class FaultInjectionIT {
         pg.resume();
         assertEquals(List.of("before"), column(stack, "SELECT v FROM " + table));
 
+        sql(stack, "INSERT INTO " + table + " VALUES ('just before the kill')");
         pg.kill();
         assertEquals(FaultState.KILLED, pg.state());
         assertTrue(!accepts(stack.postgres().jdbcUrl()), "a killed server refuses connections");
         pg.restart();
         assertEquals(FaultState.RUNNING, pg.state());
         sql(stack, "INSERT INTO " + table + " VALUES ('after')");
-        assertEquals(List.of("after", "before"), column(stack, "SELECT v FROM " + table + " ORDER BY v"));
+        assertEquals(List.of("after", "before", "just before the kill"),
+                column(stack, "SELECT v FROM " + table + " ORDER BY v"));
     }
 
     @Test

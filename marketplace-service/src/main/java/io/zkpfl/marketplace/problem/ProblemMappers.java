@@ -1,6 +1,7 @@
 package io.zkpfl.marketplace.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.zkpfl.marketplace.dependency.DependencyUnavailableException;
 import io.zkpfl.protocol.model.ModelSpecException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return respond(Problem.of(e.status(), e.title(), e.getMessage(), e.field(), path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(DependencyUnavailableException e, UriInfo uri) {
+        return Response.fromResponse(respond(Problem.dependencyUnavailable(e.dependency().id(), e.getMessage(), path(uri))))
+                .header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper
