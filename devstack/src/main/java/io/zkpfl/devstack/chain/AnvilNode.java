@@ -273,7 +273,13 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
     @Override
     public synchronized void stall() {
         if (state == FaultState.RUNNING) {
-            UnixSignal.STOP.send(processes());
+            List<ProcessHandle> processes = processes();
+            try {
+                UnixSignal.STOP.send(processes);
+            } catch (RuntimeException e) {
+                UnixSignal.CONT.send(processes); // never leave part of it frozen
+                throw e;
+            }
             state = FaultState.STALLED;
         }
     }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -115,6 +116,54 @@ class BadJobInputIT {
                 .then().statusCode(413)
                 .contentType("application/problem+json")
                 .body("detail", containsString("limit is 2097152 bytes"));
+        assertEquals(before, JobResourceIT.total());
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
+
+    /**
+     * A 20 MB body sent without a length (chunked) is refused with 413 once the limit is passed, not read to
+     * its end: the answer arrives while most of the body is still unsent.
+     */
+    @Test
+    void oversizedChunkedBodyIsRefusedBeforeItIsReadInFull() throws Exception {
+        assertRefusedEarly(base.getPort());
+    }
+
+    private static void assertRefusedEarly(int port) throws Exception {
+        long before = JobResourceIT.total();
+        int total = 20 * 1024 * 1024;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'x');
+                try {
+                    while (sent.get() < total) {
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        sent.addAndGet(chunk.length);
+                    }
+                    out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException closedByServer) {
+                    // the server stopped reading: what this test wants
+                }
+            });
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String status = in.readLine();
+            long sentWhenAnswered = sent.get();
+            assertTrue(status != null && status.startsWith("HTTP/1.1 413"), "status line: " + status);
+            assertTrue(sentWhenAnswered < total / 2, "answered only after " + sentWhenAnswered + " of " + total + " bytes were sent");
+            writer.join(30_000);
+        }
         assertEquals(before, JobResourceIT.total());
     }
 
