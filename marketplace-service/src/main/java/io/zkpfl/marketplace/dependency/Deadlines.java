@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -77,7 +78,7 @@ public class Deadlines {
                 return state.startsWith("08") || state.startsWith("57P");
             }
             if (dependency == Dependency.POSTGRESQL && t.getClass().getName().startsWith("io.vertx")
-                    && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connection")) {
+                    && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connection")) {
                 return true;
             }
         }

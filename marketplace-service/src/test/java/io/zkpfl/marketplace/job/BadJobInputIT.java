@@ -7,11 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.devstack.quarkus.DevStackTestResource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -119,8 +129,8 @@ class BadJobInputIT {
         assertEquals(before, JobResourceIT.total());
     }
 
-    @io.quarkus.test.common.http.TestHTTPResource("/")
-    java.net.URL base;
+    @TestHTTPResource("/")
+    URL base;
 
     /**
      * A 20 MB body sent without a length (chunked) is refused with 413 once the limit is passed, not read to
@@ -134,30 +144,30 @@ class BadJobInputIT {
     private static void assertRefusedEarly(int port) throws Exception {
         long before = JobResourceIT.total();
         int total = 20 * 1024 * 1024;
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
-            java.io.OutputStream out = socket.getOutputStream();
+            OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicLong sent = new AtomicLong();
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 byte[] chunk = new byte[64 * 1024];
-                java.util.Arrays.fill(chunk, (byte) 'x');
+                Arrays.fill(chunk, (byte) 'x');
                 try {
                     while (sent.get() < total) {
-                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.write(chunk);
-                        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
                         sent.addAndGet(chunk.length);
                     }
-                    out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                } catch (java.io.IOException closedByServer) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closedByServer) {
                     // the server stopped reading: what this test wants
                 }
             });
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
             String status = in.readLine();
             long sentWhenAnswered = sent.get();
             assertTrue(status != null && status.startsWith("HTTP/1.1 413"), "status line: " + status);

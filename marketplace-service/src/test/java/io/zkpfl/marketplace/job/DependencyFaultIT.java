@@ -1,6 +1,8 @@
 package io.zkpfl.marketplace.job;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +16,7 @@ import io.zkpfl.devstack.fault.Component;
 import io.zkpfl.devstack.fault.FaultControl;
 import io.zkpfl.devstack.fault.FaultState;
 import io.zkpfl.devstack.quarkus.DevStackTestResource;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,9 +181,9 @@ class DependencyFaultIT {
     private static void unavailable(Supplier<Response> request, String dependency) {
         timed(request).then().statusCode(503)
                 .contentType("application/problem+json")
-                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
-                .body("type", org.hamcrest.Matchers.equalTo("https://zkpfl.io/problems/dependency-unavailable"))
-                .body("dependency", org.hamcrest.Matchers.equalTo(dependency));
+                .header("Retry-After", notNullValue())
+                .body("type", equalTo("https://zkpfl.io/problems/dependency-unavailable"))
+                .body("dependency", equalTo(dependency));
     }
 
     /** Readiness is DOWN because of {@code dependency}, and says so in time; liveness stays UP. */
@@ -247,7 +250,7 @@ class DependencyFaultIT {
             long deadline = System.nanoTime() + RECOVER_WITHIN.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    String type = new String(r.headers().lastHeader("type").value(), java.nio.charset.StandardCharsets.UTF_8);
+                    String type = new String(r.headers().lastHeader("type").value(), StandardCharsets.UTF_8);
                     counts.merge(r.key() + "/" + type, 1, Integer::sum);
                 }
                 boolean complete = accepted.stream().allMatch(id -> counts.containsKey(id + "/JobPosted")
@@ -255,7 +258,7 @@ class DependencyFaultIT {
                 if (complete && consumer.position(tp) >= end) {
                     // a duplicate would follow its original closely: read a little past what is complete
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(2))) {
-                        String type = new String(r.headers().lastHeader("type").value(), java.nio.charset.StandardCharsets.UTF_8);
+                        String type = new String(r.headers().lastHeader("type").value(), StandardCharsets.UTF_8);
                         counts.merge(r.key() + "/" + type, 1, Integer::sum);
                     }
                     return counts;
