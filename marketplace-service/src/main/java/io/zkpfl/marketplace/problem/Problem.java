@@ -1,6 +1,7 @@
 package io.zkpfl.marketplace.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Locale;
 
 /**
  * An RFC 9457 problem detail, the body of every error response ({@code application/problem+json}).
@@ -21,14 +22,24 @@ public record Problem(String type, String title, int status, String detail, Stri
     /** Media type of problem responses. */
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** A problem whose type URI is derived from its status. */
+    /** Base of the problem type URIs. */
+    public static final String TYPE_BASE = "https://zkpfl.io/problems/";
+
+    /**
+     * A problem whose type names its kind, derived from the title: "Rejected by the chain" is
+     * {@code https://zkpfl.io/problems/rejected-by-the-chain}.
+     */
     public static Problem of(int status, String title, String detail, String field, String instance) {
-        return new Problem("https://zkpfl.io/problems/" + status, title, status, detail, field, instance, null);
+        return new Problem(TYPE_BASE + kind(title), title, status, detail, field, instance, null);
+    }
+
+    static String kind(String title) {
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
     /** A 503: {@code dependency} did not answer in time or cannot be reached. */
     public static Problem dependencyUnavailable(String dependency, String detail, String instance) {
-        return new Problem("https://zkpfl.io/problems/dependency-unavailable", "Dependency unavailable", 503, detail,
+        return new Problem(TYPE_BASE + "dependency-unavailable", "Dependency unavailable", 503, detail,
                 null, instance, dependency);
     }
 }

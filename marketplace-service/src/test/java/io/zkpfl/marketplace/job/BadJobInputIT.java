@@ -3,6 +3,7 @@ package io.zkpfl.marketplace.job;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,7 @@ class BadJobInputIT {
                 .then().statusCode(status)
                 .contentType("application/problem+json")
                 .body("status", equalTo(status))
+                .body("type", matchesPattern("https://zkpfl\\.io/problems/[a-z]+(-[a-z]+)*"))
                 .body("field", equalTo(field))
                 .body("detail", containsString(detailFragment));
         assertEquals(before, JobResourceIT.total(), "a rejected job must not be stored");
@@ -125,6 +127,7 @@ class BadJobInputIT {
                 .when().post("/api/v1/jobs")
                 .then().statusCode(413)
                 .contentType("application/problem+json")
+                .body("type", equalTo("https://zkpfl.io/problems/body-too-large"))
                 .body("detail", containsString("limit is 2097152 bytes"));
         assertEquals(before, JobResourceIT.total());
     }
