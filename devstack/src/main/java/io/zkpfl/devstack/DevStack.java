@@ -2,6 +2,10 @@ package io.zkpfl.devstack;
 
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.ChainEndpoint;
+import io.zkpfl.devstack.fault.Component;
+import io.zkpfl.devstack.fault.FaultAdmin;
+import io.zkpfl.devstack.fault.FaultControl;
+import io.zkpfl.devstack.fault.RemoteFaultControl;
 import io.zkpfl.devstack.ipfs.IpfsEndpoint;
 import io.zkpfl.devstack.ipfs.IpfsStore;
 import io.zkpfl.devstack.kafka.EmbeddedKafkaBroker;
@@ -14,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +32,9 @@ import java.util.function.Supplier;
  *
  * <p>{@link #shared()} gives one JVM-wide instance, started on first use and closed at JVM exit, so test
  * classes do not restart the components.
+ *
+ * <p>Faults (stall, resume, kill, restart) are injected through {@link #faults(Component)}, or over HTTP
+ * through {@link #faultsUrl()} (see {@link FaultAdmin}).
  */
 public final class DevStack implements AutoCloseable {
 
@@ -42,6 +50,8 @@ public final class DevStack implements AutoCloseable {
 
     /** Prefix of the system properties through which {@link #shared()} is found from other class loaders. */
     public static final String SHARED_PREFIX = "zkpfl.devstack.shared.";
+    /** Key, under {@link #SHARED_PREFIX}, of the shared stack's fault admin URL. */
+    public static final String FAULTS_URL = "faults-url";
 
     private static final String GLOBAL_LOCK = "io.zkpfl.devstack.DevStack#shared lock";
     private static final Object SHARED_LOCK = new Object();
@@ -53,15 +63,19 @@ public final class DevStack implements AutoCloseable {
     private final ChainEndpoint chain;
     private final IpfsEndpoint ipfs;
     private final boolean isShared;
+    private final FaultAdmin admin;
+    private final String faultsUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DevStack(PostgresEndpoint postgres, KafkaEndpoint kafka, ChainEndpoint chain, IpfsEndpoint ipfs,
-                     boolean isShared) {
+                     boolean isShared, String remoteFaultsUrl) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.chain = chain;
         this.ipfs = ipfs;
         this.isShared = isShared;
+        this.admin = remoteFaultsUrl == null ? FaultAdmin.start(this::localFaults) : null;
+        this.faultsUrl = admin != null ? admin.url() : remoteFaultsUrl;
     }
 
     /**
@@ -98,7 +112,7 @@ public final class DevStack implements AutoCloseable {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IllegalStateException("devstack failed to start: " + cause.getMessage(), cause);
             }
-            return new DevStack(pg.join(), kafka.join(), chain.join(), ipfs.join(), isShared);
+            return new DevStack(pg.join(), kafka.join(), chain.join(), ipfs.join(), isShared, null);
         } finally {
             pool.shutdown();
         }
@@ -136,6 +150,7 @@ public final class DevStack implements AutoCloseable {
                                 System.setProperty(SHARED_PREFIX + k, v);
                             }
                         });
+                        System.setProperty(SHARED_PREFIX + FAULTS_URL, started.faultsUrl);
                         shared = started;
                     }
                 }
@@ -165,7 +180,7 @@ public final class DevStack implements AutoCloseable {
                 new ChainEndpoint.External(System.getProperty(SHARED_PREFIX + CHAIN_RPC_URL),
                         Long.parseLong(System.getProperty(SHARED_PREFIX + CHAIN_ID))),
                 new IpfsEndpoint.External(System.getProperty(SHARED_PREFIX + IPFS_API_URL)),
-                true);
+                true, System.getProperty(SHARED_PREFIX + FAULTS_URL));
     }
 
     /** PostgreSQL ({@link EmbeddedPostgresServer} unless configured externally). */
@@ -186,6 +201,35 @@ public final class DevStack implements AutoCloseable {
     /** The IPFS RPC API ({@link IpfsStore} unless configured externally). */
     public IpfsEndpoint ipfs() {
         return ipfs;
+    }
+
+    /**
+     * Fault injection into an embedded component of this stack (directly, or through the owning stack's
+     * {@link FaultAdmin} when this is a view of the shared stack from another class loader).
+     *
+     * @throws UnsupportedOperationException when the component is an external one
+     */
+    public FaultControl faults(Component component) {
+        if (admin != null) {
+            return localFaults(component).orElseThrow(() -> new UnsupportedOperationException(
+                    component.id() + " is external: faults cannot be injected"));
+        }
+        return new RemoteFaultControl(faultsUrl, component);
+    }
+
+    /** The HTTP API through which faults are injected ({@link FaultAdmin}): {@code http://127.0.0.1:PORT/faults}. */
+    public String faultsUrl() {
+        return faultsUrl;
+    }
+
+    private Optional<FaultControl> localFaults(Component component) {
+        Object endpoint = switch (component) {
+            case POSTGRES -> postgres;
+            case KAFKA -> kafka;
+            case CHAIN -> chain;
+            case IPFS -> ipfs;
+        };
+        return endpoint instanceof FaultControl control ? Optional.of(control) : Optional.empty();
     }
 
     /**
@@ -217,6 +261,9 @@ public final class DevStack implements AutoCloseable {
     private void shutdown() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (admin != null) {
+            admin.close();
         }
         List<Thread> stoppers = new ArrayList<>();
         for (Object component : List.of(postgres, kafka, chain, ipfs)) {

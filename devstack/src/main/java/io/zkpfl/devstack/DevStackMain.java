@@ -142,6 +142,8 @@ public final class DevStackMain implements Callable<Integer> {
         for (String[] r : rows) {
             sb.append(String.format(Locale.ROOT, fmt, (Object[]) r));
         }
+        sb.append(String.format(Locale.ROOT, "Faults: curl -X POST %s/{postgres|kafka|chain|ipfs}/{stall|resume|kill|restart}"
+                + " (state: curl %s)%n", stack.faultsUrl(), stack.faultsUrl()));
         return sb.toString();
     }
 

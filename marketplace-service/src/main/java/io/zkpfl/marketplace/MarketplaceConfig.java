@@ -22,6 +22,24 @@ public interface MarketplaceConfig {
     /** Transactional outbox relay. */
     Outbox outbox();
 
+    /** PostgreSQL calls. */
+    Db db();
+
+    /** Kafka calls. */
+    Kafka kafka();
+
+    interface Db {
+        /** Deadline of one PostgreSQL call (a query, a transaction) made for a request or a health check. */
+        @WithDefault("PT3S")
+        Duration timeout();
+    }
+
+    interface Kafka {
+        /** Deadline of one Kafka metadata call (the readiness check). */
+        @WithDefault("PT3S")
+        Duration timeout();
+    }
+
     interface Jobs {
         /** Largest page a listing returns. */
         @WithName("max-page-size")
@@ -84,8 +102,8 @@ public interface MarketplaceConfig {
         @WithDefault("10")
         int maxAttempts();
 
-        /** Timeout of one JSON-RPC request. */
-        @WithDefault("PT10S")
+        /** Deadline of one JSON-RPC request (connect, send, answer). */
+        @WithDefault("PT3S")
         Duration timeout();
     }
 
@@ -105,8 +123,8 @@ public interface MarketplaceConfig {
         @WithName("api-url")
         URI apiUrl();
 
-        /** Timeout of one IPFS request. */
-        @WithDefault("PT60S")
+        /** Deadline of one IPFS request (connect, upload or answer); raise it for very large artefacts on a remote node. */
+        @WithDefault("PT3S")
         Duration timeout();
     }
 

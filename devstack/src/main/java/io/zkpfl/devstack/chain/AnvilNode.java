@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,31 +20,52 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultControl;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.UnixSignal;
+
 /**
  * A local EVM dev chain: Anvil (from the npm package {@code @foundry-rs/anvil}) run as a child process on a
  * free loopback port, funded from the standard dev mnemonic (see {@link DevAccounts}).
  *
  * <p>{@link #start()} returns once the node answers {@code eth_chainId}. {@link #close()} kills the process;
  * a JVM shutdown hook does the same if the node is never closed, so no Anvil outlives the JVM.
+ *
+ * <p>The chain is kept in a state file ({@code --state}) in a temporary directory: {@link #kill()} ends
+ * the process with SIGTERM, on which Anvil writes the file, and {@link #restart()} starts Anvil on the
+ * same port from it, so blocks, receipts, logs and balances survive (ADR 0012). {@link #stall()} sends
+ * SIGSTOP.
  */
-public final class AnvilNode implements ChainEndpoint, AutoCloseable {
+public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
     private static final int TAIL_LINES = 40;
 
-    private final Process process;
+    private static final String STATE_FILE = "state.json";
+
+    private final AnvilOptions options;
+    private final Path stateDir;
     private final int port;
     private final long chainId;
     private final JsonRpc rpc;
-    private final Thread shutdownHook;
+    private Process process;
+    private Thread shutdownHook;
+    private volatile FaultState state = FaultState.RUNNING;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AnvilNode(Process process, int port, long chainId, Thread shutdownHook) {
-        this.process = process;
-        this.port = port;
+    private AnvilNode(AnvilOptions options, Path stateDir, Launched launched, long chainId) {
+        this.options = options;
+        this.stateDir = stateDir;
+        this.process = launched.process();
+        this.port = launched.port();
         this.chainId = chainId;
         this.rpc = new JsonRpc(rpcUrl());
-        this.shutdownHook = shutdownHook;
+        this.shutdownHook = launched.hook();
+    }
+
+    /** A running Anvil process, the port it listens on, and the hook that kills it at JVM exit. */
+    private record Launched(Process process, int port, Thread hook) {
     }
 
     /** Starts Anvil with {@link AnvilOptions#defaults()}. */
@@ -58,15 +80,41 @@ public final class AnvilNode implements ChainEndpoint, AutoCloseable {
      *                               (the message carries the end of Anvil's output)
      */
     public static AnvilNode start(AnvilOptions options) {
+        Path stateDir = TempDirs.create("zkpfl-anvil-");
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        Launched launched;
+        try {
+            launched = launch(options, 0, stateDir);
+        } catch (RuntimeException e) {
+            TempDirs.deleteRecursively(stateDir);
+            throw e;
+        }
+        AnvilNode node = new AnvilNode(options, stateDir, launched, options.chainId());
+        try {
+            long reported = node.awaitChainId(deadline);
+            if (reported != options.chainId()) {
+                throw new IllegalStateException("Anvil reports chain id " + reported + ", expected "
+                        + options.chainId());
+            }
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** Runs Anvil on {@code port} (0: a free one) with its state file in {@code stateDir}, until it listens. */
+    private static Launched launch(AnvilOptions options, int port, Path stateDir) {
         Path binary = NodeModules.locate().anvilBinary();
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--host", "127.0.0.1",
-                "--port", "0",
+                "--port", Integer.toString(port),
                 "--chain-id", Long.toString(options.chainId()),
                 "--mnemonic", AnvilOptions.DEV_MNEMONIC,
                 "--accounts", Integer.toString(options.accounts()),
                 "--balance", Long.toString(options.balanceEther()),
-                "--gas-limit", Long.toString(options.gasLimit())));
+                "--gas-limit", Long.toString(options.gasLimit()),
+                "--state", stateDir.resolve(STATE_FILE).toString()));
         if (options.blockTime() != null) {
             long millis = options.blockTime().toMillis();
             command.add("--block-time");
@@ -92,22 +140,14 @@ public final class AnvilNode implements ChainEndpoint, AutoCloseable {
         pump.setDaemon(true);
         pump.start();
 
-        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
         try {
-            int port = listening.get(options.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            AnvilNode node = new AnvilNode(process, port, options.chainId(), hook);
-            long reported = node.awaitChainId(deadline);
-            if (reported != options.chainId()) {
-                node.close();
-                throw new IllegalStateException("Anvil reports chain id " + reported + ", expected "
-                        + options.chainId());
-            }
-            return node;
+            int listeningPort = listening.get(options.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Launched(process, listeningPort, hook);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort(process, hook);
             throw new IllegalStateException("interrupted while starting Anvil", e);
-        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+        } catch (ExecutionException | TimeoutException e) {
             abort(process, hook);
             String cause = e instanceof TimeoutException ? "did not listen within " + options.startupTimeout()
                     : String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
@@ -222,6 +262,84 @@ public final class AnvilNode implements ChainEndpoint, AutoCloseable {
         return process.isAlive();
     }
 
+    private List<ProcessHandle> processes() {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        process.descendants().forEach(all::add);
+        return all;
+    }
+
+    /** Sends SIGSTOP to Anvil: connections stay open, nothing is answered, no block is mined. */
+    @Override
+    public synchronized void stall() {
+        if (state == FaultState.RUNNING) {
+            List<ProcessHandle> processes = processes();
+            try {
+                UnixSignal.STOP.send(processes);
+            } catch (RuntimeException e) {
+                UnixSignal.CONT.send(processes); // never leave part of it frozen
+                throw e;
+            }
+            state = FaultState.STALLED;
+        }
+    }
+
+    /** Sends SIGCONT. */
+    @Override
+    public synchronized void resume() {
+        if (state == FaultState.STALLED) {
+            UnixSignal.CONT.send(processes());
+            state = FaultState.RUNNING;
+        }
+    }
+
+    /**
+     * Ends Anvil with SIGTERM, on which it writes its state file (SIGKILL after 30 s), and waits for the
+     * process to exit.
+     */
+    @Override
+    public synchronized void kill() {
+        if (state == FaultState.KILLED) {
+            return;
+        }
+        if (state == FaultState.STALLED) {
+            UnixSignal.CONT.send(processes());
+        }
+        UnixSignal.TERM.send(List.of(process.toHandle()));
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping Anvil", e);
+        }
+        removeHook(shutdownHook);
+        state = FaultState.KILLED;
+    }
+
+    /** Starts Anvil on the same port from its state file and waits until it answers. */
+    @Override
+    public synchronized void restart() {
+        kill();
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        Launched launched = launch(options, port, stateDir);
+        process = launched.process();
+        shutdownHook = launched.hook();
+        state = FaultState.RUNNING;
+        awaitChainId(deadline);
+    }
+
+    @Override
+    public FaultState state() {
+        return state;
+    }
+
+    /** The file Anvil writes its chain to when it stops and reads it from when it starts. */
+    public Path stateFile() {
+        return stateDir.resolve(STATE_FILE);
+    }
+
     /**
      * Sends one JSON-RPC request and returns the JSON text of its {@code result} (handy for
      * {@code evm_snapshot}, {@code evm_revert}, {@code anvil_mine} and similar dev-only calls).
@@ -238,11 +356,17 @@ public final class AnvilNode implements ChainEndpoint, AutoCloseable {
         }
     }
 
-    /** Kills the Anvil process and waits for it to exit. Idempotent. */
+    /** Kills the Anvil process, waits for it to exit and deletes its state. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
+            if (state == FaultState.STALLED) {
+                UnixSignal.CONT.send(processes());
+            }
             abort(process, shutdownHook);
+            if (Files.exists(stateDir)) {
+                TempDirs.deleteRecursively(stateDir);
+            }
         }
     }
 

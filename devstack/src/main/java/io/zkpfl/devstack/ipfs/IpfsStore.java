@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultControl;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.LoopbackProxy;
 import io.zkpfl.protocol.ipfs.BlockNotFoundException;
 import io.zkpfl.protocol.ipfs.BlockSink;
 import io.zkpfl.protocol.ipfs.Cid;
@@ -43,8 +46,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * requests, 413 for bodies over the limit, 405 for methods other than POST, and 500 (Code 0) for missing
  * blocks and invalid paths, as Kubo answers them. Blocks live in a directory: a temporary one deleted on
  * {@link #close()}, or a given persistent one.
+ *
+ * <p>Clients reach the store through a {@link LoopbackProxy}, so that it can be stalled and killed as
+ * clients see it; {@link #restart()} serves the same block directory again on the same port (ADR 0012).
  */
-public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
+public final class IpfsStore implements IpfsEndpoint, FaultControl, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Version string reported by {@code /api/v0/version}. */
@@ -52,7 +58,9 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(IpfsStore.class.getName());
 
-    private final HttpServer server;
+    private HttpServer server;
+    private final LoopbackProxy proxy;
+    private volatile FaultState state = FaultState.RUNNING;
     private final ExecutorService executor;
     private final BlockStore store;
     private final Path dataDir;
@@ -60,9 +68,9 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
     private final long maxBodyBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IpfsStore(HttpServer server, ExecutorService executor, BlockStore store, Path dataDir, boolean ownsDir,
+    private IpfsStore(ExecutorService executor, BlockStore store, Path dataDir, boolean ownsDir,
                       long maxBodyBytes) {
-        this.server = server;
+        this.proxy = LoopbackProxy.start("ipfs", 0);
         this.executor = executor;
         this.store = store;
         this.dataDir = dataDir;
@@ -86,12 +94,15 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
         try {
             Files.createDirectories(dir);
             BlockStore store = new BlockStore(dir);
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.setExecutor(executor);
-            IpfsStore ipfs = new IpfsStore(server, executor, store, dir, owns, options.maxBodyBytes());
-            server.createContext("/", ipfs::handle);
-            server.start();
+            IpfsStore ipfs = new IpfsStore(executor, store, dir, owns, options.maxBodyBytes());
+            try {
+                ipfs.serve();
+            } catch (IOException | RuntimeException e) {
+                ipfs.proxy.close();
+                executor.shutdownNow();
+                throw e;
+            }
             return ipfs;
         } catch (IOException | RuntimeException e) {
             if (owns) {
@@ -101,14 +112,68 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
         }
     }
 
+    private void serve() throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+        http.start();
+        server = http;
+        proxy.retarget(http.getAddress().getPort());
+        proxy.listen();
+    }
+
     /** The RPC API base URL, {@code http://127.0.0.1:PORT}. */
     public String apiUrl() {
         return "http://127.0.0.1:" + port();
     }
 
-    /** The loopback port. */
+    /** The loopback port clients use (it stays the same across restarts). */
     public int port() {
-        return server.getAddress().getPort();
+        return proxy.port();
+    }
+
+    @Override
+    public synchronized void stall() {
+        if (state == FaultState.RUNNING) {
+            proxy.stall();
+            state = FaultState.STALLED;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        if (state == FaultState.STALLED) {
+            proxy.resume();
+            state = FaultState.RUNNING;
+        }
+    }
+
+    /** Resets every client connection, closes the port and stops the server; uploads in flight store nothing. */
+    @Override
+    public synchronized void kill() {
+        if (state == FaultState.KILLED) {
+            return;
+        }
+        proxy.drop();
+        server.stop(0);
+        state = FaultState.KILLED;
+    }
+
+    /** Serves the same block directory again on the same port. */
+    @Override
+    public synchronized void restart() {
+        kill();
+        try {
+            serve();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the IPFS store", e);
+        }
+        state = FaultState.RUNNING;
+    }
+
+    @Override
+    public FaultState state() {
+        return state;
     }
 
     /** The directory holding blocks and pins. */
@@ -136,6 +201,7 @@ public final class IpfsStore implements IpfsEndpoint, AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        proxy.close();
         server.stop(0);
         executor.shutdownNow();
         if (ownsDir) {

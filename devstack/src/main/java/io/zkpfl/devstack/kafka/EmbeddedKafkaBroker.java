@@ -2,6 +2,9 @@ package io.zkpfl.devstack.kafka;
 
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultControl;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.LoopbackProxy;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,22 +37,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>{@link #start()} returns when a plain {@link Admin} client can describe the cluster. {@link #close()}
  * shuts the node down and deletes its log directory.
+ *
+ * <p>Clients reach the broker through a {@link LoopbackProxy} (its port is the advertised listener), so
+ * that the in-process broker can be stalled and killed as clients see it; {@link #restart()} starts a new
+ * node on the same log directory and ports (ADR 0012).
  */
-public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
+public final class EmbeddedKafkaBroker implements KafkaEndpoint, FaultControl, AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private final KafkaRaftServer server;
+    private final Properties props;
+    private final LoopbackProxy proxy;
+    private KafkaRaftServer server;
+    private volatile FaultState state = FaultState.RUNNING;
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
     private final String clusterId;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, int brokerPort, int controllerPort,
-                                String clusterId) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Properties props, LoopbackProxy proxy, Path logDir,
+                                int brokerPort, int controllerPort, String clusterId) {
         this.server = server;
+        this.props = props;
+        this.proxy = proxy;
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
@@ -85,8 +97,9 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
         }
         String clusterId = Uuid.randomUuid().toString();
         KafkaRaftServer server = null;
+        LoopbackProxy proxy = LoopbackProxy.start("kafka", brokerPort);
         try {
-            Properties props = config(logDir, brokerPort, controllerPort);
+            Properties props = config(logDir, brokerPort, controllerPort, proxy.port());
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -100,10 +113,12 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
                     .run();
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, brokerPort, controllerPort, clusterId);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, props, proxy, logDir, brokerPort,
+                    controllerPort, clusterId);
             broker.awaitReady();
             return broker;
         } catch (Exception e) {
+            proxy.close();
             if (server != null) {
                 try {
                     server.shutdown();
@@ -117,13 +132,13 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
         }
     }
 
-    private static Properties config(Path logDir, int brokerPort, int controllerPort) {
+    private static Properties config(Path logDir, int brokerPort, int controllerPort, int advertisedPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + advertisedPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -192,12 +207,61 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
 
     /** The {@code bootstrap.servers} value for clients: {@code 127.0.0.1:PORT}. */
     public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+        return "127.0.0.1:" + proxy.port();
     }
 
-    /** The client (PLAINTEXT) port. */
+    /** The client port (the proxy's; it stays the same across restarts). */
     public int port() {
+        return proxy.port();
+    }
+
+    /** The broker's own PLAINTEXT port behind the proxy. */
+    public int brokerPort() {
         return brokerPort;
+    }
+
+    @Override
+    public synchronized void stall() {
+        if (state == FaultState.RUNNING) {
+            proxy.stall();
+            state = FaultState.STALLED;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        if (state == FaultState.STALLED) {
+            proxy.resume();
+            state = FaultState.RUNNING;
+        }
+    }
+
+    /** Resets every client connection, closes the client port and shuts the node down. */
+    @Override
+    public synchronized void kill() {
+        if (state == FaultState.KILLED) {
+            return;
+        }
+        proxy.drop();
+        server.shutdown();
+        server.awaitShutdown();
+        state = FaultState.KILLED;
+    }
+
+    /** Starts a new node on the same log directory and ports, and waits until it serves clients. */
+    @Override
+    public synchronized void restart() {
+        kill();
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        proxy.listen();
+        state = FaultState.RUNNING;
+        awaitReady();
+    }
+
+    @Override
+    public FaultState state() {
+        return state;
     }
 
     /** The KRaft controller port. */
@@ -222,8 +286,11 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, AutoCloseable {
             return;
         }
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            proxy.close();
+            if (state != FaultState.KILLED) {
+                server.shutdown();
+                server.awaitShutdown();
+            }
         } finally {
             TempDirs.deleteRecursively(logDir);
         }

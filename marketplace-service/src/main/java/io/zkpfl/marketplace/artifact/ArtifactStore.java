@@ -6,12 +6,13 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.zkpfl.marketplace.MarketplaceConfig;
+import io.zkpfl.marketplace.dependency.Dependency;
+import io.zkpfl.marketplace.dependency.DependencyUnavailableException;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Job artefacts (model specification, weights) on IPFS through the Kubo RPC API. Uploads are pinned;
@@ -26,7 +27,7 @@ public class ArtifactStore {
     private final Vertx vertx;
 
     public ArtifactStore(MarketplaceConfig config, Vertx vertx) {
-        this.kubo = new KuboClient(config.ipfs().apiUrl(), java.time.Duration.ofSeconds(5), config.ipfs().timeout());
+        this.kubo = new KuboClient(config.ipfs().apiUrl(), config.ipfs().timeout(), config.ipfs().timeout());
         this.vertx = vertx;
     }
 
@@ -38,7 +39,7 @@ public class ArtifactStore {
                 kubo.pin(cid);
                 return cid.toString();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot store an artefact on IPFS at " + kubo.baseUrl(), e);
+                throw DependencyUnavailableException.unreachable(Dependency.IPFS, e);
             }
         }));
     }
@@ -54,22 +55,21 @@ public class ArtifactStore {
                 }
                 emitter.complete();
             } catch (IOException e) {
-                emitter.fail(new UncheckedIOException("cannot read " + cid + " from IPFS", e));
+                emitter.fail(DependencyUnavailableException.unreachable(Dependency.IPFS, e));
             } catch (RuntimeException e) {
                 emitter.fail(e);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** Whether the IPFS node answers. */
-    public Uni<Boolean> reachable() {
+    /** The IPFS node's version; fails with {@link DependencyUnavailableException} when it does not answer. */
+    public Uni<String> version() {
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             try {
-                kubo.version();
-                return true;
-            } catch (IOException | RuntimeException e) {
-                return false;
+                return kubo.version();
+            } catch (IOException e) {
+                throw DependencyUnavailableException.unreachable(Dependency.IPFS, e);
             }
-        }));
+        }), false);
     }
 }

@@ -77,7 +77,8 @@ public class MarketChain {
 
     void start(@Observes @Priority(10) StartupEvent startup) {
         MarketplaceConfig.Chain chain = config.chain();
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(chain.timeout()).build();
+        OkHttpClient http = new OkHttpClient.Builder().connectTimeout(chain.timeout()).readTimeout(chain.timeout())
+                .writeTimeout(chain.timeout()).callTimeout(chain.timeout()).build();
         web3j = Web3j.build(new HttpService(chain.rpcUrl().toString(), http));
         relayer = Credentials.create(chain.relayerKey());
         MarketplaceConfig.Contracts c = chain.contracts();

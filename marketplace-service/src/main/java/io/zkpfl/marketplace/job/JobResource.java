@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.zkpfl.marketplace.artifact.ArtifactStore;
 import io.zkpfl.marketplace.chain.MarketChain;
+import io.zkpfl.marketplace.dependency.Deadlines;
 import io.zkpfl.marketplace.problem.Problem;
 import io.zkpfl.marketplace.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
@@ -38,9 +39,12 @@ public class JobResource {
     private final ArtifactStore artifacts;
     private final MarketChain chain;
     private final io.vertx.mutiny.core.Vertx vertx;
+    private final Deadlines deadlines;
 
-    public JobResource(JobService jobs, ArtifactStore artifacts, MarketChain chain, io.vertx.mutiny.core.Vertx vertx) {
+    public JobResource(JobService jobs, ArtifactStore artifacts, MarketChain chain, io.vertx.mutiny.core.Vertx vertx,
+            Deadlines deadlines) {
         this.jobs = jobs;
+        this.deadlines = deadlines;
         this.artifacts = artifacts;
         this.chain = chain;
         this.vertx = vertx;
@@ -63,7 +67,7 @@ public class JobResource {
     @APIResponse(responseCode = "409", description = "Another stored job uses this owner's nonce", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Body larger than the configured limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The chain would refuse the job; detail: the decoded revert reason", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The chain cannot be reached", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "A dependency (named in 'dependency') did not answer in time or cannot be reached", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<JobView>> post(String body) {
         return jobs.post(body, null).map(JobResource::created);
     }
@@ -109,7 +113,7 @@ public class JobResource {
             + "of the job (cached for zkpfl.chain.state-ttl; when the chain cannot be read, chain.error says so).")
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<JobView> get(@RestPath long id) {
-        return jobs.get(id).chain(job -> job.chainJobId == null
+        return deadlines.postgres(jobs.get(id)).chain(job -> job.chainJobId == null
                 ? Uni.createFrom().item(JobView.of(job))
                 : vertx.executeBlocking(Uni.createFrom().item(() -> JobView.of(job, chain.state(job.chainJobId, job.chainBlock == null ? 0 : job.chainBlock)))));
     }
@@ -119,7 +123,7 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "Stream a job artefact from IPFS", description = "Artefacts: model.json, weights.bin, manifest.json. The content is checked against its CID while streaming.")
     public RestMulti<Buffer> artifact(@RestPath long id, @RestPath String name) {
-        Uni<Artifact> artifact = jobs.get(id).map(job -> switch (name) {
+        Uni<Artifact> artifact = deadlines.postgres(jobs.get(id)).map(job -> switch (name) {
             case JobView.MODEL_ARTIFACT -> new Artifact(job.modelCid, MediaType.APPLICATION_JSON, job.modelSpec.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
             case JobView.WEIGHTS_ARTIFACT -> new Artifact(job.weightsCid, MediaType.APPLICATION_OCTET_STREAM, job.weightsBytes);
             case JobView.MANIFEST_ARTIFACT -> {

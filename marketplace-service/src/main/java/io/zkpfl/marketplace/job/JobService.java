@@ -13,6 +13,10 @@ import io.zkpfl.marketplace.MarketplaceConfig;
 import io.zkpfl.marketplace.chain.ChainRejection;
 import io.zkpfl.marketplace.chain.MarketChain;
 import io.zkpfl.marketplace.artifact.ArtifactStore;
+import io.zkpfl.marketplace.dependency.Deadlines;
+import io.zkpfl.marketplace.dependency.Dependency;
+import io.zkpfl.marketplace.dependency.DependencyUnavailableException;
+import io.vertx.pgclient.PgException;
 import io.zkpfl.marketplace.outbox.OutboxEvent;
 import io.zkpfl.marketplace.problem.ProblemException;
 import io.zkpfl.protocol.model.FlatParameters;
@@ -47,11 +51,13 @@ public class JobService {
     private final MeterRegistry metrics;
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final MarketChain chain;
+    private final Deadlines deadlines;
     private final java.util.concurrent.ConcurrentHashMap<String, CachedTotal> totals = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobService(MarketplaceConfig config, ArtifactStore artifacts, Vertx vertx, ObjectMapper json, MeterRegistry metrics,
-            io.vertx.mutiny.sqlclient.Pool pool, MarketChain chain) {
+            io.vertx.mutiny.sqlclient.Pool pool, MarketChain chain, Deadlines deadlines) {
         this.chain = chain;
+        this.deadlines = deadlines;
         this.config = config;
         this.artifacts = artifacts;
         this.vertx = vertx;
@@ -79,7 +85,7 @@ public class JobService {
     public Uni<Posted> post(String body, java.nio.file.Path weightsFile) {
         JobRequestParser parser = new JobRequestParser();
         return vertx.executeBlocking(Uni.createFrom().item(() -> authorise(prepare(parser.parse(body, read(weightsFile))))))
-                .chain(prepared -> Job.<Job>find("digest", prepared.digestHex()).firstResult()
+                .chain(prepared -> deadlines.postgres(Job.<Job>find("digest", prepared.digestHex()).firstResult())
                         .chain(existing -> existing != null
                                 ? Uni.createFrom().item(new Posted(existing, false))
                                 : nonceUnused(prepared.request()).chain(() -> simulate(prepared))
@@ -156,8 +162,8 @@ public class JobService {
 
     /** Fails with 409 when another stored job of the owner uses the nonce (the chain would accept only one of them). */
     private Uni<Void> nonceUnused(JobRequest request) {
-        return pool.preparedQuery("SELECT id FROM job WHERE owner = $1 AND nonce = $2")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(request.owner(), new java.math.BigDecimal(request.nonce())))
+        return deadlines.postgres(pool.preparedQuery("SELECT id FROM job WHERE owner = $1 AND nonce = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(request.owner(), new java.math.BigDecimal(request.nonce()))))
                 .onItem().transformToUni(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
                         : Uni.createFrom().failure(nonceConflict(request, rows.iterator().next().getLong(0))));
     }
@@ -177,20 +183,20 @@ public class JobService {
             return Uni.createFrom().failure(ProblemException.invalid("deadline",
                     "the signature expired at " + Instant.ofEpochSecond(request.deadline()) + "; sign the job again with a later deadline"));
         }
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+        return deadlines.bound(Dependency.CHAIN, vertx.executeBlocking(Uni.createFrom().item(() -> {
             long block;
             java.util.Optional<RevertReason> revert;
             try {
                 block = chain.blockNumber();
                 revert = chain.simulate(prepared.params(), request.signature(), permit(request.permit()));
             } catch (RuntimeException e) {
-                throw ProblemException.unavailable("the chain could not check the job: " + MarketChain.rootMessage(e));
+                throw DependencyUnavailableException.unreachable(Dependency.CHAIN, e);
             }
             revert.ifPresent(reason -> {
                 throw ProblemException.rejectedByChain(ChainRejection.field(reason), ChainRejection.detail(reason));
             });
             return block;
-        }));
+        })));
     }
 
     static io.zkpfl.contracts.generated.JobMarket.FeePermit permit(JobRequest.FeePermit permit) {
@@ -205,13 +211,13 @@ public class JobService {
         return artifacts.put(modelJson)
                 .chain(modelCid -> artifacts.put(prepared.weights()).map(weightsCid -> List.of(modelCid, weightsCid)))
                 .chain(cids -> artifacts.put(prepared.manifest().bytes()).map(manifestCid -> List.of(cids.get(0), cids.get(1), manifestCid)))
-                .chain(cids -> Panache.withTransaction(() -> {
+                .chain(cids -> deadlines.postgres(Panache.withTransaction(() -> {
                     Job job = toEntity(prepared, cids.get(0), cids.get(1), cids.get(2), fromBlock);
                     return job.<Job>persist()
                             .chain(stored -> OutboxEvent.of(config.jobs().topic(), String.valueOf(stored.id), JobPosted.TYPE,
                                     toJson(JobPosted.of(stored))).persist())
                             .replaceWith(job);
-                }))
+                })))
                 .invoke(job -> LOG.infof("job %d posted by %s: %d parameters, fee %s of %s, modelHash %s, bucket %d", job.id, job.owner,
                         job.parameterCount, job.feeAmount, job.feeToken, job.modelHash, job.bucket))
                 .invoke(job -> totals.clear())
@@ -219,7 +225,7 @@ public class JobService {
                 // a concurrent post won the race for the digest or the (owner, nonce): the failed session cannot be used for
                 // a lookup, so answer 409; posting the same job again returns it with 200
                 .onFailure(JobService::isUniqueViolation)
-                .transform(failure -> mentions(failure, "job_owner_nonce") ? nonceConflict(request, null)
+                .transform(failure -> "job_owner_nonce".equals(constraint(failure)) ? nonceConflict(request, null)
                         : ProblemException.conflict(null, "the same signed job was being stored concurrently; post it again to get it"));
     }
 
@@ -291,9 +297,9 @@ public class JobService {
             return Uni.createFrom().failure(ProblemException.invalid("owner", "must be a 0x-prefixed 20-byte hex address"));
         }
         JobListing.Query query = JobListing.query(status, owner == null ? null : owner.toLowerCase(Locale.ROOT), page, size, after);
-        return Uni.combine().all()
+        return deadlines.postgres(Uni.combine().all()
                 .unis(pool.preparedQuery(query.pageSql()).execute(query.pageArgs()).map(JobListing::summaries), total(query))
-                .asTuple()
+                .asTuple())
                 .map(t -> JobPage.of(t.getItem1(), page, size, t.getItem2()));
     }
 
@@ -324,17 +330,26 @@ public class JobService {
         }
     }
 
+    /** SQLSTATE of a unique violation. */
+    static final String UNIQUE_VIOLATION = "23505";
+
+    /** Whether PostgreSQL refused {@code failure}'s statement with SQLSTATE 23505 (unique_violation). */
     static boolean isUniqueViolation(Throwable failure) {
-        return mentions(failure, "duplicate key value");
+        return pgError(failure).map(pg -> UNIQUE_VIOLATION.equals(pg.getSqlState())).orElse(false);
     }
 
-    private static boolean mentions(Throwable failure, String text) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(text)) {
-                return true;
+    /** The constraint PostgreSQL names in {@code failure}, or null. */
+    static String constraint(Throwable failure) {
+        return pgError(failure).map(PgException::getConstraint).orElse(null);
+    }
+
+    private static java.util.Optional<PgException> pgError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return java.util.Optional.of(pg);
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 
     static String hex(byte[] bytes) {

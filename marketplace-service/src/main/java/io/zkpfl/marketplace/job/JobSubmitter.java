@@ -12,6 +12,7 @@ import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.JobSignature;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.marketplace.MarketplaceConfig;
+import io.zkpfl.marketplace.dependency.Deadlines;
 import io.zkpfl.marketplace.chain.ChainRejection;
 import io.zkpfl.marketplace.chain.MarketChain;
 import io.zkpfl.marketplace.outbox.OutboxEvent;
@@ -38,14 +39,18 @@ public class JobSubmitter {
     private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
     private static final int BATCH = 10;
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration UNREACHABLE_RETRY = Duration.ofSeconds(1);
 
     private final MarketChain chain;
     private final MarketplaceConfig config;
     private final Vertx vertx;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final Deadlines deadlines;
 
-    public JobSubmitter(MarketChain chain, MarketplaceConfig config, Vertx vertx, ObjectMapper json, MeterRegistry metrics) {
+    public JobSubmitter(MarketChain chain, MarketplaceConfig config, Vertx vertx, ObjectMapper json, MeterRegistry metrics,
+            Deadlines deadlines) {
+        this.deadlines = deadlines;
         this.chain = chain;
         this.config = config;
         this.vertx = vertx;
@@ -63,7 +68,8 @@ public class JobSubmitter {
         record Created(MarketChain.Submitted submitted) implements Outcome {
         }
 
-        record Retry(String reason, Duration after) implements Outcome {
+        /** Try again after {@code after}; {@code counted}: whether this attempt counts towards the limit. */
+        record Retry(String reason, Duration after, boolean counted) implements Outcome {
         }
 
         record Failed(String reason) implements Outcome {
@@ -73,9 +79,9 @@ public class JobSubmitter {
     @Scheduled(every = "${zkpfl.chain.submit-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> submitDue() {
-        return Panache.withSession(() -> Job.<Job>find("submission = ?1 and nextSubmitAt <= ?2 order by id",
+        return deadlines.postgres(Panache.withSession(() -> Job.<Job>find("submission = ?1 and nextSubmitAt <= ?2 order by id",
                                 Submission.PENDING, OffsetDateTime.now(ZoneOffset.UTC))
-                        .page(0, BATCH).list())
+                        .page(0, BATCH).list()))
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
                 .map(job -> new Due(job.id, job.owner, job.digest, job.chainParams, job.signature, job.feePermit,
                         job.submitAttempts, job.chainFromBlock == null ? 0 : job.chainFromBlock, job.deadline))
@@ -108,8 +114,21 @@ public class JobSubmitter {
             return ChainRejection.isFinal(e.reason()) ? new Outcome.Failed("JobMarket.createJob reverted with " + reason)
                     : retryOrFail(due, "JobMarket.createJob reverted with " + reason);
         } catch (RuntimeException e) {
+            if (chainUnreachable(e)) {
+                // the chain is down or stalled: no verdict on the job, so wait for it without using up attempts
+                return new Outcome.Retry("the chain cannot be reached: " + MarketChain.rootMessage(e), UNREACHABLE_RETRY, false);
+            }
             return retryOrFail(due, MarketChain.rootMessage(e));
         }
+    }
+
+    private static boolean chainUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Outcome retryOrFail(Due due, String reason) {
@@ -118,13 +137,13 @@ public class JobSubmitter {
             return new Outcome.Failed(reason + " (gave up after " + attempts + " attempts)");
         }
         Duration backoff = Duration.ofSeconds(1L << Math.min(attempts - 1, 6));
-        return new Outcome.Retry(reason, backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff);
+        return new Outcome.Retry(reason, backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff, true);
     }
 
     private Uni<Void> record(Due due, Outcome outcome) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return Panache.withTransaction(() -> Job.<Job>findById(due.id()).chain(job -> {
-            job.submitAttempts = due.attempts() + 1;
+        return deadlines.postgres(Panache.withTransaction(() -> Job.<Job>findById(due.id()).chain(job -> {
+            job.submitAttempts = outcome instanceof Outcome.Retry r && !r.counted() ? due.attempts() : due.attempts() + 1;
             switch (outcome) {
                 case Outcome.Created(MarketChain.Submitted s) -> {
                     job.submission = Submission.ON_CHAIN;
@@ -141,7 +160,7 @@ public class JobSubmitter {
                             job.id, job.digest, chain.chainId(), chain.addresses().market(), s.jobId().toString(), s.txHash(),
                             s.block(), now));
                 }
-                case Outcome.Retry(String reason, Duration after) -> {
+                case Outcome.Retry(String reason, Duration after, boolean counted) -> {
                     job.submitError = reason;
                     job.nextSubmitAt = now.plus(after);
                     LOG.warnf("job %d: submission attempt %d failed (%s); retrying in %s", job.id, job.submitAttempts, reason, after);
@@ -159,7 +178,7 @@ public class JobSubmitter {
                             new JobChainEvent.JobRejected(JobChainEvent.JobRejected.TYPE, job.id, job.digest, reason, now));
                 }
             }
-        }));
+        })));
     }
 
     private Uni<Void> event(Job job, String type, JobChainEvent event) {

@@ -64,6 +64,8 @@ class MarketChainTest {
             public Chain chain() { return chain; }
             public Ipfs ipfs() { throw new UnsupportedOperationException(); }
             public Outbox outbox() { throw new UnsupportedOperationException(); }
+            public Db db() { throw new UnsupportedOperationException(); }
+            public Kafka kafka() { throw new UnsupportedOperationException(); }
         };
     }
 }

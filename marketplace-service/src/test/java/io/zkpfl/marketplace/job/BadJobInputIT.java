@@ -3,14 +3,26 @@ package io.zkpfl.marketplace.job;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.devstack.quarkus.DevStackTestResource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +38,7 @@ class BadJobInputIT {
                 .then().statusCode(status)
                 .contentType("application/problem+json")
                 .body("status", equalTo(status))
+                .body("type", matchesPattern("https://zkpfl\\.io/problems/[a-z]+(-[a-z]+)*"))
                 .body("field", equalTo(field))
                 .body("detail", containsString(detailFragment));
         assertEquals(before, JobResourceIT.total(), "a rejected job must not be stored");
@@ -114,7 +127,56 @@ class BadJobInputIT {
                 .when().post("/api/v1/jobs")
                 .then().statusCode(413)
                 .contentType("application/problem+json")
+                .body("type", equalTo("https://zkpfl.io/problems/body-too-large"))
                 .body("detail", containsString("limit is 2097152 bytes"));
+        assertEquals(before, JobResourceIT.total());
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    /**
+     * A 20 MB body sent without a length (chunked) is refused with 413 once the limit is passed, not read to
+     * its end: the answer arrives while most of the body is still unsent.
+     */
+    @Test
+    void oversizedChunkedBodyIsRefusedBeforeItIsReadInFull() throws Exception {
+        assertRefusedEarly(base.getPort());
+    }
+
+    private static void assertRefusedEarly(int port) throws Exception {
+        long before = JobResourceIT.total();
+        int total = 20 * 1024 * 1024;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicLong sent = new AtomicLong();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) 'x');
+                try {
+                    while (sent.get() < total) {
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        sent.addAndGet(chunk.length);
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closedByServer) {
+                    // the server stopped reading: what this test wants
+                }
+            });
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String status = in.readLine();
+            long sentWhenAnswered = sent.get();
+            assertTrue(status != null && status.startsWith("HTTP/1.1 413"), "status line: " + status);
+            assertTrue(sentWhenAnswered < total / 2, "answered only after " + sentWhenAnswered + " of " + total + " bytes were sent");
+            writer.join(30_000);
+        }
         assertEquals(before, JobResourceIT.total());
     }
 

@@ -204,7 +204,12 @@ class ChainJobIT {
     private static void rejects(String body, int status, String field, String detail) {
         long before = JobResourceIT.total();
         given().contentType(ContentType.JSON).body(body).when().post("/api/v1/jobs").then().statusCode(status)
-                .contentType("application/problem+json").body("field", equalTo(field)).body("detail", containsString(detail));
+                .contentType("application/problem+json").body("field", equalTo(field)).body("detail", containsString(detail))
+                .body("type", equalTo("https://zkpfl.io/problems/" + switch (status) {
+                    case 401 -> "signature-rejected";
+                    case 422 -> "rejected-by-the-chain";
+                    default -> "invalid-request";
+                }));
         assertEquals(before, JobResourceIT.total(), "a rejected job must not be stored");
     }
 
