@@ -52,20 +52,22 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     /// @dev The commitments themselves live only in calldata and events: the attempt keeps the running sums
     /// P_l = sum of the included trainers' C_il (x, y words, l < t) and a hash per trainer (`trainerHash`).
     /// `entries` packs (i << 32 | n_i) in commit order.
+    /// @dev Slot 0 holds everything `commitRound` writes or checks (phase, count, mask, D1), so a commit
+    /// touches one header slot; slot 1 the later deadlines, exclusions and the sum of n_i.
     struct Attempt {
         Phase phase;
         uint8 committedCount;
         uint8 openedCount;
         uint8 revealCount;
-        uint40 openedAt;
-        uint40 d1;
-        uint40 d2;
-        uint40 d3;
-        uint40 d4;
         bool includedFixed;
         uint16 openedMask;
         uint16 revealedMask;
         uint64 committedMask; // bit i - 1: trainer i committed
+        uint40 d1;
+        uint40 d2;
+        uint40 openedAt;
+        uint40 d3;
+        uint40 d4;
         uint64 excludedMask; // bit i - 1: trainer i excluded by a committee majority
         uint64 sampleSum; // sum of the included trainers' declared n_i
         uint256 pool;
