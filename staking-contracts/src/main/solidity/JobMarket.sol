@@ -11,6 +11,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IKzgVerifier} from "./IKzgVerifier.sol";
+import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
 import {JobParams, FeePermit, JobStatus, Phase, AttemptView} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
@@ -44,6 +45,13 @@ contract JobMarket is JobMarketBase {
         if (address(kzgVerifier) != address(0)) revert KzgVerifierAlreadySet();
         kzgVerifier = verifier;
         emit KzgVerifierSet(address(verifier), verifier.SRS_HASH());
+    }
+
+    /// @notice Fixes the DLEQ verifier of share complaints, once.
+    function setDleqVerifier(IDleqVerifier verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(dleqVerifier) != address(0)) revert DleqVerifierAlreadySet();
+        dleqVerifier = verifier;
+        emit DleqVerifierSet(address(verifier));
     }
 
     // ---------------------------------------------------------------- jobs
@@ -159,6 +167,21 @@ contract JobMarket is JobMarketBase {
         emit RoundCommitted(jobId, job.round, job.attempt, msg.sender, i, points, manifest, samples);
     }
 
+    /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,
+    /// before the current attempt's D1; complaints are checked against it.
+    function postRoundKey(uint256 jobId, uint256[2] calldata publicKey) external {
+        Job storage job = _active(jobId);
+        uint256 k = _committeeK(jobId, msg.sender);
+        Attempt storage a = _current(jobId, job);
+        if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
+        uint256[2] storage pk = roundKeys[keccak256(abi.encode(jobId, job.round))][k];
+        if (pk[0] != 0 || pk[1] != 0) revert AlreadyCommitted(msg.sender);
+        if (publicKey[0] == 0 && publicKey[1] == 0) revert PointNotOnCurve(0);
+        _ecAdd(publicKey[0], publicKey[1], 0, 0, 0);
+        (pk[0], pk[1]) = (publicKey[0], publicKey[1]);
+        emit RoundKeyPosted(jobId, job.round, msg.sender, k, publicKey[0], publicKey[1]);
+    }
+
     /// @notice Step 7: node k, from its own address, posts its opening (z, y, yHat, proof.x, proof.y) of
     /// C_k = sum_l k^l P_l at z_k (see openingPoint), between D2 and D3.
     function postOpening(uint256 jobId, uint256[5] calldata opening) external {
@@ -256,6 +279,16 @@ contract JobMarket is JobMarketBase {
 
     /// @notice Step 6: a committee vote to exclude a trainer whose envelope is missing (see JobRounds).
     function voteExclusion(uint256, address, uint256[] calldata, bytes32, uint32) external {
+        _delegate();
+    }
+
+    /// @notice Step 6: a verifiable complaint about an inconsistent share (see JobRounds.complainShare).
+    function complainShare(uint256, address, uint256[2] calldata, uint256[2] calldata, uint256, uint256) external {
+        _delegate();
+    }
+
+    /// @notice Step 6: a vote on a share complaint (see JobRounds.voteComplaint).
+    function voteComplaint(uint256, address, bool, uint256[] calldata, bytes32, uint32) external {
         _delegate();
     }
 

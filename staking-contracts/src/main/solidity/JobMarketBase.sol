@@ -8,6 +8,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
 import {IKzgVerifier} from "./IKzgVerifier.sol";
+import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
 import {JobParams, JobStatus, Phase} from "./JobTypes.sol";
 
@@ -82,6 +83,8 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     uint256 public jobCount;
     /// @notice The batched KZG verifier of the platform's SRS (set once by the admin).
     IKzgVerifier public kzgVerifier;
+    /// @notice The DLEQ verifier of share complaints (set once by the admin).
+    IDleqVerifier public dleqVerifier;
     mapping(uint256 => Job) internal jobs;
     mapping(uint256 => mapping(address => uint256)) internal trainerIndex; // 1-based i
     mapping(uint256 => mapping(address => uint256)) internal committeeIndex; // 1-based k
@@ -89,6 +92,16 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     mapping(bytes32 => Attempt) internal attempts;
     mapping(bytes32 => mapping(uint256 => bytes32)) internal trainerHash; // attempt => i => keccak(points, manifest, n_i)
     mapping(bytes32 => mapping(uint256 => uint32)) internal votes; // attempt => trainer i => node bits
+    /// @dev A verifiable complaint about trainer i's share for node k: votes of the other nodes as bit masks.
+    struct Complaint {
+        uint8 k;
+        bool resolved;
+        uint32 upheld;
+        uint32 rejected;
+    }
+
+    mapping(bytes32 => mapping(uint256 => Complaint)) internal complaints; // attempt => trainer i
+    mapping(bytes32 => mapping(uint256 => uint256[2])) internal roundKeys; // keccak(job, round) => k => PK_k
     mapping(address => mapping(uint256 => bool)) internal usedNonces;
     mapping(address => mapping(address => uint256)) internal owed; // account => token => amount
     mapping(address => uint256) public totalOwed; // token => amount
@@ -130,6 +143,12 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     error NotCertified(uint256 opened, uint256 needed);
     error TooFewReveals(uint256 revealed, uint256 needed);
     error NotOwner(address account);
+    error NoDleqVerifier();
+    error DleqVerifierAlreadySet();
+    error NoRoundKey(uint256 k);
+    error InvalidDleqProof(uint256 k);
+    error AlreadyComplained(address node, address trainer);
+    error NoComplaint(address trainer);
 
     event FeeTokenSet(address indexed token, uint256 minimumFee);
     event KzgVerifierSet(address verifier, bytes32 srsHash);
@@ -144,6 +163,14 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, uint256 index, uint256[] points,
         bytes32 manifest, uint32 samples
     );
+    event DleqVerifierSet(address verifier);
+    event RoundKeyPosted(uint256 indexed jobId, uint16 round, address indexed node, uint256 k, uint256 x, uint256 y);
+    event ShareComplaint(
+        uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer,
+        uint256[2] ephemeral, uint256[2] shared
+    );
+    event ComplaintVoted(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer, bool upheld);
+    event ComplaintResolved(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, bool upheld);
     event ExclusionVoted(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer);
     event TrainerExcluded(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer);
     event IncludedSetFixed(uint256 indexed jobId, uint16 round, uint16 attempt, address[] included, uint64 sampleSum);
@@ -274,6 +301,22 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
             y := mload(add(m, 0x20))
         }
         if (!ok) revert PointNotOnCurve(0);
+    }
+
+    /// @dev Excludes trainer i: its points, resupplied, must match its hash; they leave every running sum.
+    function _exclude(uint256 jobId, Job storage job, bytes32 key, uint256 i, uint256[] calldata points, bytes32 manifest, uint32 samples)
+        internal
+    {
+        Attempt storage a = attempts[key];
+        address trainer = job.trainers[i - 1];
+        if (keccak256(abi.encode(points, manifest, samples)) != trainerHash[key][i]) revert CommitmentMismatch(trainer);
+        uint256 t = job.p.threshold;
+        for (uint256 l = 0; l < t; l++) {
+            uint256 y = points[2 * l + 1];
+            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], y == 0 ? 0 : P - y, l);
+        }
+        a.excludedMask |= uint64(1 << (i - 1));
+        emit TrainerExcluded(jobId, job.round, job.attempt, trainer);
     }
 
     function _fault(uint256 jobId, Job storage job, address offender, bytes32 fault) internal {

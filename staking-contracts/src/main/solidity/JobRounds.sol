@@ -5,6 +5,7 @@ import {StakingRegistry} from "./StakingRegistry.sol";
 import {JobRules} from "./JobRules.sol";
 import {JobStatus, Phase} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
+import {IDleqVerifier} from "./IDleqVerifier.sol";
 
 /// @title The round steps of the job market that run by delegatecall from `JobMarket`, on its storage:
 /// exclusion votes, deadline handling, the result opening, the evaluator's result and the owner's stop.
@@ -36,17 +37,89 @@ contract JobRounds is JobMarketBase {
         emit ExclusionVoted(jobId, job.round, job.attempt, msg.sender, trainer);
         uint256 count;
         for (; mask != 0; mask &= mask - 1) count++;
-        if (a.excludedMask & bit == 0 && count * 2 > job.committee.length) {
-            if (keccak256(abi.encode(points, manifest, samples)) != trainerHash[key][i]) revert CommitmentMismatch(trainer);
-            uint256 t = job.p.threshold;
-            for (uint256 l = 0; l < t; l++) {
-                uint256 y = points[2 * l + 1];
-                (a.sums[2 * l], a.sums[2 * l + 1]) =
-                    _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], y == 0 ? 0 : P - y, l);
+        if (a.excludedMask & bit == 0 && count * 2 > job.committee.length) _exclude(jobId, job, key, i, points, manifest, samples);
+    }
+
+    /// @notice Step 6 (D1 < now <= D2): node k complains that `trainer`'s share for it is inconsistent, publishing
+    /// the envelope's ECDH point `shared` = sk_k * `ephemeral` with a DLEQ proof (c, s) against its round key
+    /// PK_k, checked by the exported verifier. The share becomes public: anyone decrypts the envelope with
+    /// `shared` and checks it against the trainer's commitments; the other nodes vote with voteComplaint.
+    function complainShare(
+        uint256 jobId,
+        address trainer,
+        uint256[2] calldata ephemeral,
+        uint256[2] calldata shared,
+        uint256 c,
+        uint256 s
+    ) external {
+        Job storage job = _active(jobId);
+        uint256 k = _committeeK(jobId, msg.sender);
+        bytes32 key = _attemptKey(jobId, job.round, job.attempt);
+        Attempt storage a = attempts[key];
+        if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
+        if (block.timestamp <= a.d1) revert WindowNotOpen(a.d1);
+        if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
+        uint256 i = trainerIndex[jobId][trainer];
+        if (i == 0 || a.committedMask & uint64(1 << (i - 1)) == 0) revert NotCommitted(trainer);
+        Complaint storage cp = complaints[key][i];
+        if (cp.k != 0) revert AlreadyComplained(msg.sender, trainer);
+        IDleqVerifier verifier = dleqVerifier;
+        if (address(verifier) == address(0)) revert NoDleqVerifier();
+        uint256[2] memory pk = roundKeys[keccak256(abi.encode(jobId, job.round))][k];
+        if (pk[0] == 0 && pk[1] == 0) revert NoRoundKey(k);
+        bool ok;
+        try verifier.verify(pk, ephemeral, shared, c, s) returns (bool valid) {
+            ok = valid;
+        } catch {}
+        if (!ok) revert InvalidDleqProof(k);
+        cp.k = uint8(k);
+        emit ShareComplaint(jobId, job.round, job.attempt, msg.sender, trainer, ephemeral, shared);
+    }
+
+    /// @notice Step 6: another committee node's verdict on the complaint about `trainer` (D1 < now <= D2). With
+    /// the complainer, a strict committee majority upholding excludes the trainer (the deciding vote resupplies
+    /// its points, as voteExclusion) and slashes it; a strict majority rejecting slashes the complainer.
+    function voteComplaint(
+        uint256 jobId,
+        address trainer,
+        bool upheld,
+        uint256[] calldata points,
+        bytes32 manifest,
+        uint32 samples
+    ) external {
+        Job storage job = _active(jobId);
+        uint256 k = _committeeK(jobId, msg.sender);
+        bytes32 key = _attemptKey(jobId, job.round, job.attempt);
+        Attempt storage a = attempts[key];
+        if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
+        if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
+        uint256 i = trainerIndex[jobId][trainer];
+        Complaint storage cp = complaints[key][i];
+        if (i == 0 || cp.k == 0 || cp.resolved) revert NoComplaint(trainer);
+        uint32 bit = uint32(1) << uint32(k - 1);
+        if (k == cp.k || (cp.upheld | cp.rejected) & bit != 0) revert AlreadyVoted(msg.sender, trainer);
+        emit ComplaintVoted(jobId, job.round, job.attempt, msg.sender, trainer, upheld);
+        uint256 m = job.committee.length;
+        if (upheld) {
+            cp.upheld |= bit;
+            if ((_bits(cp.upheld) + 1) * 2 > m) {
+                cp.resolved = true;
+                if (a.excludedMask & uint64(1 << (i - 1)) == 0) _exclude(jobId, job, key, i, points, manifest, samples);
+                _fault(jobId, job, trainer, "inconsistent-share");
+                emit ComplaintResolved(jobId, job.round, job.attempt, trainer, true);
             }
-            a.excludedMask |= bit;
-            emit TrainerExcluded(jobId, job.round, job.attempt, trainer);
+        } else {
+            cp.rejected |= bit;
+            if (_bits(cp.rejected) * 2 > m) {
+                cp.resolved = true;
+                _fault(jobId, job, job.committee[cp.k - 1], "false-complaint");
+                emit ComplaintResolved(jobId, job.round, job.attempt, trainer, false);
+            }
         }
+    }
+
+    function _bits(uint32 mask) private pure returns (uint256 n) {
+        for (; mask != 0; mask &= mask - 1) n++;
     }
 
     /// @notice Moves an attempt past a missed deadline: after D2 aborts below n_min; after D3 without t openings

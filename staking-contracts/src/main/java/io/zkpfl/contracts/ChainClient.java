@@ -203,6 +203,11 @@ public final class ChainClient {
         return send("setKzgVerifier", market.setKzgVerifier(verifier));
     }
 
+    /** Fixes the DLEQ verifier of share complaints (admin only, once). */
+    public TransactionReceipt setDleqVerifier(String verifier) {
+        return send("setDleqVerifier", market.setDleqVerifier(verifier));
+    }
+
     /** The owner's EIP-712 signature over {@code p} for this market. */
     public byte[] signJob(JobParams p, Credentials owner) {
         return JobSignature.sign(p, chainId, addresses.market(), owner);
@@ -239,6 +244,27 @@ public final class ChainClient {
      */
     public TransactionReceipt commitRound(BigInteger jobId, List<BigInteger> points, byte[] manifestDigest, long samples) {
         return send("commitRound", market.commitRound(jobId, points, manifestDigest, BigInteger.valueOf(samples)));
+    }
+
+    /** The signer (a committee node) publishes its per-round envelope key for the job's current round (x, y). */
+    public TransactionReceipt postRoundKey(BigInteger jobId, List<BigInteger> publicKey) {
+        return send("postRoundKey", market.postRoundKey(jobId, publicKey));
+    }
+
+    /**
+     * Step 6: a verifiable complaint about {@code trainer}'s share: the envelope's ephemeral point, the ECDH point
+     * (x, y each) and the DLEQ proof (c, s) against the signer's round key.
+     */
+    public TransactionReceipt complainShare(BigInteger jobId, String trainer, List<BigInteger> ephemeral,
+                                            List<BigInteger> shared, BigInteger c, BigInteger s) {
+        return send("complainShare", market.complainShare(jobId, trainer, ephemeral, shared, c, s));
+    }
+
+    /** Step 6: the signer's verdict on the complaint about {@code trainer}; the deciding upheld vote resupplies its commitment. */
+    public TransactionReceipt voteComplaint(BigInteger jobId, String trainer, boolean upheld, List<BigInteger> points,
+                                            byte[] manifestDigest, long samples) {
+        return send("voteComplaint", market.voteComplaint(jobId, trainer, upheld, points, manifestDigest,
+                BigInteger.valueOf(samples)));
     }
 
     /** Step 6: votes to exclude {@code trainer}; the majority's vote must resupply its commitment (else pass empty). */

@@ -2,14 +2,26 @@ package io.zkpfl.contracts;
 
 import static io.zkpfl.contracts.TestChain.assertReverts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkpfl.protocol.envelope.EnvelopeTag;
+import io.zkpfl.protocol.envelope.NodeRoundKey;
+import io.zkpfl.protocol.envelope.ShareEnvelope;
+import io.zkpfl.protocol.vss.Dealing;
+import io.zkpfl.protocol.vss.ReceivedShare;
+import io.zkpfl.protocol.vss.Share;
+import io.zkpfl.protocol.vss.ShareCheck;
 import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.kzg.Dleq;
+import io.zkpfl.zk.kzg.DleqProof;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.KzgSolidityVerifier;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -392,6 +404,130 @@ class RoundV2IT {
         assertTrue(t1.subtract(t0.multiply(BigInteger.valueOf(3))).abs().compareTo(BigInteger.valueOf(3)) <= 0,
                 "paid by declared work n_i, 100 : 300: " + t0 + " " + t1);
         assertEquals(BigInteger.ZERO, s.remaining());
+        assertConserved(job);
+    }
+
+    /** Each committee node publishes a fresh per-round key (nodes in {@code without} do not); returns them by k. */
+    private List<NodeRoundKey> roundKeys(BigInteger job, RoundDriver round, SplittableRandom rng, int without) {
+        List<NodeRoundKey> keys = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            NodeRoundKey key = NodeRoundKey.generate(rng);
+            keys.add(key);
+            if (k != without) {
+                chain.client(round.node(k)).postRoundKey(job, TestChain.words(List.of(key.publicKey())));
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void anUpheldShareComplaintExcludesAndSlashesTheTrainer() {
+        BigInteger job = job(chain.terms(), 3);
+        RoundDriver round = new RoundDriver(chain, job, 12);
+        SplittableRandom rng = new SplittableRandom(99);
+        List<NodeRoundKey> keys = roundKeys(job, round, rng, 0);
+        ChainClient node1 = chain.client(round.node(1));
+        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, TestChain.words(List.of(keys.get(0).publicKey()))));
+        Credentials cheat = chain.trainers.get(1);
+        round.commit(chain.trainers.get(0), 100);
+        Dealing bad = round.commit(cheat, 200);
+        round.commit(chain.trainers.get(2), 300);
+
+        // the cheat seals for node 1 a share off its commitments
+        Share honest = bad.shareFor(1);
+        Fr[] values = honest.values().clone();
+        values[0] = values[0].add(Fr.ONE);
+        EnvelopeTag tag = new EnvelopeTag(job, 0, 0, 2, 1);
+        ShareEnvelope envelope = ShareEnvelope.seal(keys.get(0).publicKey(), tag, new Share(1, values, honest.blinding()), rng);
+        ShareCheck check = new ShareCheck(TestChain.SRS, round.params);
+        assertFalse(check.holds(1, new ReceivedShare(2, bad.commitments(), envelope.open(keys.get(0), tag))));
+
+        // node 1 publishes the envelope's ECDH point with a DLEQ proof against its round key
+        G1 shared = keys.get(0).sharedPoint(envelope.ephemeral());
+        DleqProof proof = Dleq.prove(keys.get(0).secret(), envelope.ephemeral(), rng);
+        List<BigInteger> eph = TestChain.words(List.of(envelope.ephemeral()));
+        List<BigInteger> sh = TestChain.words(List.of(shared));
+        assertReverts("WindowNotOpen", () -> node1.complainShare(job, cheat.getAddress(), eph, sh,
+                proof.c().toBigInteger(), proof.s().toBigInteger()));
+        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        assertReverts("DeadlinePassed", () -> chain.client(round.node(2)).postRoundKey(job, eph));
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job, cheat.getAddress(), eph, sh,
+                proof.c().toBigInteger(), proof.s().add(Fr.ONE).toBigInteger()));
+        List<BigInteger> otherPoint = TestChain.words(List.of(shared.dbl()));
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job, cheat.getAddress(), eph, otherPoint,
+                proof.c().toBigInteger(), proof.s().toBigInteger()));
+        node1.complainShare(job, cheat.getAddress(), eph, sh, proof.c().toBigInteger(), proof.s().toBigInteger());
+        assertReverts("AlreadyComplained", () -> node1.complainShare(job, cheat.getAddress(), eph, sh,
+                proof.c().toBigInteger(), proof.s().toBigInteger()));
+        assertReverts("AlreadyVoted", () -> node1.voteComplaint(job, cheat.getAddress(), true, List.of(), new byte[32], 0));
+
+        // the share is public now: anyone opens the envelope with the published point and sees it is off
+        Share published = envelope.openWithSharedPoint(shared, tag);
+        assertFalse(check.holds(1, new ReceivedShare(2, bad.commitments(), published)));
+        BigInteger stake = stake(cheat);
+        List<BigInteger> points = TestChain.words(bad.commitments());
+        ChainClient node2 = chain.client(round.node(2));
+        assertReverts("CommitmentMismatch", () -> node2.voteComplaint(job, cheat.getAddress(), true, points,
+                round.manifest(cheat), 201));
+        long from = chain.blockNumber();
+        node2.voteComplaint(job, cheat.getAddress(), true, points, round.manifest(cheat), 200);
+        assertEquals(stake.subtract(stake.divide(BigInteger.TEN)), stake(cheat));
+        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e -> e instanceof MarketEvent.FaultProven f
+                && f.offender().equalsIgnoreCase(cheat.getAddress()) && f.fault().equals("inconsistent-share")));
+        List<String> excluded = List.of(cheat.getAddress());
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(round.sums(excluded).sums())), chain.admin.attempt(job).sums());
+        assertReverts("NoComplaint", () -> chain.client(round.node(3)).voteComplaint(job, cheat.getAddress(), true,
+                List.of(), new byte[32], 0));
+
+        // the round completes with the two honest trainers
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round.open(k, excluded);
+        }
+        round.reveal(1);
+        round.reveal(2);
+        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        chain.admin.openResult(job, round.resultOpening(List.of(1, 2), excluded));
+        assertEquals(400, chain.admin.attempt(job).sampleSum());
+        assertConserved(job);
+    }
+
+    @Test
+    void aFalseShareComplaintSlashesTheComplainer() {
+        BigInteger job = job(chain.terms(), 2);
+        RoundDriver round = new RoundDriver(chain, job, 13);
+        SplittableRandom rng = new SplittableRandom(7);
+        List<NodeRoundKey> keys = roundKeys(job, round, rng, 3);
+        Credentials accused = chain.trainers.get(0);
+        Dealing good = round.commit(accused, 100);
+        round.commit(chain.trainers.get(1), 100);
+        EnvelopeTag tag = new EnvelopeTag(job, 0, 0, 1, 1);
+        ShareEnvelope envelope = ShareEnvelope.seal(keys.get(0).publicKey(), tag, good.shareFor(1), rng);
+        G1 shared = keys.get(0).sharedPoint(envelope.ephemeral());
+        DleqProof proof = Dleq.prove(keys.get(0).secret(), envelope.ephemeral(), rng);
+        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        List<BigInteger> eph = TestChain.words(List.of(envelope.ephemeral()));
+        List<BigInteger> sh = TestChain.words(List.of(shared));
+        // node 3 published no round key: it cannot complain
+        DleqProof p3 = Dleq.prove(keys.get(2).secret(), envelope.ephemeral(), rng);
+        assertReverts("NoRoundKey", BigInteger.valueOf(3), () -> chain.client(round.node(3)).complainShare(job,
+                accused.getAddress(), eph, TestChain.words(List.of(keys.get(2).sharedPoint(envelope.ephemeral()))),
+                p3.c().toBigInteger(), p3.s().toBigInteger()));
+        chain.client(round.node(1)).complainShare(job, accused.getAddress(), eph, sh, proof.c().toBigInteger(),
+                proof.s().toBigInteger());
+        // the published share matches the commitments: nodes 2 and 3 reject the complaint
+        Share published = envelope.openWithSharedPoint(shared, tag);
+        assertTrue(new ShareCheck(TestChain.SRS, round.params).holds(1, new ReceivedShare(1, good.commitments(), published)));
+        BigInteger stake = stake(round.node(1));
+        chain.client(round.node(2)).voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
+        assertEquals(stake, stake(round.node(1)), "one rejection of three is no majority");
+        long from = chain.blockNumber();
+        chain.client(round.node(3)).voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
+        assertEquals(stake.subtract(stake.divide(BigInteger.TEN)), stake(round.node(1)));
+        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e -> e instanceof MarketEvent.FaultProven f
+                && f.offender().equalsIgnoreCase(round.node(1).getAddress()) && f.fault().equals("false-complaint")));
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(round.sums(NONE).sums())), chain.admin.attempt(job).sums(),
+                "the accused trainer stays included");
         assertConserved(job);
     }
 }

@@ -6,6 +6,7 @@ import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.DleqSolidity;
 import io.zkpfl.zk.kzg.KzgSolidityVerifier;
 import io.zkpfl.zk.kzg.Srs;
 import io.zkpfl.zk.r1cs.NodeTool;
@@ -59,25 +60,55 @@ public final class TestChain implements AutoCloseable {
     /** The platform's SRS in tests: its secrets are known, so it binds nothing outside tests. */
     public static final Srs SRS = Srs.insecureFromSecrets(Fr.of(0x7a75_1234L), Fr.of(0xa1fa_5678L), 64, 8);
     private static String verifierBytecode;
+    private static String dleqBytecode;
 
     /** Creation bytecode of the exported KZG verifier of {@link #SRS}, compiled once with solc-js. */
     static synchronized String kzgVerifierBytecode() {
         if (verifierBytecode == null) {
-            try {
-                Path dir = Files.createTempDirectory("kzg-verifier");
-                Path sol = dir.resolve("TestKzgVerifier.sol");
-                Files.writeString(sol, KzgSolidityVerifier.generate(SRS, "TestKzgVerifier"));
-                Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
-                NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), "TestKzgVerifier");
-                if (res.exitCode() != 0) {
-                    throw new IllegalStateException(res.output());
-                }
-                verifierBytecode = new ObjectMapper().readTree(res.stdout()).get("bytecode").asText();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            verifierBytecode = compile(KzgSolidityVerifier.generate(SRS, "TestKzgVerifier"), "TestKzgVerifier");
         }
         return verifierBytecode;
+    }
+
+    /** Creation bytecode of the exported DLEQ verifier, compiled once with solc-js. */
+    static synchronized String dleqVerifierBytecode() {
+        if (dleqBytecode == null) {
+            dleqBytecode = compile(DleqSolidity.generate("DleqVerifier"), "DleqVerifier");
+        }
+        return dleqBytecode;
+    }
+
+    private static String compile(String source, String name) {
+        try {
+            Path dir = Files.createTempDirectory("exported-verifier");
+            Path sol = dir.resolve(name + ".sol");
+            Files.writeString(sol, source);
+            Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
+            NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
+            if (res.exitCode() != 0) {
+                throw new IllegalStateException(res.output());
+            }
+            return new ObjectMapper().readTree(res.stdout()).get("bytecode").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deploys creation bytecode from the admin; returns the contract's address. */
+    String deploy(String bytecode) {
+        try {
+            var tm = new org.web3j.tx.RawTransactionManager(web3j, adminKey, anvil.chainId());
+            var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
+                    Numeric.prependHexPrefix(bytecode), BigInteger.ZERO, true);
+            var receipt = new org.web3j.tx.response.PollingTransactionReceiptProcessor(web3j, 50, 2_400)
+                    .waitForTransactionReceipt(sent.getTransactionHash());
+            if (!receipt.isStatusOK()) {
+                throw new IllegalStateException("deployment failed");
+            }
+            return receipt.getContractAddress();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private TestChain(int nodeCount, int trainerCount) {
@@ -89,6 +120,7 @@ public final class TestChain implements AutoCloseable {
                 new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()),
                 kzgVerifierBytecode());
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
+        admin.setDleqVerifier(deploy(dleqVerifierBytecode()));
         owner = funded("owner", tokens(100_000));
         evaluator = funded("evaluator", BigInteger.ZERO);
         for (int k = 0; k < nodeCount; k++) {
