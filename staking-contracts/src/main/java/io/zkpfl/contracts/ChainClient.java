@@ -178,6 +178,16 @@ public final class ChainClient {
         return send("registerNode", registry.registerNode(amount, x25519Key, endpoint));
     }
 
+    /** The signer (a registered node) states how many committees it serves at once. */
+    public TransactionReceipt setCapacity(int committees) {
+        return send("setCapacity", registry.setCapacity(BigInteger.valueOf(committees)));
+    }
+
+    /** A node's stated capacity (0: not stated, no limit). */
+    public int capacityOf(String node) {
+        return call("capacityOf", registry.capacityOf(node)).intValue();
+    }
+
     public TransactionReceipt requestUnbond(BigInteger amount) {
         return send("requestUnbond", registry.requestUnbond(amount));
     }

@@ -173,6 +173,12 @@ class JobMarketIT {
         // t >= 2 and m >= 2t - 1
         assertReverts("InvalidParameter", "committee", () -> chain.createJob(chain.terms().withCommittee(3, 1)));
         assertReverts("InvalidParameter", "committee", () -> chain.createJob(chain.terms().withCommittee(4, 3)));
+        // windows at most 7 days, at most 1000 rounds: the edges pass, one more fails
+        assertReverts("InvalidParameter", "window", () -> chain.createJob(chain.terms().withCommitWindow(7 * 86_400 + 1)));
+        assertEquals(BigInteger.valueOf(7 * 86_400), chain.admin.jobParams(
+                chain.createJob(chain.terms().withCommitWindow(7 * 86_400))).commitWindow);
+        assertReverts("InvalidParameter", "maxRounds", () -> chain.createJob(chain.terms().withRounds(1_001)));
+        assertEquals(BigInteger.valueOf(1_000), chain.admin.jobParams(chain.createJob(chain.terms().withRounds(1_000))).maxRounds);
         assertReverts("InvalidParameter", "trainers", () -> chain.createJob(chain.terms().withTrainers(3, 2)));
         // n_max * N_max * B * 2^f must stay below (r - 1) / 2
         // n_max * N_max * B * 2^f must stay below (r - 1) / 2: the largest clip passes, one more fails
@@ -271,9 +277,7 @@ class JobMarketIT {
         ChainClient k2 = chain.client(key(state.committee().get(1)));
         chain.passTime(chain.admin.attempt(job).commitDeadline());
         k1.voteExclusion(job, accused, List.of(), new byte[32], 0);
-        long from = chain.blockNumber();
         k2.voteExclusion(job, accused, words, manifest, 100);
-        org.web3j.protocol.core.methods.response.TransactionReceipt last = null;
         List<String> sums = chain.admin.attempt(job).sums().stream().map(BigInteger::toString).toList();
         List<String> expected = TestChain.words(List.of(points.get(0).get(0).add(points.get(1).get(0)),
                 points.get(0).get(1).add(points.get(1).get(1)))).stream().map(BigInteger::toString).toList();
@@ -283,7 +287,6 @@ class JobMarketIT {
         assertReverts("DeadlinePassed", () -> k2.voteExclusion(job, chain.trainers.get(0).getAddress(), List.of(), new byte[32], 0));
         assertReverts("NothingToAdvance", () -> chain.admin.advance(job));
         assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase(), "two trainers remain: n_min holds");
-        assertTrue(chain.admin.events(0, chain.blockNumber()).stream().anyMatch(e -> e instanceof MarketEvent.FaultProven) == false);
     }
     @Test
     void anAttemptBelowTheMinimumOfTrainersRestarts() {
@@ -321,6 +324,34 @@ class JobMarketIT {
         assertEquals(0, chain.admin.job(job).attempt());
         chain.admin.advance(job);
         assertEquals(1, chain.admin.job(job).attempt(), "through the market the same call acts");
+    }
+
+    @Test
+    void committeeDrawsSkipNodesAtTheirStatedCapacity() {
+        try (TestChain own = TestChain.start(4, 1)) {
+            ChainClient trainer = own.client(own.trainers.getFirst());
+            assertReverts("NotRegistered", () -> trainer.setCapacity(2));
+            assertReverts("InvalidCapacity", BigInteger.ZERO, () -> own.client(own.nodes.getFirst()).setCapacity(0));
+            List<String> first = own.admin.job(own.createJob(own.terms())).committee();
+            Credentials full = own.nodes.stream().filter(n -> first.get(0).equalsIgnoreCase(n.getAddress())).findFirst()
+                    .orElseThrow();
+            own.client(full).setCapacity(1);
+            assertEquals(1, own.admin.capacityOf(full.getAddress()));
+            // the three others are the only eligible nodes: the next committee is exactly them
+            List<String> second = own.admin.job(own.createJob(own.terms())).committee();
+            Set<String> expected = new HashSet<>();
+            own.nodes.stream().filter(n -> n != full).forEach(n -> expected.add(n.getAddress().toLowerCase()));
+            Set<String> drawn = new HashSet<>();
+            second.forEach(a -> drawn.add(a.toLowerCase()));
+            assertEquals(expected, drawn);
+            // every node at its capacity: nothing left to draw
+            for (Credentials n : own.nodes) {
+                own.client(n).setCapacity(own.admin.stakeAccount(n.getAddress()).locks.intValue());
+            }
+            assertReverts("NotEnoughNodes", BigInteger.ZERO, () -> own.createJob(own.terms()));
+            own.client(full).setCapacity(1000);
+            assertReverts("NotEnoughNodes", BigInteger.ONE, () -> own.createJob(own.terms()));
+        }
     }
 
     @Test

@@ -302,6 +302,18 @@ public final class TestChain implements AutoCloseable {
                     proofWindow, revealWindow, nonce, deadline);
         }
 
+        Terms withCommitWindow(long seconds) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, seconds, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withRounds(int rounds) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, rounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
         Terms withDeadline(long at) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
