@@ -154,7 +154,9 @@ contract JobRounds is JobMarketBase {
             uint64 deadline = _resultDeadline(job, a);
             if (block.timestamp <= deadline) revert NothingToAdvance();
             emit EvaluatorTimedOut(jobId, job.round, deadline);
+            uint256 before = job.paid;
             _payTrainers(jobId, job, a, new uint32[](0), PPM, true);
+            emit RoundPaid(jobId, job.round, job.model, 0, a.pool, job.paid - before);
             _finish(jobId, job, JobStatus.Failed);
         } else {
             revert NothingToAdvance();
@@ -232,7 +234,11 @@ contract JobRounds is JobMarketBase {
         Job storage job = _active(jobId);
         if (msg.sender != job.p.owner) revert NotOwner(msg.sender);
         Attempt storage a = _current(jobId, job);
-        if (a.phase == Phase.Aggregated) _payTrainers(jobId, job, a, new uint32[](0), PPM, true);
+        if (a.phase == Phase.Aggregated) {
+            uint256 before = job.paid;
+            _payTrainers(jobId, job, a, new uint32[](0), PPM, true);
+            emit RoundPaid(jobId, job.round, job.model, 0, a.pool, job.paid - before);
+        }
         _finish(jobId, job, JobStatus.Completed);
     }
 

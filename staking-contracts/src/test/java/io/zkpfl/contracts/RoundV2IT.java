@@ -395,8 +395,12 @@ class RoundV2IT {
         chain.admin.openResult(job, round.resultOpening(List.of(1, 2), NONE));
         assertReverts("NotOwner", () -> chain.client(chain.trainers.get(0)).stopJob(job));
         BigInteger before = chain.admin.job(job).paid();
+        long from = chain.blockNumber();
         chain.client(chain.owner).stopJob(job);
         JobState s = chain.admin.job(job);
+        BigInteger roundPaid = s.paid().subtract(before);
+        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e -> e instanceof MarketEvent.RoundPaid p
+                && p.paid().equals(roundPaid)), "the stopped round's pay is announced");
         assertEquals(2, s.status());
         assertTrue(s.paid().compareTo(before) > 0, "the aggregated round is paid by declared work");
         BigInteger t0 = chain.admin.claimable(chain.trainers.get(0).getAddress(), chain.addresses.token());
