@@ -9,28 +9,26 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
-import {IStmtVerifier} from "./IStmtVerifier.sol";
-import {IBatchVerifier} from "./IBatchVerifier.sol";
-import {RoundCertifier} from "./RoundCertifier.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {IKzgVerifier} from "./IKzgVerifier.sol";
+import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
 import {JobParams, FeePermit, JobStatus, Phase, AttemptView} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 import {JobRounds} from "./JobRounds.sol";
 
 /// @title Job escrow, committee draw, the round/attempt state machine and rewards of zkPFL.
-/// @notice See docs/contracts.md. Deadlines are block times; every step emits an event. Complaints,
-/// certification, deadline handling and round results run in `JobRounds` by delegatecall on this
-/// contract's storage (EIP-170 headroom).
+/// @notice See docs/contracts.md and docs/protocol.md (v2 round). Deadlines are block times; every step emits an
+/// event. Exclusion votes, deadline handling, the result opening and round results run in `JobRounds` by
+/// delegatecall on this contract's storage (EIP-170 headroom).
 contract JobMarket is JobMarketBase {
     using SafeERC20 for IERC20;
 
-    /// @notice The contract whose complain, certify, advance and postRoundResult run on this market's storage.
+    /// @notice The contract whose voteExclusion, advance, openResult and postRoundResult run on this market's storage.
     address public immutable rounds;
 
-    constructor(StakingRegistry registry_, RoundCertifier certifier_, address admin)
-        JobMarketBase(registry_, certifier_, new JobRules())
-    {
-        rounds = address(new JobRounds(registry_, certifier_, rules));
+    constructor(StakingRegistry registry_, address admin) JobMarketBase(registry_, new JobRules()) {
+        rounds = address(new JobRounds(registry_, rules));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -42,18 +40,18 @@ contract JobMarket is JobMarketBase {
         emit FeeTokenSet(token, minimumFee);
     }
 
-    /// @notice Fixes the Stmt(D) verifier of size bucket `bucket`, once.
-    function setVerifier(uint32 bucket, IStmtVerifier verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (address(verifiers[bucket]) != address(0)) revert VerifierAlreadySet(bucket);
-        verifiers[bucket] = verifier;
-        emit VerifierSet(bucket, address(verifier));
+    /// @notice Fixes the batched KZG verifier of the platform's SRS, once (its SRS_HASH is emitted).
+    function setKzgVerifier(IKzgVerifier verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(kzgVerifier) != address(0)) revert KzgVerifierAlreadySet();
+        kzgVerifier = verifier;
+        emit KzgVerifierSet(address(verifier), verifier.SRS_HASH());
     }
 
-    /// @notice Fixes the SharesStatement(D, m) verifier of bucket `bucket` and committee size `m`, once.
-    function setSharesVerifier(uint32 bucket, uint16 m, IBatchVerifier verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (address(sharesVerifiers[bucket][m]) != address(0)) revert VerifierAlreadySet(bucket);
-        sharesVerifiers[bucket][m] = verifier;
-        emit SharesVerifierSet(bucket, m, address(verifier));
+    /// @notice Fixes the DLEQ verifier of share complaints, once.
+    function setDleqVerifier(IDleqVerifier verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(dleqVerifier) != address(0)) revert DleqVerifierAlreadySet();
+        dleqVerifier = verifier;
+        emit DleqVerifierSet(address(verifier));
     }
 
     // ---------------------------------------------------------------- jobs
@@ -141,110 +139,156 @@ contract JobMarket is JobMarketBase {
 
     // ---------------------------------------------------------------- round steps
 
-    /// @notice Step 5: trainer posts its share commitments c_ik (k = 1..m) and the digest of its envelope
-    /// manifest (sha256 of the IPFS manifest listing the m envelopes' CIDs and hashes; the manifest's
-    /// CIDv1 raw-leaf address is derived from it).
-    function commitShares(uint256 jobId, uint256[] calldata commitments, bytes32 manifest) external {
+    /// @notice Step 5: trainer i commits, in one transaction, its t commitments C_i0..C_i,t-1 (x, y words, each
+    /// on BN254 G1), the keccak digest of its envelope manifest and its declared sample count n_i <= N_max.
+    /// The attempt keeps only the running sums P_l and a hash of (points, manifest, n_i).
+    function commitRound(uint256 jobId, uint256[] calldata points, bytes32 manifest, uint32 samples) external {
         Job storage job = _active(jobId);
         uint256 i = trainerIndex[jobId][msg.sender];
         if (i == 0) revert TrainerNotJoined(msg.sender);
-        Attempt storage a = _current(jobId, job);
-        if (a.phase != Phase.Collecting) revert WrongPhase(a.phase);
+        bytes32 key = _attemptKey(jobId, job.round, job.attempt);
+        Attempt storage a = attempts[key];
+        if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
         if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
         uint64 bit = uint64(1 << (i - 1));
-        if (job.bannedMask & bit != 0) revert TrainerBanned(msg.sender);
         if (a.committedMask & bit != 0) revert AlreadyCommitted(msg.sender);
-        uint256 m = job.committee.length;
-        if (commitments.length != m) revert BadLength(commitments.length, m);
-        for (uint256 k = 0; k < m; k++) {
-            if (commitments[k] == 0 || commitments[k] >= R) revert FieldElementOutOfRange(commitments[k]);
-        }
+        uint256 t = job.p.threshold;
+        if (points.length != 2 * t) revert BadLength(points.length, 2 * t);
         if (manifest == bytes32(0)) revert InvalidParameter("manifest");
+        if (samples == 0 || samples > job.p.maxSamples) revert SamplesOutOfRange(samples, job.p.maxSamples);
+        for (uint256 l = 0; l < t; l++) {
+            if (points[2 * l] == 0 && points[2 * l + 1] == 0) revert PointNotOnCurve(l);
+            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], points[2 * l + 1], l);
+        }
         a.committedMask |= bit;
-        a.entries[a.committedCount] = uint64((i << 40) | block.timestamp);
+        a.entries[a.committedCount] = uint64((i << 32) | samples);
         a.committedCount += 1;
-        a.sharesChain = keccak256(abi.encodePacked(a.sharesChain, i, commitments, manifest));
-        emit SharesCommitted(jobId, job.round, job.attempt, msg.sender, i, commitments, manifest);
+        trainerHash[key][i] = keccak256(abi.encode(points, manifest, samples));
+        emit RoundCommitted(jobId, job.round, job.attempt, msg.sender, i, points, manifest, samples);
     }
 
-    /// @notice Step 6: node k posts the salted commitment h_k of its partial sum.
-    function commitPartial(uint256 jobId, uint256 h) external {
+    /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,
+    /// before the current attempt's D1; complaints are checked against it.
+    function postRoundKey(uint256 jobId, uint256[2] calldata publicKey) external {
         Job storage job = _active(jobId);
         uint256 k = _committeeK(jobId, msg.sender);
         Attempt storage a = _current(jobId, job);
-        if (a.phase != Phase.Collecting) revert WrongPhase(a.phase);
-        if (block.timestamp <= a.dc) revert WindowNotOpen(a.dc);
-        if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
-        if (h == 0 || h >= R) revert FieldElementOutOfRange(h);
+        if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
+        uint256[2] storage pk = roundKeys[keccak256(abi.encode(jobId, job.round))][k];
+        if (pk[0] != 0 || pk[1] != 0) revert AlreadyCommitted(msg.sender);
+        if (publicKey[0] == 0 && publicKey[1] == 0) revert PointNotOnCurve(0);
+        _ecAdd(publicKey[0], publicKey[1], 0, 0, 0);
+        (pk[0], pk[1]) = (publicKey[0], publicKey[1]);
+        emit RoundKeyPosted(jobId, job.round, msg.sender, k, publicKey[0], publicKey[1]);
+    }
+
+    /// @notice Step 7: node k, from its own address, posts its opening (z, y, yHat, proof.x, proof.y) of
+    /// C_k = sum_l k^l P_l at z_k (see openingPoint), between D2 and D3.
+    function postOpening(uint256 jobId, uint256[5] calldata opening) external {
+        uint256[] memory ks = new uint256[](1);
+        ks[0] = _committeeK(jobId, msg.sender);
+        uint256[] memory words = new uint256[](5);
+        for (uint256 j = 0; j < 5; j++) words[j] = opening[j];
+        _verifyOpenings(jobId, ks, words);
+    }
+
+    /// @notice Step 7, batched (the coordination leader's call): several nodes' openings checked with one
+    /// pairing. Each entry is signed off by its node: an EIP-191 signature over
+    /// keccak256(abi.encode(market, chain id, job, round, attempt, k, its 5 opening words)).
+    function postOpenings(uint256 jobId, uint256[] calldata ks, uint256[] calldata openings, bytes[] calldata signatures)
+        external
+    {
+        uint256 n = ks.length;
+        if (openings.length != 5 * n) revert BadLength(openings.length, 5 * n);
+        if (signatures.length != n) revert BadLength(signatures.length, n);
+        Job storage job = _active(jobId);
+        for (uint256 j = 0; j < n; j++) {
+            uint256 k = ks[j];
+            if (k == 0 || k > job.committee.length) revert NotCommitteeMember(address(0));
+            bytes32 digest = MessageHashUtils.toEthSignedMessageHash(
+                keccak256(
+                    abi.encode(
+                        address(this), block.chainid, jobId, job.round, job.attempt, k, openings[5 * j], openings[5 * j + 1],
+                        openings[5 * j + 2], openings[5 * j + 3], openings[5 * j + 4]
+                    )
+                )
+            );
+            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[j]);
+            if (err != ECDSA.RecoverError.NoError || signer != job.committee[k - 1]) revert InvalidSignature();
+        }
+        _verifyOpenings(jobId, ks, openings);
+    }
+
+    function _verifyOpenings(uint256 jobId, uint256[] memory ks, uint256[] memory openings) private {
+        Job storage job = _active(jobId);
+        Attempt storage a = _current(jobId, job);
+        if (a.phase != Phase.Committing && a.phase != Phase.Certified) revert WrongPhase(a.phase);
+        if (block.timestamp <= a.d2) revert WindowNotOpen(a.d2);
+        if (block.timestamp > a.d3) revert DeadlinePassed(a.d3);
+        IKzgVerifier verifier = kzgVerifier;
+        if (address(verifier) == address(0)) revert NoKzgVerifier();
         _fixIncluded(jobId, job, a);
         uint256 included = _includedCount(a);
         if (included < job.p.minTrainers) revert TooFewTrainers(included, job.p.minTrainers);
-        if (a.partials[k - 1] != 0) revert AlreadyCommitted(msg.sender);
-        a.partials[k - 1] = h;
-        a.partialCount += 1;
-        emit PartialCommitted(jobId, job.round, job.attempt, msg.sender, k, h);
-    }
-
-    /// @notice Step 7a: after D2 with all partials posted, picks the block whose hash seeds rho.
-    function requestChallenge(uint256 jobId) external {
-        Job storage job = _active(jobId);
-        Attempt storage a = _current(jobId, job);
-        if (a.phase != Phase.Collecting) revert WrongPhase(a.phase);
-        if (block.timestamp <= a.d2) revert WindowNotOpen(a.d2);
-        if (a.partialCount < job.committee.length) revert PartialsMissing(a.partialCount, job.committee.length);
-        a.phase = Phase.ChallengeRequested;
-        a.challengeBlock = uint64(block.number);
-        emit ChallengeRequested(jobId, job.round, job.attempt, a.challengeBlock);
-    }
-
-    /// @notice Step 7b: fixes rho from every commitment of the attempt (the shares' running hash and the
-    /// partials) and the chosen block's hash (re-targets to the current block when that hash is gone).
-    function fixChallenge(uint256 jobId) external {
-        Job storage job = _active(jobId);
-        Attempt storage a = _current(jobId, job);
-        if (a.phase != Phase.ChallengeRequested) revert WrongPhase(a.phase);
-        if (block.number <= a.challengeBlock) revert ChallengeNotReady();
-        bytes32 bh = blockhash(a.challengeBlock);
-        if (bh == bytes32(0)) {
-            a.challengeBlock = uint64(block.number);
-            emit ChallengeRequested(jobId, job.round, job.attempt, a.challengeBlock);
-            return;
+        uint256 t = job.p.threshold;
+        uint256 n = ks.length;
+        uint256[] memory cs = new uint256[](2 * n);
+        uint16 mask = a.openedMask;
+        for (uint256 j = 0; j < n; j++) {
+            uint256 k = ks[j];
+            uint16 bit = uint16(1) << uint16(k - 1);
+            if (mask & bit != 0) revert AlreadyOpened(k);
+            mask |= bit;
+            (uint256 cx, uint256 cy) = _nodeCommitment(a, t, k);
+            uint256 z = _openingPoint(jobId, job, k, cx, cy);
+            if (openings[5 * j] != z) revert WrongOpeningPoint(k, openings[5 * j], z);
+            (cs[2 * j], cs[2 * j + 1]) = (cx, cy);
         }
-        uint256 rho = uint256(keccak256(abi.encode(a.sharesChain, _partials(a, job.committee.length), bh))) % R;
-        if (rho == 0) rho = 1;
-        a.rho = rho;
-        a.phase = Phase.Challenged;
-        emit ChallengeFixed(jobId, job.round, job.attempt, rho);
+        bool ok;
+        try verifier.verifyBatch(cs, openings) returns (bool valid) {
+            ok = valid;
+        } catch {}
+        if (!ok) revert InvalidOpening(n == 1 ? ks[0] : 0);
+        a.openedMask = mask;
+        a.openedCount += uint8(n);
+        for (uint256 j = 0; j < n; j++) {
+            emit OpeningVerified(jobId, job.round, job.attempt, job.committee[ks[j] - 1], ks[j], openings[5 * j], openings[5 * j + 1]);
+        }
+        if (a.phase == Phase.Committing && a.openedCount >= t) {
+            a.phase = Phase.Certified;
+            emit RoundCertified(jobId, job.round, job.attempt);
+        }
     }
 
-    /// @notice Step 9: node k announces the IPFS CID of its revealed S_k and s_k.
-    function revealPartial(uint256 jobId, string calldata cid) external {
+    /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (certified attempts, until D4).
+    function revealPartial(uint256 jobId, bytes calldata cid) external {
         Job storage job = _active(jobId);
         uint256 k = _committeeK(jobId, msg.sender);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
         if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
-        if (bytes(cid).length == 0 || bytes(cid).length > 128) revert BadLength(bytes(cid).length, 128);
+        if (cid.length == 0 || cid.length > 64) revert BadLength(cid.length, 64);
         uint16 bit = uint16(1) << uint16(k - 1);
         if (a.revealedMask & bit != 0) revert AlreadyCommitted(msg.sender);
         a.revealedMask |= bit;
         a.revealCount += 1;
         emit PartialRevealed(jobId, job.round, job.attempt, msg.sender, cid);
-        if (a.revealCount == job.committee.length) {
-            a.phase = Phase.Revealed;
-            emit RoundAggregated(jobId, job.round, job.attempt, a.revealCount);
-        }
     }
 
     // ---------------------------------------------------------------- steps run by JobRounds (delegatecall)
 
-    /// @notice Complaint window: node says it cannot fetch or open `trainer`'s envelope (see JobRounds).
-    function complain(uint256, address) external {
+    /// @notice Step 6: a committee vote to exclude a trainer whose envelope is missing (see JobRounds).
+    function voteExclusion(uint256, address, uint256[] calldata, bytes32, uint32) external {
         _delegate();
     }
 
-    /// @notice Step 8: certification (see JobRounds.certify and RoundCertifier.Evidence).
-    function certify(uint256, RoundCertifier.Evidence calldata) external {
+    /// @notice Step 6: a verifiable complaint about an inconsistent share (see JobRounds.complainShare).
+    function complainShare(uint256, address, uint256[2] calldata, uint256[2] calldata, uint256, uint256) external {
+        _delegate();
+    }
+
+    /// @notice Step 6: a vote on a share complaint (see JobRounds.voteComplaint).
+    function voteComplaint(uint256, address, bool, uint256[] calldata, bytes32, uint32) external {
         _delegate();
     }
 
@@ -253,8 +297,18 @@ contract JobMarket is JobMarketBase {
         _delegate();
     }
 
-    /// @notice Step 10: the evaluator's round result (see JobRounds.postRoundResult).
+    /// @notice Step 8: anyone posts the opening of C_A = P_0 at z_A, releasing the nodes' pay (see JobRounds).
+    function openResult(uint256, uint256[5] calldata) external {
+        _delegate();
+    }
+
+    /// @notice Step 9: the evaluator's round result (see JobRounds.postRoundResult).
     function postRoundResult(uint256, bytes32, uint32, uint32[] calldata) external {
+        _delegate();
+    }
+
+    /// @notice The owner stops its job; rounds done stay paid, the rest of the escrow returns to the owner.
+    function stopJob(uint256) external {
         _delegate();
     }
 
@@ -307,20 +361,17 @@ contract JobMarket is JobMarketBase {
         return jobs[jobId].trainers;
     }
 
-    /// @notice The current attempt's phase, deadlines (block times), challenge and counters.
-    function attemptState(uint256 jobId) external view returns (AttemptView memory) {
+    /// @notice The current attempt's phase, deadlines (block times), counters and running sums P_l.
+    function attemptState(uint256 jobId) external view returns (AttemptView memory v) {
         Job storage job = jobs[jobId];
         Attempt storage a = _current(jobId, job);
+        uint256 t = job.p.threshold;
+        uint256[] memory sums = new uint256[](2 * t);
+        for (uint256 j = 0; j < 2 * t; j++) sums[j] = a.sums[j];
         return AttemptView(
-            a.phase, a.openedAt, a.d1, a.dc, a.d2, a.d3, a.d4, a.rho, a.partialCount, a.revealCount
+            a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4, _resultDeadline(job, a), a.openedCount, a.revealCount,
+            a.openedMask, a.sampleSum, sums
         );
-    }
-
-    /// @notice The block time after which the evaluator can no longer post the current round's result
-    /// and anyone may close the round by time share (D4 + commitWindow).
-    function resultDeadline(uint256 jobId) external view returns (uint64) {
-        Job storage job = jobs[jobId];
-        return _resultDeadline(job, _current(jobId, job));
     }
 
     /// @notice Trainers of the current attempt in commit order: those who committed, and those included
@@ -333,16 +384,25 @@ contract JobMarket is JobMarketBase {
         included = new address[](a.includedFixed ? _includedCount(a) : 0);
         uint256 w;
         for (uint256 j = 0; j < c; j++) {
-            uint256 i = a.entries[j] >> 40;
+            uint256 i = a.entries[j] >> 32;
             committed[j] = job.trainers[i - 1];
             if (a.includedFixed && (a.excludedMask >> (i - 1)) & 1 == 0) included[w++] = committed[j];
         }
     }
 
-    /// @notice The partial commitments h_k of the current attempt (0 where not posted).
-    function partialsOf(uint256 jobId) external view returns (uint256[] memory) {
+    /// @notice C_k of the current attempt and the point z_k node k must open it at.
+    function openingPoint(uint256 jobId, uint256 k) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
-        return _partials(_current(jobId, job), job.committee.length);
+        (x, y) = _nodeCommitment(_current(jobId, job), job.p.threshold, k);
+        z = _openingPoint(jobId, job, k, x, y);
+    }
+
+    /// @notice C_A = P_0 of the current attempt and z_A = keccak(C_A, attempt) mod r.
+    function resultPoint(uint256 jobId) external view returns (uint256 x, uint256 y, uint256 z) {
+        Job storage job = jobs[jobId];
+        Attempt storage a = _current(jobId, job);
+        (x, y) = (a.sums[0], a.sums[1]);
+        z = uint256(keccak256(abi.encode(x, y, job.attempt))) % R;
     }
 
     /// @notice Escrow not yet paid or refunded: escrowed = paid + refunded + remaining.
@@ -352,11 +412,5 @@ contract JobMarket is JobMarketBase {
 
     function claimable(address account, address token) external view returns (uint256) {
         return owed[account][token];
-    }
-
-    /// @notice The tag of (role, i, k) in the job's current attempt, as the circuit's public input.
-    function tagOf(uint256 jobId, uint8 role, uint256 i, uint256 k) public view returns (uint256) {
-        Job storage job = jobs[jobId];
-        return certifier.tag(address(this), jobId, job.round, job.attempt, role, i, k);
     }
 }

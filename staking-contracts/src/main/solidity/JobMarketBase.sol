@@ -7,26 +7,28 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
-import {IStmtVerifier} from "./IStmtVerifier.sol";
-import {IBatchVerifier} from "./IBatchVerifier.sol";
-import {RoundCertifier} from "./RoundCertifier.sol";
+import {IKzgVerifier} from "./IKzgVerifier.sol";
+import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
 import {JobParams, JobStatus, Phase} from "./JobTypes.sol";
 
-/// @title Storage, errors, events and shared steps of the zkPFL job market.
+/// @title Storage, errors, events and shared steps of the zkPFL job market (v2 round, docs/protocol.md).
 /// @notice `JobMarket` and `JobRounds` (which the market calls by delegatecall) both derive from this
 /// contract, so they share one storage layout; see docs/contracts.md.
 abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     using SafeERC20 for IERC20;
 
-    /// @notice The BN254 scalar field modulus.
+    /// @notice The BN254 scalar field modulus r.
     uint256 public constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @notice The BN254 base field modulus p.
+    uint256 internal constant P = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
     uint256 public constant PPM = 1_000_000;
     uint16 public constant MAX_ATTEMPTS = 4;
     uint16 public constant MAX_COMMITTEE = 16;
     uint16 public constant MAX_TRAINERS = 64;
     uint16 public constant SLASH_BPS = 1_000;
-    uint256 public constant FRACTION_BITS = 16;
+    /// @notice Share of each round's pool paid to the nodes that opened, split equally (ppm).
+    uint256 public constant NODE_SHARE_PPM = 200_000;
 
     bytes32 public constant JOB_TYPEHASH = keccak256(
         "JobParams(address owner,address feeToken,uint256 fee,address evaluator,bytes32 modelHash,uint32 bucket,"
@@ -40,7 +42,6 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         JobStatus status;
         uint16 round;
         uint16 attempt;
-        uint64 bannedMask; // trainers (bit i - 1) banned for the rest of the round
         bytes32 model;
         uint256 escrowed;
         uint256 paid;
@@ -49,49 +50,62 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         address[] trainers;
     }
 
-    /// @dev Two header slots; the share commitments themselves live only in calldata and events:
-    /// `sharesChain` is a running hash over (i, c_i1..c_im, manifest_i) in commit order that certify
-    /// re-computes from re-supplied commitments, and `entries` packs (i << 40 | commit time) in commit order.
+    /// @dev The commitments themselves live only in calldata and events: the attempt keeps the running sums
+    /// P_l = sum of the included trainers' C_il (x, y words, l < t) and a hash per trainer (`trainerHash`).
+    /// `entries` packs (i << 32 | n_i) in commit order.
+    /// @dev Slot 0 holds everything `commitRound` writes or checks (phase, count, mask, D1), so a commit
+    /// touches one header slot; slot 1 the later deadlines, exclusions and the sum of n_i.
     struct Attempt {
         Phase phase;
-        uint8 partialCount;
-        uint40 openedAt;
+        uint8 committedCount;
+        uint8 openedCount;
+        uint8 revealCount;
+        bool includedFixed;
+        uint16 openedMask;
+        uint16 revealedMask;
+        uint64 committedMask; // bit i - 1: trainer i committed
         uint40 d1;
-        uint40 dc;
         uint40 d2;
+        uint40 openedAt;
         uint40 d3;
         uint40 d4;
-        uint8 revealCount;
-        uint8 committedCount;
-        bool includedFixed;
-        uint16 revealedMask;
-        uint64 challengeBlock;
-        uint64 committedMask; // bit i - 1: trainer i committed
         uint64 excludedMask; // bit i - 1: trainer i excluded by a committee majority
-        bytes32 sharesChain;
-        uint256 rho;
-        uint256[16] partials;
+        uint64 sampleSum; // sum of the included trainers' declared n_i
+        uint256 pool;
+        uint256[32] sums;
         uint64[64] entries;
     }
 
     StakingRegistry public immutable registry;
-    RoundCertifier public immutable certifier;
     /// @notice Parameter checks, committee draw and reward split (deployed by the market's constructor).
     JobRules public immutable rules;
 
     uint256 public jobCount;
+    /// @notice The batched KZG verifier of the platform's SRS (set once by the admin).
+    IKzgVerifier public kzgVerifier;
+    /// @notice The DLEQ verifier of share complaints (set once by the admin).
+    IDleqVerifier public dleqVerifier;
     mapping(uint256 => Job) internal jobs;
     mapping(uint256 => mapping(address => uint256)) internal trainerIndex; // 1-based i
     mapping(uint256 => mapping(address => uint256)) internal committeeIndex; // 1-based k
     mapping(uint256 => mapping(address => bool)) internal released;
     mapping(bytes32 => Attempt) internal attempts;
-    mapping(bytes32 => mapping(uint256 => uint32)) internal complaints; // attempt => trainer i => node bits
+    mapping(bytes32 => mapping(uint256 => bytes32)) internal trainerHash; // attempt => i => keccak(points, manifest, n_i)
+    mapping(bytes32 => mapping(uint256 => uint32)) internal votes; // attempt => trainer i => node bits
+    /// @dev A verifiable complaint about trainer i's share for node k: votes of the other nodes as bit masks.
+    struct Complaint {
+        uint8 k;
+        bool resolved;
+        uint32 upheld;
+        uint32 rejected;
+    }
+
+    mapping(bytes32 => mapping(uint256 => Complaint)) internal complaints; // attempt => trainer i
+    mapping(bytes32 => mapping(uint256 => uint256[2])) internal roundKeys; // keccak(job, round) => k => PK_k
     mapping(address => mapping(uint256 => bool)) internal usedNonces;
     mapping(address => mapping(address => uint256)) internal owed; // account => token => amount
     mapping(address => uint256) public totalOwed; // token => amount
     mapping(address => uint256) public feeTokenMinimum; // 0: not allow-listed
-    mapping(uint32 => IStmtVerifier) public verifiers;
-    mapping(uint32 => mapping(uint16 => IBatchVerifier)) public sharesVerifiers; // bucket => m
 
     error FeeBelowMinimum(uint256 fee, uint256 minimum);
     error InvalidParameter(string field);
@@ -108,15 +122,9 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     error WrongPhase(Phase actual);
     error AlreadyCommitted(address account);
     error BadLength(uint256 actual, uint256 expected);
-    error FieldElementOutOfRange(uint256 value);
     error NotCommitteeMember(address account);
     error NotCommitted(address trainer);
-    error AlreadyComplained(address node, address trainer);
-    error TrainerBanned(address trainer);
-    error PartialsMissing(uint256 posted, uint256 needed);
-    error ChallengeNotReady();
-    error NoVerifier(uint32 bucket);
-    error VerifierAlreadySet(uint32 bucket);
+    error AlreadyVoted(address node, address trainer);
     error NothingToAdvance();
     error NotEvaluator(address account);
     error BadShares();
@@ -124,42 +132,64 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     error JobStillActive(uint256 jobId);
     error NotParticipant(address account);
     error TooFewTrainers(uint256 included, uint256 needed);
+    error PointNotOnCurve(uint256 index);
+    error SamplesOutOfRange(uint256 declared, uint256 maximum);
+    error CommitmentMismatch(address trainer);
+    error NoKzgVerifier();
+    error KzgVerifierAlreadySet();
+    error WrongOpeningPoint(uint256 k, uint256 z, uint256 expected);
+    error InvalidOpening(uint256 k);
+    error AlreadyOpened(uint256 k);
+    error NotCertified(uint256 opened, uint256 needed);
+    error TooFewReveals(uint256 revealed, uint256 needed);
+    error NotOwner(address account);
+    error NoDleqVerifier();
+    error DleqVerifierAlreadySet();
+    error NoRoundKey(uint256 k);
+    error InvalidDleqProof(uint256 k);
+    error AlreadyComplained(address node, address trainer);
+    error NoComplaint(address trainer);
 
     event FeeTokenSet(address indexed token, uint256 minimumFee);
-    event VerifierSet(uint32 indexed bucket, address verifier);
-    event SharesVerifierSet(uint32 indexed bucket, uint16 m, address verifier);
+    event KzgVerifierSet(address verifier, bytes32 srsHash);
     event JobCreated(uint256 indexed jobId, address indexed owner, address feeToken, uint256 escrowed, bytes32 modelHash, uint32 bucket);
     event CommitteeDrawn(uint256 indexed jobId, address[] committee);
     event TrainerJoined(uint256 indexed jobId, address indexed trainer, uint256 index);
     event AttemptOpened(
         uint256 indexed jobId, uint16 round, uint16 attempt, bytes32 model, uint64 commitDeadline, uint64 complaintDeadline,
-        uint64 partialDeadline, uint64 proofDeadline, uint64 revealDeadline
+        uint64 openingDeadline, uint64 revealDeadline
     );
-    event SharesCommitted(
-        uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, uint256 index, uint256[] commitments,
-        bytes32 manifest
+    event RoundCommitted(
+        uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, uint256 index, uint256[] points,
+        bytes32 manifest, uint32 samples
     );
-    event ComplaintFiled(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer);
+    event DleqVerifierSet(address verifier);
+    event RoundKeyPosted(uint256 indexed jobId, uint16 round, address indexed node, uint256 k, uint256 x, uint256 y);
+    event ShareComplaint(
+        uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer,
+        uint256[2] ephemeral, uint256[2] shared
+    );
+    event ComplaintVoted(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer, bool upheld);
+    event ComplaintResolved(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, bool upheld);
+    event ExclusionVoted(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, address indexed trainer);
     event TrainerExcluded(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer);
-    event IncludedSetFixed(uint256 indexed jobId, uint16 round, uint16 attempt, address[] included);
-    event PartialCommitted(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, uint256 k, uint256 h);
-    event ChallengeRequested(uint256 indexed jobId, uint16 round, uint16 attempt, uint64 blockNumber);
-    event ChallengeFixed(uint256 indexed jobId, uint16 round, uint16 attempt, uint256 rho);
-    event RoundCertified(uint256 indexed jobId, uint16 round, uint16 attempt, uint256[] fingerprints);
-    event PartialRevealed(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, string cid);
-    event RoundAggregated(uint256 indexed jobId, uint16 round, uint16 attempt, uint8 reveals);
+    event IncludedSetFixed(uint256 indexed jobId, uint16 round, uint16 attempt, address[] included, uint64 sampleSum);
+    event OpeningVerified(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, uint256 k, uint256 z, uint256 y);
+    event RoundCertified(uint256 indexed jobId, uint16 round, uint16 attempt);
+    event PartialRevealed(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, bytes cid);
+    event RoundAggregated(uint256 indexed jobId, uint16 round, uint16 attempt, uint256 resultX, uint256 resultY, uint64 sampleSum, bytes32 model);
+    event RoundSkipped(uint256 indexed jobId, uint16 round, uint16 attempt, uint8 reveals);
     event FaultProven(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed offender, bytes32 fault);
     event AttemptFailed(uint256 indexed jobId, uint16 round, uint16 attempt, bytes32 reason);
     event RoundPaid(uint256 indexed jobId, uint16 round, bytes32 model, uint32 accuracy, uint256 pool, uint256 paid);
-    event RewardCredited(uint256 indexed jobId, uint16 round, address indexed trainer, uint256 amount);
+    event RewardCredited(uint256 indexed jobId, uint16 round, address indexed account, uint256 amount);
     event EvaluatorTimedOut(uint256 indexed jobId, uint16 round, uint64 resultDeadline);
     event JobFinished(uint256 indexed jobId, JobStatus status, uint256 refunded);
     event Claimed(address indexed account, address indexed token, uint256 amount);
     event Released(uint256 indexed jobId, address indexed account);
 
-    constructor(StakingRegistry registry_, RoundCertifier certifier_, JobRules rules_) EIP712("zkPFL JobMarket", "1") {
+    constructor(StakingRegistry registry_, JobRules rules_) EIP712("zkPFL JobMarket", "1") {
         registry = registry_;
-        certifier = certifier_;
         rules = rules_;
     }
 
@@ -187,49 +217,106 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         return keccak256(abi.encode(jobId, round, attempt));
     }
 
-    function _chainStart(uint256 jobId, Job storage job) internal view returns (bytes32) {
-        return keccak256(abi.encode(jobId, job.round, job.attempt, job.model));
-    }
-
     function _resultDeadline(Job storage job, Attempt storage a) internal view returns (uint64) {
-        return uint64(a.d4) + job.p.commitWindow;
-    }
-
-    function _partials(Attempt storage a, uint256 m) internal view returns (uint256[] memory hs) {
-        hs = new uint256[](m);
-        for (uint256 k = 0; k < m; k++) {
-            hs[k] = a.partials[k];
-        }
-    }
-
-    function _includedCount(Attempt storage a) internal view returns (uint256 n) {
-        for (uint64 bits = a.committedMask & ~a.excludedMask; bits != 0; bits &= bits - 1) n++;
+        return uint64(a.d4) + job.p.proofWindow;
     }
 
     function _openAttempt(uint256 jobId, Job storage job) internal {
         Attempt storage a = _current(jobId, job);
         uint40 now_ = uint40(block.timestamp);
         uint40 d1 = now_ + job.p.commitWindow;
-        uint40 dc = d1 + job.p.complaintWindow;
-        uint40 d2 = dc + job.p.partialWindow;
-        uint40 d3 = d2 + job.p.proofWindow;
+        uint40 d2 = d1 + job.p.complaintWindow;
+        uint40 d3 = d2 + job.p.partialWindow;
         uint40 d4 = d3 + job.p.revealWindow;
-        (a.phase, a.openedAt, a.d1, a.dc, a.d2, a.d3, a.d4) = (Phase.Collecting, now_, d1, dc, d2, d3, d4);
-        a.sharesChain = _chainStart(jobId, job);
-        emit AttemptOpened(jobId, job.round, job.attempt, job.model, d1, dc, d2, d3, d4);
+        (a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4) = (Phase.Committing, now_, d1, d2, d3, d4);
+        emit AttemptOpened(jobId, job.round, job.attempt, job.model, d1, d2, d3, d4);
     }
 
+    /// @dev After D2: fixes I (committed, not excluded) and the sum of its declared n_i.
     function _fixIncluded(uint256 jobId, Job storage job, Attempt storage a) internal {
         if (a.includedFixed) return;
         a.includedFixed = true;
         uint256 c = a.committedCount;
-        address[] memory included = new address[](_includedCount(a));
+        address[] memory included = new address[](c);
         uint256 w;
+        uint64 samples;
         for (uint256 j = 0; j < c; j++) {
-            uint256 i = a.entries[j] >> 40;
-            if ((a.excludedMask >> (i - 1)) & 1 == 0) included[w++] = job.trainers[i - 1];
+            uint256 e = a.entries[j];
+            uint256 i = e >> 32;
+            if ((a.excludedMask >> (i - 1)) & 1 == 0) {
+                included[w++] = job.trainers[i - 1];
+                samples += uint64(e & 0xFFFFFFFF);
+            }
         }
-        emit IncludedSetFixed(jobId, job.round, job.attempt, included);
+        assembly ("memory-safe") {
+            mstore(included, w)
+        }
+        a.sampleSum = samples;
+        emit IncludedSetFixed(jobId, job.round, job.attempt, included, samples);
+    }
+
+    function _includedCount(Attempt storage a) internal view returns (uint256 n) {
+        for (uint64 bits = a.committedMask & ~a.excludedMask; bits != 0; bits &= bits - 1) n++;
+    }
+
+    /// @dev C_k = sum_l k^l P_l by Horner's rule on the precompiles.
+    function _nodeCommitment(Attempt storage a, uint256 t, uint256 k) internal view returns (uint256 x, uint256 y) {
+        (x, y) = (a.sums[2 * (t - 1)], a.sums[2 * (t - 1) + 1]);
+        for (uint256 l = t - 1; l > 0; l--) {
+            (x, y) = _ecMul(x, y, k);
+            (x, y) = _ecAdd(x, y, a.sums[2 * (l - 1)], a.sums[2 * (l - 1) + 1], 0);
+        }
+    }
+
+    /// @notice z_k = keccak(chain id, market, job, round, attempt, k, C_k) mod r (docs/protocol.md, step 7).
+    function _openingPoint(uint256 jobId, Job storage job, uint256 k, uint256 cx, uint256 cy) internal view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), jobId, job.round, job.attempt, k, cx, cy))) % R;
+    }
+
+    /// @dev (ax, ay) + (bx, by) on G1; reverts PointNotOnCurve(index) when the precompile refuses either point.
+    function _ecAdd(uint256 ax, uint256 ay, uint256 bx, uint256 by, uint256 index) internal view returns (uint256 x, uint256 y) {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, ax)
+            mstore(add(m, 0x20), ay)
+            mstore(add(m, 0x40), bx)
+            mstore(add(m, 0x60), by)
+            ok := staticcall(gas(), 0x06, m, 0x80, m, 0x40)
+            x := mload(m)
+            y := mload(add(m, 0x20))
+        }
+        if (!ok) revert PointNotOnCurve(index);
+    }
+
+    function _ecMul(uint256 px, uint256 py, uint256 s) internal view returns (uint256 x, uint256 y) {
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, px)
+            mstore(add(m, 0x20), py)
+            mstore(add(m, 0x40), s)
+            ok := staticcall(gas(), 0x07, m, 0x60, m, 0x40)
+            x := mload(m)
+            y := mload(add(m, 0x20))
+        }
+        if (!ok) revert PointNotOnCurve(0);
+    }
+
+    /// @dev Excludes trainer i: its points, resupplied, must match its hash; they leave every running sum.
+    function _exclude(uint256 jobId, Job storage job, bytes32 key, uint256 i, uint256[] calldata points, bytes32 manifest, uint32 samples)
+        internal
+    {
+        Attempt storage a = attempts[key];
+        address trainer = job.trainers[i - 1];
+        if (keccak256(abi.encode(points, manifest, samples)) != trainerHash[key][i]) revert CommitmentMismatch(trainer);
+        uint256 t = job.p.threshold;
+        for (uint256 l = 0; l < t; l++) {
+            uint256 y = points[2 * l + 1];
+            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], y == 0 ? 0 : P - y, l);
+        }
+        a.excludedMask |= uint64(1 << (i - 1));
+        emit TrainerExcluded(jobId, job.round, job.attempt, trainer);
     }
 
     function _fault(uint256 jobId, Job storage job, address offender, bytes32 fault) internal {
@@ -237,6 +324,15 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         emit FaultProven(jobId, job.round, job.attempt, offender, fault);
     }
 
+    /// @dev Slashes every committee node without a verified opening in `a`.
+    function _slashNonOpeners(uint256 jobId, Job storage job, Attempt storage a) internal {
+        uint256 m = job.committee.length;
+        for (uint256 k = 0; k < m; k++) {
+            if (a.openedMask & (uint16(1) << uint16(k)) == 0) _fault(jobId, job, job.committee[k], "missed-opening");
+        }
+    }
+
+    /// @dev Before certification: restarts the round as a new attempt (or ends the job after MAX_ATTEMPTS).
     function _failAttempt(uint256 jobId, Job storage job, Attempt storage a, bytes32 reason) internal {
         a.phase = Phase.Failed;
         emit AttemptFailed(jobId, job.round, job.attempt, reason);
@@ -246,6 +342,25 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
             job.attempt += 1;
             _openAttempt(jobId, job);
         }
+    }
+
+    /// @dev Opens the next round from the current model, or completes the job after its last round.
+    function _nextRound(uint256 jobId, Job storage job, JobStatus last) internal {
+        if (job.round + 1 >= job.p.maxRounds) {
+            _finish(jobId, job, last);
+        } else {
+            job.round += 1;
+            job.attempt = 0;
+            _openAttempt(jobId, job);
+        }
+    }
+
+    function _credit(uint256 jobId, Job storage job, address who, uint256 amount) internal {
+        if (amount == 0) return;
+        owed[who][job.p.feeToken] += amount;
+        job.paid += amount;
+        totalOwed[job.p.feeToken] += amount;
+        emit RewardCredited(jobId, job.round, who, amount);
     }
 
     function _finish(uint256 jobId, Job storage job, JobStatus status) internal {

@@ -11,6 +11,8 @@ contract JobRules {
     uint256 public constant PPM = 1_000_000;
     uint16 public constant MAX_COMMITTEE = 16;
     uint16 public constant MAX_TRAINERS = 64;
+    uint16 public constant MAX_ROUNDS = 1_000;
+    uint32 public constant MAX_WINDOW = 7 days;
 
     error FeeTokenNotAllowed(address token);
     error FeeBelowMinimum(uint256 fee, uint256 minimum);
@@ -24,8 +26,9 @@ contract JobRules {
         if (p.fee < minimumFee) revert FeeBelowMinimum(p.fee, minimumFee);
         if (p.evaluator == address(0)) revert InvalidParameter("evaluator");
         if (p.bucket < 4 || (p.bucket & (p.bucket - 1)) != 0) revert InvalidParameter("bucket");
-        if (p.maxRounds == 0) revert InvalidParameter("maxRounds");
-        if (p.threshold == 0 || p.committeeSize < p.threshold + 1 || p.committeeSize > MAX_COMMITTEE) {
+        if (p.maxRounds == 0 || p.maxRounds > MAX_ROUNDS) revert InvalidParameter("maxRounds");
+        // t >= 2, m >= 2t - 1 (docs/protocol.md, Parameters)
+        if (p.threshold < 2 || p.committeeSize < 2 * p.threshold - 1 || p.committeeSize > MAX_COMMITTEE) {
             revert InvalidParameter("committee");
         }
         if (p.minTrainers == 0 || p.maxTrainers < p.minTrainers || p.maxTrainers > MAX_TRAINERS) {
@@ -34,7 +37,8 @@ contract JobRules {
         if (p.targetAccuracy > PPM || p.alpha > PPM) revert InvalidParameter("ppm");
         if (
             p.commitWindow == 0 || p.complaintWindow == 0 || p.partialWindow == 0 || p.proofWindow == 0
-                || p.revealWindow == 0
+                || p.revealWindow == 0 || p.commitWindow > MAX_WINDOW || p.complaintWindow > MAX_WINDOW
+                || p.partialWindow > MAX_WINDOW || p.proofWindow > MAX_WINDOW || p.revealWindow > MAX_WINDOW
         ) revert InvalidParameter("window");
         // n_max * N_max * B * 2^f < (r - 1) / 2, with clipQ16 = B * 2^f
         if (p.maxSamples == 0 || p.clipQ16 == 0) revert InvalidParameter("quantisation");
@@ -69,7 +73,7 @@ contract JobRules {
     }
 
     /// @notice Each trainer's reward: pool * (alpha * t_j / sum t + (1 - alpha) * a_j) / 1e12, with
-    /// alpha and the accuracy shares a_j in ppm (ignored when alpha = 1e6).
+    /// alpha and the accuracy shares a_j in ppm, `times` the declared work n_i (ignored when alpha = 1e6).
     function rewards(uint256 pool, uint256 alpha, uint256[] memory times, uint32[] memory shares)
         external
         pure

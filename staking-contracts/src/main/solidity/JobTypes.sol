@@ -42,28 +42,34 @@ enum JobStatus {
     Failed
 }
 
-/// @notice States of one attempt of a round (v1, docs/contracts.md).
+/// @notice States of one attempt of a round (v2, docs/contracts.md): trainers commit until D1, the committee
+/// votes exclusions until D2, opens C_k until D3 (Certified at t valid openings), reveals and the opening of C_A
+/// come by D4 (Aggregated), the evaluator's result pays it (Paid). Failed: restarted before certification;
+/// Skipped: certified but fewer than t reveals or no opening of C_A by D4.
 enum Phase {
     None,
-    Collecting,
-    ChallengeRequested,
-    Challenged,
+    Committing,
     Certified,
-    Revealed,
+    Aggregated,
     Paid,
-    Failed
+    Failed,
+    Skipped
 }
 
-/// @notice Read-only view of a job's current attempt.
+/// @notice Read-only view of a job's current attempt. `commitDeadline` D1, `complaintDeadline` D2 (exclusion
+/// votes), `openingDeadline` D3, `revealDeadline` D4 (reveals and the result opening), `resultDeadline` (the
+/// evaluator's). `sums` are P_0..P_{t-1} as x, y words.
 struct AttemptView {
     Phase phase;
     uint64 openedAt;
     uint64 commitDeadline;
     uint64 complaintDeadline;
-    uint64 partialDeadline;
-    uint64 proofDeadline;
+    uint64 openingDeadline;
     uint64 revealDeadline;
-    uint256 rho;
-    uint8 partialCount;
+    uint64 resultDeadline;
+    uint8 openedCount;
     uint8 revealCount;
+    uint16 openedMask;
+    uint64 sampleSum;
+    uint256[] sums;
 }

@@ -45,6 +45,7 @@ contract StakingRegistry is AccessControl, ReentrancyGuard {
     mapping(address => NodeInfo) private nodeInfos;
     address[] private nodes;
     mapping(address => uint256) private nodePosition; // index + 1
+    mapping(address => uint16) private capacities; // committees a node serves at once; 0: not stated, no limit
 
     error BelowMinimumStake(uint256 stake, uint256 minimum);
     error AlreadyRegistered(address account);
@@ -56,6 +57,8 @@ contract StakingRegistry is AccessControl, ReentrancyGuard {
     error InvalidNodeKey();
     error InvalidAmount();
     error NotLocked(address account);
+    error InvalidCapacity(uint256 capacity);
+    error AtCapacity(address node, uint16 capacity);
 
     event TrainerStaked(address indexed trainer, uint256 amount, uint256 stake);
     event NodeRegistered(address indexed node, uint256 amount, bytes32 x25519Key, string endpoint);
@@ -64,6 +67,7 @@ contract StakingRegistry is AccessControl, ReentrancyGuard {
     event Withdrawn(address indexed account, uint256 amount);
     event StakeLockChanged(address indexed account, uint32 locks);
     event Slashed(address indexed account, uint256 amount, bytes32 reason);
+    event CapacitySet(address indexed node, uint16 capacity);
 
     constructor(IERC20 token_, uint256 trainerMin, uint256 nodeMin, uint64 unbondingDelay_, address admin, address treasury_) {
         token = token_;
@@ -151,6 +155,8 @@ contract StakingRegistry is AccessControl, ReentrancyGuard {
         if (a.kind != expected) revert NotRegistered(account);
         uint256 minimum = _minimum(expected);
         if (a.stake < minimum) revert BelowMinimumStake(a.stake, minimum);
+        uint16 capacity = capacities[account];
+        if (capacity != 0 && a.locks >= capacity) revert AtCapacity(account, capacity);
         a.locks += 1;
         emit StakeLockChanged(account, a.locks);
     }
@@ -195,13 +201,30 @@ contract StakingRegistry is AccessControl, ReentrancyGuard {
     }
 
     /// @notice The pool of nodes with their stake weights (0 for a node below the minimum).
+    /// @notice Registered nodes with their draw weights: the stake, or 0 below the minimum or at the node's
+    /// stated capacity (as many committees as it serves at once).
     function nodePool() external view returns (address[] memory pool, uint256[] memory weights) {
         pool = nodes;
         weights = new uint256[](pool.length);
         for (uint256 i = 0; i < pool.length; i++) {
-            uint256 s = accounts[pool[i]].stake;
-            weights[i] = s >= nodeMinStake ? s : 0;
+            Account storage a = accounts[pool[i]];
+            uint16 capacity = capacities[pool[i]];
+            weights[i] = a.stake >= nodeMinStake && (capacity == 0 || a.locks < capacity) ? a.stake : 0;
         }
+    }
+
+    /// @notice A registered node states how many committees it serves at once (1..1000); 0 (the default) states
+    /// no limit. Committee draws skip a node at its capacity.
+    function setCapacity(uint16 capacity) external {
+        if (accounts[msg.sender].kind != Kind.Node) revert NotRegistered(msg.sender);
+        if (capacity == 0 || capacity > 1000) revert InvalidCapacity(capacity);
+        capacities[msg.sender] = capacity;
+        emit CapacitySet(msg.sender, capacity);
+    }
+
+    /// @notice The node's stated capacity (0: not stated, no limit).
+    function capacityOf(address node) external view returns (uint16) {
+        return capacities[node];
     }
 
     function _minimum(Kind kind) private view returns (uint256) {

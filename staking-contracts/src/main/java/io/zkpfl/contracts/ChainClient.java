@@ -5,10 +5,11 @@ import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.FeePermit;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.contracts.generated.PlatformToken;
-import io.zkpfl.contracts.generated.RoundCertifier;
 import io.zkpfl.contracts.generated.StakingRegistry;
 import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.Sign;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -41,10 +42,6 @@ import java.util.Optional;
  */
 public final class ChainClient {
 
-    /** Role index of a share fingerprint in a tag (see {@link #tag}). */
-    public static final int ROLE_SHARE = 0;
-    /** Role index of a partial fingerprint in a tag. */
-    public static final int ROLE_PARTIAL = 1;
     private static final BigInteger MAX_GAS = BigInteger.valueOf(25_000_000);
 
     private final Web3j web3j;
@@ -83,10 +80,22 @@ public final class ChainClient {
     }
 
     /**
-     * Deploys token, staking registry, round certifier and job market, grants the market its role in the
-     * registry and allow-lists the platform token as fee token. {@code admin} becomes every contract's admin.
+     * Deploys token, staking registry and job market, grants the market its role in the registry and allow-lists
+     * the platform token as fee token. {@code admin} becomes every contract's admin. The KZG verifier of the
+     * platform's SRS is not deployed ({@link PlatformAddresses#certifier()} is the zero address until
+     * {@link #setKzgVerifier} fixes it); see {@link #deployPlatform(Web3j, long, Credentials, PlatformConfig, String)}.
      */
     public static PlatformAddresses deployPlatform(Web3j web3j, long chainId, Credentials admin, PlatformConfig config) {
+        return deployPlatform(web3j, chainId, admin, config, null);
+    }
+
+    /**
+     * As {@link #deployPlatform(Web3j, long, Credentials, PlatformConfig)}, and also deploys the KZG batch verifier
+     * that zk-core exports for the platform's SRS from its creation bytecode (hex) and fixes it in the market;
+     * {@link PlatformAddresses#certifier()} is then its address. {@code null} deploys none.
+     */
+    public static PlatformAddresses deployPlatform(Web3j web3j, long chainId, Credentials admin, PlatformConfig config,
+                                                   String kzgVerifierBytecode) {
         TransactionManager tm = transactionManager(web3j, chainId, admin);
         ContractGasProvider gas = new EstimatingGasProvider(web3j, MAX_GAS);
         String who = admin.getAddress();
@@ -95,13 +104,26 @@ public final class ChainClient {
             StakingRegistry registry = StakingRegistry.deploy(web3j, tm, gas, token.getContractAddress(),
                     config.trainerMinStake(), config.nodeMinStake(), BigInteger.valueOf(config.unbondingDelaySeconds()),
                     who, config.treasury()).send();
-            RoundCertifier certifier = RoundCertifier.deploy(web3j, tm, gas).send();
-            JobMarket market = JobMarket.deploy(web3j, tm, gas, registry.getContractAddress(),
-                    certifier.getContractAddress(), who).send();
+            JobMarket market = JobMarket.deploy(web3j, tm, gas, registry.getContractAddress(), who).send();
             registry.grantRole(registry.MARKET_ROLE().send(), market.getContractAddress()).send();
             market.setFeeToken(token.getContractAddress(), config.minimumFee()).send();
-            return new PlatformAddresses(token.getContractAddress(), registry.getContractAddress(),
-                    certifier.getContractAddress(), market.getContractAddress());
+            String verifier = "0x0000000000000000000000000000000000000000";
+            if (kzgVerifierBytecode != null) {
+                var sent = tm.sendTransaction(gas.getGasPrice(), BigInteger.valueOf(6_000_000), null,
+                        Numeric.prependHexPrefix(kzgVerifierBytecode), BigInteger.ZERO, true);
+                if (sent.hasError()) {
+                    throw new IllegalStateException("deploying the KZG verifier failed: " + sent.getError().getMessage());
+                }
+                TransactionReceipt r = new PollingTransactionReceiptProcessor(web3j, 50, 2_400)
+                        .waitForTransactionReceipt(sent.getTransactionHash());
+                if (!r.isStatusOK() || r.getContractAddress() == null) {
+                    throw new IllegalStateException("deploying the KZG verifier failed: " + r.getStatus());
+                }
+                verifier = r.getContractAddress();
+                market.setKzgVerifier(verifier).send();
+            }
+            return new PlatformAddresses(token.getContractAddress(), registry.getContractAddress(), verifier,
+                    market.getContractAddress());
         } catch (ChainRevertException e) {
             throw e;
         } catch (Exception e) {
@@ -156,6 +178,16 @@ public final class ChainClient {
         return send("registerNode", registry.registerNode(amount, x25519Key, endpoint));
     }
 
+    /** The signer (a registered node) states how many committees it serves at once. */
+    public TransactionReceipt setCapacity(int committees) {
+        return send("setCapacity", registry.setCapacity(BigInteger.valueOf(committees)));
+    }
+
+    /** A node's stated capacity (0: not stated, no limit). */
+    public int capacityOf(String node) {
+        return call("capacityOf", registry.capacityOf(node)).intValue();
+    }
+
     public TransactionReceipt requestUnbond(BigInteger amount) {
         return send("requestUnbond", registry.requestUnbond(amount));
     }
@@ -176,14 +208,14 @@ public final class ChainClient {
         return send("setFeeToken", market.setFeeToken(feeToken, minimumFee));
     }
 
-    /** Fixes the Stmt(D) verifier contract of bucket {@code d} (admin only, once per bucket). */
-    public TransactionReceipt setVerifier(long d, String verifier) {
-        return send("setVerifier", market.setVerifier(BigInteger.valueOf(d), verifier));
+    /** Fixes the batched KZG verifier of the platform's SRS (admin only, once). */
+    public TransactionReceipt setKzgVerifier(String verifier) {
+        return send("setKzgVerifier", market.setKzgVerifier(verifier));
     }
 
-    /** Fixes the SharesStatement(D, m) verifier contract of bucket {@code d} and committee size {@code m} (admin only, once). */
-    public TransactionReceipt setSharesVerifier(long d, int m, String verifier) {
-        return send("setSharesVerifier", market.setSharesVerifier(BigInteger.valueOf(d), BigInteger.valueOf(m), verifier));
+    /** Fixes the DLEQ verifier of share complaints (admin only, once). */
+    public TransactionReceipt setDleqVerifier(String verifier) {
+        return send("setDleqVerifier", market.setDleqVerifier(verifier));
     }
 
     /** The owner's EIP-712 signature over {@code p} for this market. */
@@ -217,44 +249,95 @@ public final class ChainClient {
     }
 
     /**
-     * Step 5: the trainer's m share commitments and the sha256 digest of its envelope manifest (the
-     * multihash digest of the manifest's CIDv1 raw-leaf address).
+     * Step 5: the trainer's t commitments C_i0..C_i,t-1 as x, y words, the keccak digest of its envelope
+     * manifest and its declared sample count n_i.
      */
-    public TransactionReceipt commitShares(BigInteger jobId, List<BigInteger> commitments, byte[] manifest) {
-        return send("commitShares", market.commitShares(jobId, commitments, manifest));
+    public TransactionReceipt commitRound(BigInteger jobId, List<BigInteger> points, byte[] manifestDigest, long samples) {
+        return send("commitRound", market.commitRound(jobId, points, manifestDigest, BigInteger.valueOf(samples)));
     }
 
-    public TransactionReceipt complain(BigInteger jobId, String trainer) {
-        return send("complain", market.complain(jobId, trainer));
+    /** The signer (a committee node) publishes its per-round envelope key for the job's current round (x, y). */
+    public TransactionReceipt postRoundKey(BigInteger jobId, List<BigInteger> publicKey) {
+        return send("postRoundKey", market.postRoundKey(jobId, publicKey));
     }
 
-    public TransactionReceipt commitPartial(BigInteger jobId, BigInteger h) {
-        return send("commitPartial", market.commitPartial(jobId, h));
+    /**
+     * Step 6: a verifiable complaint about {@code trainer}'s share: the envelope's ephemeral point, the ECDH point
+     * (x, y each) and the DLEQ proof (c, s) against the signer's round key.
+     */
+    public TransactionReceipt complainShare(BigInteger jobId, String trainer, List<BigInteger> ephemeral,
+                                            List<BigInteger> shared, BigInteger c, BigInteger s) {
+        return send("complainShare", market.complainShare(jobId, trainer, ephemeral, shared, c, s));
     }
 
-    public TransactionReceipt requestChallenge(BigInteger jobId) {
-        return send("requestChallenge", market.requestChallenge(jobId));
+    /** Step 6: the signer's verdict on the complaint about {@code trainer}; the deciding upheld vote resupplies its commitment. */
+    public TransactionReceipt voteComplaint(BigInteger jobId, String trainer, boolean upheld, List<BigInteger> points,
+                                            byte[] manifestDigest, long samples) {
+        return send("voteComplaint", market.voteComplaint(jobId, trainer, upheld, points, manifestDigest,
+                BigInteger.valueOf(samples)));
     }
 
-    public TransactionReceipt fixChallenge(BigInteger jobId) {
-        return send("fixChallenge", market.fixChallenge(jobId));
+    /** Step 6: votes to exclude {@code trainer}; the majority's vote must resupply its commitment (else pass empty). */
+    public TransactionReceipt voteExclusion(BigInteger jobId, String trainer, List<BigInteger> points,
+                                            byte[] manifestDigest, long samples) {
+        return send("voteExclusion", market.voteExclusion(jobId, trainer, points, manifestDigest,
+                BigInteger.valueOf(samples)));
     }
 
-    /** Step 8: certification from the re-supplied commitments, the fingerprints and both circuits' proofs. */
-    public TransactionReceipt certify(BigInteger jobId, RoundEvidence e) {
-        return send("certify", market.certify(jobId, new JobMarket.Evidence(e.commitments(), e.manifests(), e.ys(),
-                e.split(), e.sharesProofs(), e.stmtProofs())));
+    /** Step 7: the signer's own opening of its C_k, as words z, y, ŷ, π.x, π.y. */
+    public TransactionReceipt postOpening(BigInteger jobId, List<BigInteger> opening) {
+        return send("postOpening", market.postOpening(jobId, opening));
     }
 
-    public TransactionReceipt revealPartial(BigInteger jobId, String cid) {
+    /** Step 7, batched: nodes {@code ks}' openings (5 words each) with each node's {@link #signOpening} signature. */
+    public TransactionReceipt postOpenings(BigInteger jobId, List<BigInteger> ks, List<BigInteger> openings,
+                                           List<byte[]> signatures) {
+        return send("postOpenings", market.postOpenings(jobId, ks, openings, signatures));
+    }
+
+    /**
+     * Node k's EIP-191 sign-off of its opening for a batched {@link #postOpenings}: over
+     * keccak256(abi.encode(market, chain id, job, round, attempt, k, the 5 opening words)).
+     */
+    public static byte[] signOpening(Credentials node, String market, long chainId, BigInteger jobId, int round,
+                                     int attempt, int k, List<BigInteger> opening) {
+        StringBuilder hex = new StringBuilder(Numeric.toHexStringNoPrefixZeroPadded(Numeric.toBigInt(market), 64));
+        for (BigInteger w : List.of(BigInteger.valueOf(chainId), jobId, BigInteger.valueOf(round),
+                BigInteger.valueOf(attempt), BigInteger.valueOf(k))) {
+            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        }
+        for (BigInteger w : opening) {
+            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        }
+        byte[] digest = Hash.sha3(Numeric.hexStringToByteArray(hex.toString()));
+        Sign.SignatureData sig = Sign.signPrefixedMessage(digest, node.getEcKeyPair());
+        byte[] out = new byte[65];
+        System.arraycopy(sig.getR(), 0, out, 0, 32);
+        System.arraycopy(sig.getS(), 0, out, 32, 32);
+        out[64] = sig.getV()[0];
+        return out;
+    }
+
+    /** Step 8: the signer (a committee node) announces the CID of its revealed S_k || b_k. */
+    public TransactionReceipt revealPartial(BigInteger jobId, byte[] cid) {
         return send("revealPartial", market.revealPartial(jobId, cid));
+    }
+
+    /** Step 8: an opening of C_A at z_A (5 words), which releases the nodes' pay. */
+    public TransactionReceipt openResult(BigInteger jobId, List<BigInteger> opening) {
+        return send("openResult", market.openResult(jobId, opening));
+    }
+
+    /** The owner stops its job; rounds done stay paid. */
+    public TransactionReceipt stopJob(BigInteger jobId) {
+        return send("stopJob", market.stopJob(jobId));
     }
 
     public TransactionReceipt advance(BigInteger jobId) {
         return send("advance", market.advance(jobId));
     }
 
-    /** Evaluator only: the new model's hash, its accuracy and the included trainers' accuracy shares (ppm). */
+    /** Evaluator only: the hash of the new weights w', their accuracy and the included trainers' accuracy shares (ppm). */
     public TransactionReceipt postRoundResult(BigInteger jobId, byte[] modelHash, long accuracyPpm,
                                               List<BigInteger> accuracySharesPpm) {
         return send("postRoundResult", market.postRoundResult(jobId, modelHash, BigInteger.valueOf(accuracyPpm),
@@ -283,19 +366,39 @@ public final class ChainClient {
     public AttemptState attempt(BigInteger jobId) {
         JobMarket.AttemptView v = call("attemptState", market.attemptState(jobId));
         Tuple2<List<String>, List<String>> who = call("participantsOf", market.participantsOf(jobId));
-        List<BigInteger> partials = new ArrayList<>();
-        for (Object o : call("partialsOf", market.partialsOf(jobId))) {
-            partials.add(o instanceof BigInteger b ? b : (BigInteger) ((org.web3j.abi.datatypes.Type<?>) o).getValue());
+        List<Integer> opened = new ArrayList<>();
+        int mask = v.openedMask.intValue();
+        for (int k = 1; mask != 0; k++, mask >>>= 1) {
+            if ((mask & 1) != 0) {
+                opened.add(k);
+            }
         }
         return new AttemptState(AttemptState.Phase.values()[v.phase.intValue()], v.openedAt.longValue(),
-                v.commitDeadline.longValue(), v.complaintDeadline.longValue(), v.partialDeadline.longValue(),
-                v.proofDeadline.longValue(), v.revealDeadline.longValue(), v.rho, v.partialCount.intValue(),
-                v.revealCount.intValue(), who.component1(), who.component2(), partials);
+                v.commitDeadline.longValue(), v.complaintDeadline.longValue(), v.openingDeadline.longValue(),
+                v.revealDeadline.longValue(), v.resultDeadline.longValue(), v.openedCount.intValue(),
+                v.revealCount.intValue(), opened, v.sampleSum.longValue(), words(v.sums), who.component1(),
+                who.component2());
     }
 
-    /** Block time after which the evaluator can no longer post the current round's result (D4 + commitWindow). */
+    /** A G1 point (x, y) with the challenge z it must be opened at. */
+    public record OpeningPoint(BigInteger x, BigInteger y, BigInteger z) {
+    }
+
+    /** C_k of the current attempt (from the contract's running sums) and z_k. */
+    public OpeningPoint openingPoint(BigInteger jobId, int k) {
+        var r = call("openingPoint", market.openingPoint(jobId, BigInteger.valueOf(k)));
+        return new OpeningPoint(r.component1(), r.component2(), r.component3());
+    }
+
+    /** C_A = P_0 of the current attempt and z_A. */
+    public OpeningPoint resultPoint(BigInteger jobId) {
+        var r = call("resultPoint", market.resultPoint(jobId));
+        return new OpeningPoint(r.component1(), r.component2(), r.component3());
+    }
+
+    /** Block time after which the evaluator can no longer post the current round's result (D4 + proofWindow). */
     public long resultDeadline(BigInteger jobId) {
-        return call("resultDeadline", market.resultDeadline(jobId)).longValue();
+        return attempt(jobId).resultDeadline();
     }
 
     public BigInteger remaining(BigInteger jobId) {
@@ -313,11 +416,6 @@ public final class ChainClient {
 
     public BigInteger jobCount() {
         return call("jobCount", market.jobCount());
-    }
-
-    /** The tag the contract binds to fingerprint (role, i, k) of the job's current attempt. */
-    public BigInteger tag(BigInteger jobId, int role, long i, long k) {
-        return call("tagOf", market.tagOf(jobId, BigInteger.valueOf(role), BigInteger.valueOf(i), BigInteger.valueOf(k)));
     }
 
     /** The contract's EIP-712 digest of {@code p} (for cross-checking an off-chain signer). */
@@ -360,6 +458,8 @@ public final class ChainClient {
     private static final String FAULT_PROVEN = EventEncoder.encode(JobMarket.FAULTPROVEN_EVENT);
     private static final String ROUND_PAID = EventEncoder.encode(JobMarket.ROUNDPAID_EVENT);
     private static final String JOB_FINISHED = EventEncoder.encode(JobMarket.JOBFINISHED_EVENT);
+    private static final String ROUND_AGGREGATED = EventEncoder.encode(JobMarket.ROUNDAGGREGATED_EVENT);
+    private static final String ROUND_SKIPPED = EventEncoder.encode(JobMarket.ROUNDSKIPPED_EVENT);
     private static final String EVALUATOR_TIMED_OUT = EventEncoder.encode(JobMarket.EVALUATORTIMEDOUT_EVENT);
 
     static Optional<MarketEvent> decode(Log log) {
@@ -378,6 +478,14 @@ public final class ChainClient {
         } else if (topic.equals(ROUND_CERTIFIED)) {
             var e = JobMarket.getRoundCertifiedEventFromLog(log);
             return Optional.of(new MarketEvent.RoundCertified(e.jobId, block, e.round.intValue(), e.attempt.intValue()));
+        } else if (topic.equals(ROUND_AGGREGATED)) {
+            var e = JobMarket.getRoundAggregatedEventFromLog(log);
+            return Optional.of(new MarketEvent.RoundAggregated(e.jobId, block, e.round.intValue(), e.attempt.intValue(),
+                    e.resultX, e.resultY, e.sampleSum.longValue()));
+        } else if (topic.equals(ROUND_SKIPPED)) {
+            var e = JobMarket.getRoundSkippedEventFromLog(log);
+            return Optional.of(new MarketEvent.RoundSkipped(e.jobId, block, e.round.intValue(), e.attempt.intValue(),
+                    e.reveals.intValue()));
         } else if (topic.equals(ATTEMPT_FAILED)) {
             var e = JobMarket.getAttemptFailedEventFromLog(log);
             return Optional.of(new MarketEvent.AttemptFailed(e.jobId, block, e.round.intValue(), e.attempt.intValue(),
@@ -406,6 +514,15 @@ public final class ChainClient {
             end++;
         }
         return new String(Arrays.copyOf(word, end), StandardCharsets.US_ASCII);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static List<BigInteger> words(List raw) {
+        List<BigInteger> out = new ArrayList<>();
+        for (Object o : raw) {
+            out.add(o instanceof BigInteger b ? b : (BigInteger) ((org.web3j.abi.datatypes.Type<?>) o).getValue());
+        }
+        return out;
     }
 
     @SuppressWarnings("rawtypes")

@@ -3,7 +3,6 @@ package io.zkpfl.contracts;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.PlatformToken;
 import io.zkpfl.contracts.generated.JobRules;
-import io.zkpfl.contracts.generated.RoundCertifier;
 import io.zkpfl.contracts.generated.StakingRegistry;
 import org.web3j.abi.CustomErrorEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
@@ -82,7 +81,7 @@ public record RevertReason(String name, List<Object> args) {
     private static Map<String, CustomError> knownErrors() {
         Map<String, CustomError> errors = new HashMap<>();
         for (Class<?> wrapper : List.of(JobMarket.class, StakingRegistry.class, PlatformToken.class,
-                RoundCertifier.class, JobRules.class)) {
+                JobRules.class)) {
             for (Field field : wrapper.getFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == CustomError.class) {
                     try {

@@ -31,21 +31,16 @@ class EscrowInvariantIT {
     private static final int STEPS = 160;
     private static TestChain chain;
     private static List<String> feeTokens;
-    private static StmtProver prover;
 
     @BeforeAll
     static void start() throws Exception {
-        chain = TestChain.start(3, 5);
+        chain = TestChain.start(8, 5);
         ReentrantToken coin = ReentrantToken.deploy(chain.web3j,
                 new RawTransactionManager(chain.web3j, chain.adminKey, chain.anvil.chainId()),
                 new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(5_000_000))).send();
         coin.mint(chain.owner.getAddress(), tokens(1_000_000)).send();
         chain.admin.setFeeToken(coin.getContractAddress(), tokens(50));
         feeTokens = List.of(chain.addresses.token(), coin.getContractAddress());
-        prover = new StmtProver(4, chain.terms().committeeSize(), 0x5eedL);
-        chain.admin.setVerifier(4, prover.deployVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey));
-        chain.admin.setSharesVerifier(4, prover.m,
-                prover.deploySharesVerifier(chain.web3j, chain.anvil.chainId(), chain.adminKey));
         ChainClient owner = chain.client(chain.owner);
         for (String token : feeTokens) {
             owner.approve(token, chain.addresses.market(), tokens(1_000_000));
@@ -96,11 +91,13 @@ class EscrowInvariantIT {
                         deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
                     }
                     case 3 -> chain.client(trainer).join(job);
-                    case 4 -> chain.commit(job, trainer, 3);
-                    case 5 -> chain.client(node).complain(job, trainer.getAddress());
-                    case 6 -> chain.client(node).commitPartial(job, TestChain.field("h" + step));
-                    case 7 -> chain.admin.requestChallenge(job);
-                    case 8 -> chain.admin.fixChallenge(job);
+                    case 4 -> chain.commit(job, trainer, 2);
+                    case 5 -> chain.client(node).voteExclusion(job, trainer.getAddress(), List.of(), new byte[32], 0);
+                    case 6 -> chain.client(node).postOpening(job, List.of(TestChain.field("z" + step), BigInteger.ONE,
+                            BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
+                    case 7 -> chain.admin.openResult(job, List.of(TestChain.field("a" + step), BigInteger.ONE,
+                            BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
+                    case 8 -> chain.client(node).revealPartial(job, new byte[] {1, 2, 3});
                     case 9, 14 -> chain.admin.advance(job);
                     case 10, 15 -> chain.increaseTime(1 + rng.nextInt(400));
                     case 11 -> {
@@ -127,17 +124,7 @@ class EscrowInvariantIT {
                         jobs.add(id);
                         drivenJobs.add(id);
                         deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
-                        for (int j = 0; j < 2; j++) {
-                            chain.client(chain.trainers.get(j)).join(id);
-                        }
-                        RoundDriver round = new RoundDriver(chain, prover, id);
-                        for (int j = 0; j < 2; j++) {
-                            chain.increaseTime(1 + rng.nextInt(60));
-                            round.commitShares(chain.trainers.get(j), 0);
-                        }
-                        round.commitPartials(Map.of());
-                        round.certify(round.fingerprints(round.challenge()));
-                        round.revealAll();
+                        drive(id, step, rng);
                     }
                     default -> chain.client(rng.nextBoolean() ? chain.evaluator : trainer)
                             .postRoundResult(job, new byte[32], rng.nextInt(1_000_001),
@@ -150,9 +137,22 @@ class EscrowInvariantIT {
             checkConservation(jobs, deposited, claimed, step);
         }
         // driven jobs still waiting for their evaluator: past the result deadline anyone closes the round
+        // (one more is driven now if the random evaluator answered every driven round)
+        if (drivenJobs.stream().noneMatch(id -> chain.admin.job(id).status() == 1
+                && chain.admin.attempt(id).phase() == AttemptState.Phase.AGGREGATED)) {
+            String token = feeTokens.getFirst();
+            JobParams p = chain.terms().withFee(token, tokens(200)).withTrainers(2, 3).params();
+            ChainClient owner = chain.client(chain.owner);
+            BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
+            jobs.add(id);
+            drivenJobs.add(id);
+            deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+            drive(id, STEPS, rng);
+            checkConservation(jobs, deposited, claimed, STEPS);
+        }
         int timedOut = 0;
         for (BigInteger id : drivenJobs) {
-            if (chain.admin.job(id).status() == 1 && chain.admin.attempt(id).phase() == AttemptState.Phase.REVEALED) {
+            if (chain.admin.job(id).status() == 1 && chain.admin.attempt(id).phase() == AttemptState.Phase.AGGREGATED) {
                 chain.passTime(chain.admin.resultDeadline(id));
                 chain.client(chain.trainers.get(4)).advance(id);
                 assertEquals(3, chain.admin.job(id).status());
@@ -160,8 +160,11 @@ class EscrowInvariantIT {
                 checkConservation(jobs, deposited, claimed, STEPS);
             }
         }
-        // everyone claims what they are owed: the market then holds exactly the remaining escrow
-        for (Credentials who : claimants) {
+        // everyone claims what they are owed (nodes too: they are paid on C_A's opening): the market then holds
+        // exactly the remaining escrow
+        List<Credentials> everyone = new ArrayList<>(claimants);
+        everyone.addAll(chain.nodes);
+        for (Credentials who : everyone) {
             for (String token : feeTokens) {
                 ChainClient c = chain.client(who);
                 if (c.claimable(who.getAddress(), token).signum() > 0) {
@@ -179,8 +182,29 @@ class EscrowInvariantIT {
         assertTrue(refused > STEPS / 10, "refused " + refused);
         assertTrue(jobs.stream().anyMatch(j -> chain.admin.job(j).status() == 3), "some job ran out of attempts");
         assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
-        assertTrue(driven > 0, "some job was played with real proofs up to its reveal");
+        assertTrue(driven > 0, "some job was played with real openings up to its result");
         assertTrue(timedOut > 0, "some round was closed after its evaluator's deadline");
+    }
+
+    /** Two trainers join job {@code id} and the protocol library plays its round up to the opening of C_A. */
+    private static void drive(BigInteger id, long seed, SplittableRandom rng) {
+        for (int j = 0; j < 2; j++) {
+            chain.client(chain.trainers.get(j)).join(id);
+        }
+        RoundDriver round = new RoundDriver(chain, id, seed);
+        for (int j = 0; j < 2; j++) {
+            chain.increaseTime(1 + rng.nextInt(60));
+            round.commit(chain.trainers.get(j), 1 + rng.nextInt(1000));
+        }
+        chain.passTime(chain.admin.attempt(id).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round.open(k, List.of());
+        }
+        for (int k = 1; k <= 3; k++) {
+            round.reveal(k);
+        }
+        chain.passTime(chain.admin.attempt(id).openingDeadline());
+        chain.admin.openResult(id, round.resultOpening(List.of(1, 3), List.of()));
     }
 
     /** Accuracy shares (ppm) split equally among {@code n} trainers, the remainder to the first. */

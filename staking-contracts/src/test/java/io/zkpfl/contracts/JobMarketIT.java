@@ -50,8 +50,8 @@ class JobMarketIT {
         return TestChain.field(label);
     }
 
-    static void commit(BigInteger job, Credentials trainer, int m) {
-        chain.commit(job, trainer, m);
+    static java.util.List<io.zkpfl.zk.bn254.G1> commit(BigInteger job, Credentials trainer, int t) {
+        return chain.commit(job, trainer, t);
     }
 
     static BigInteger joinedJob(TestChain.Terms terms, int trainers) {
@@ -102,7 +102,7 @@ class JobMarketIT {
         }
 
         AttemptState attempt = chain.admin.attempt(job);
-        assertEquals(AttemptState.Phase.COLLECTING, attempt.phase());
+        assertEquals(AttemptState.Phase.COMMITTING, attempt.phase());
         assertEquals(attempt.openedAt() + 100, attempt.commitDeadline());
         assertEquals(attempt.commitDeadline() + 50, attempt.complaintDeadline());
         List<MarketEvent> events = chain.admin.events(from, chain.blockNumber());
@@ -170,6 +170,15 @@ class JobMarketIT {
     @Test
     void parametersOutsideTheProtocolAreRejected() {
         assertReverts("InvalidParameter", "committee", () -> chain.createJob(chain.terms().withCommittee(2, 2)));
+        // t >= 2 and m >= 2t - 1
+        assertReverts("InvalidParameter", "committee", () -> chain.createJob(chain.terms().withCommittee(3, 1)));
+        assertReverts("InvalidParameter", "committee", () -> chain.createJob(chain.terms().withCommittee(4, 3)));
+        // windows at most 7 days, at most 1000 rounds: the edges pass, one more fails
+        assertReverts("InvalidParameter", "window", () -> chain.createJob(chain.terms().withCommitWindow(7 * 86_400 + 1)));
+        assertEquals(BigInteger.valueOf(7 * 86_400), chain.admin.jobParams(
+                chain.createJob(chain.terms().withCommitWindow(7 * 86_400))).commitWindow);
+        assertReverts("InvalidParameter", "maxRounds", () -> chain.createJob(chain.terms().withRounds(1_001)));
+        assertEquals(BigInteger.valueOf(1_000), chain.admin.jobParams(chain.createJob(chain.terms().withRounds(1_000))).maxRounds);
         assertReverts("InvalidParameter", "trainers", () -> chain.createJob(chain.terms().withTrainers(3, 2)));
         // n_max * N_max * B * 2^f must stay below (r - 1) / 2
         // n_max * N_max * B * 2^f must stay below (r - 1) / 2: the largest clip passes, one more fails
@@ -232,161 +241,71 @@ class JobMarketIT {
     }
 
     @Test
-    void commitmentsFollowTheRules() {
+    void onlyCommitteeMembersVoteAndOpen() {
         BigInteger job = joinedJob(chain.terms(), 2);
-        Credentials outsider = chain.trainers.get(5);
-        assertReverts("TrainerNotJoined", () -> commit(job, outsider, 3));
-        ChainClient t0 = chain.client(chain.trainers.getFirst());
-        byte[] manifest = TestChain.manifest("t0");
-        assertReverts("BadLength", BigInteger.TWO,
-                () -> t0.commitShares(job, List.of(BigInteger.ONE, BigInteger.TWO), manifest));
-        assertReverts("FieldElementOutOfRange", R,
-                () -> t0.commitShares(job, List.of(BigInteger.ONE, R, BigInteger.TWO), manifest));
-        assertReverts("InvalidParameter", "manifest",
-                () -> t0.commitShares(job, List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.TEN), new byte[32]));
-        commit(job, chain.trainers.getFirst(), 3);
-        assertReverts("AlreadyCommitted", () -> commit(job, chain.trainers.getFirst(), 3));
-        assertEquals(3, chain.admin.attempt(job).committed().size() + 2);
-
-        chain.passTime(chain.admin.attempt(job).commitDeadline());
-        assertReverts("DeadlinePassed", () -> commit(job, chain.trainers.get(1), 3));
-    }
-
-    @Test
-    void onlyCommitteeMembersPostPartialsAndComplaints() {
-        BigInteger job = joinedJob(chain.terms(), 2);
-        commit(job, chain.trainers.get(0), 3);
-        commit(job, chain.trainers.get(1), 3);
+        commit(job, chain.trainers.get(0), 2);
+        commit(job, chain.trainers.get(1), 2);
         JobState state = chain.admin.job(job);
         Credentials outside = chain.nodes.stream()
                 .filter(n -> state.committee().stream().noneMatch(a -> a.equalsIgnoreCase(n.getAddress())))
                 .findFirst().orElseThrow();
         AttemptState a = chain.admin.attempt(job);
         chain.passTime(a.commitDeadline());
-        assertReverts("NotCommitteeMember", () -> chain.client(outside).complain(job, chain.trainers.get(0).getAddress()));
+        assertReverts("NotCommitteeMember", () -> chain.client(outside).voteExclusion(job, chain.trainers.get(0).getAddress(),
+                List.of(), new byte[32], 0));
         chain.passTime(a.complaintDeadline());
-        assertReverts("NotCommitteeMember", () -> chain.client(outside).commitPartial(job, BigInteger.TEN));
-        assertReverts("NotCommitteeMember", () -> chain.client(chain.trainers.get(0)).commitPartial(job, BigInteger.TEN));
+        List<BigInteger> opening = List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.TEN, BigInteger.ONE, BigInteger.TWO);
+        assertReverts("NotCommitteeMember", () -> chain.client(outside).postOpening(job, opening));
+        assertReverts("NotCommitteeMember", () -> chain.client(chain.trainers.get(0)).postOpening(job, opening));
         ChainClient member = chain.client(key(state.committee().getFirst()));
-        member.commitPartial(job, field("h1"));
-        assertReverts("AlreadyCommitted", () -> member.commitPartial(job, field("h1b")));
+        assertReverts("WrongOpeningPoint", BigInteger.ONE, () -> member.postOpening(job, opening));
+        assertReverts("NotCommitteeMember", () -> chain.client(chain.trainers.get(0)).revealPartial(job, new byte[34]));
     }
 
     @Test
     void aCommitteeMajorityExcludesATrainer() {
         BigInteger job = joinedJob(chain.terms().withTrainers(2, 8), 3);
+        List<List<io.zkpfl.zk.bn254.G1>> points = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            commit(job, chain.trainers.get(i), 3);
+            points.add(commit(job, chain.trainers.get(i), 2));
         }
         JobState state = chain.admin.job(job);
         String accused = chain.trainers.get(2).getAddress();
+        List<BigInteger> words = TestChain.words(points.get(2));
+        byte[] manifest = TestChain.manifest(job + "/" + accused);
         ChainClient k1 = chain.client(key(state.committee().get(0)));
         ChainClient k2 = chain.client(key(state.committee().get(1)));
-        assertReverts("WindowNotOpen", () -> k1.complain(job, accused));
         chain.passTime(chain.admin.attempt(job).commitDeadline());
-        k1.complain(job, accused);
-        assertReverts("AlreadyComplained", () -> k1.complain(job, accused));
-        assertReverts("NotCommitted", () -> k1.complain(job, chain.trainers.get(6).getAddress()));
-        k2.complain(job, accused);
-
+        k1.voteExclusion(job, accused, List.of(), new byte[32], 0);
+        k2.voteExclusion(job, accused, words, manifest, 100);
+        List<String> sums = chain.admin.attempt(job).sums().stream().map(BigInteger::toString).toList();
+        List<String> expected = TestChain.words(List.of(points.get(0).get(0).add(points.get(1).get(0)),
+                points.get(0).get(1).add(points.get(1).get(1)))).stream().map(BigInteger::toString).toList();
+        assertEquals(expected, sums, "the excluded trainer's points leave the running sums");
         AttemptState a = chain.admin.attempt(job);
         chain.passTime(a.complaintDeadline());
-        assertReverts("DeadlinePassed", () -> k2.complain(job, chain.trainers.get(0).getAddress()));
-        k1.commitPartial(job, field("p1"));
-        List<String> included = chain.admin.attempt(job).included().stream().map(String::toLowerCase).toList();
-        assertEquals(List.of(chain.trainers.get(0).getAddress().toLowerCase(),
-                chain.trainers.get(1).getAddress().toLowerCase()), included);
+        assertReverts("DeadlinePassed", () -> k2.voteExclusion(job, chain.trainers.get(0).getAddress(), List.of(), new byte[32], 0));
+        assertReverts("NothingToAdvance", () -> chain.admin.advance(job));
+        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase(), "two trainers remain: n_min holds");
     }
-
     @Test
     void anAttemptBelowTheMinimumOfTrainersRestarts() {
         BigInteger job = joinedJob(chain.terms().withTrainers(2, 8), 2);
-        commit(job, chain.trainers.get(0), 3);
+        commit(job, chain.trainers.get(0), 2);
         AttemptState a = chain.admin.attempt(job);
         assertReverts("NothingToAdvance", () -> chain.admin.advance(job));
         chain.passTime(a.complaintDeadline());
         ChainClient member = chain.client(key(chain.admin.job(job).committee().getFirst()));
-        assertReverts("TooFewTrainers", BigInteger.ONE, () -> member.commitPartial(job, field("p")));
+        assertReverts("TooFewTrainers", BigInteger.ONE, () -> member.postOpening(job, List.of(BigInteger.ONE,
+                BigInteger.ONE, BigInteger.ONE, BigInteger.ONE, BigInteger.TWO)));
         long from = chain.blockNumber();
         chain.admin.advance(job);
         assertEquals(1, chain.admin.job(job).attempt());
-        assertEquals(AttemptState.Phase.COLLECTING, chain.admin.attempt(job).phase());
+        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase());
         assertTrue(chain.admin.events(from, chain.blockNumber()).stream()
                 .anyMatch(e -> e instanceof MarketEvent.AttemptFailed f && f.reason().equals("too-few-trainers")));
         // a new attempt takes fresh commitments from the same trainer
-        commit(job, chain.trainers.get(0), 3);
-    }
-
-    @Test
-    void aNodeThatMissesItsPartialIsSlashedAndTheRoundRestarts() {
-        BigInteger job = joinedJob(chain.terms(), 2);
-        commit(job, chain.trainers.get(0), 3);
-        commit(job, chain.trainers.get(1), 3);
-        JobState state = chain.admin.job(job);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
-        chain.client(key(state.committee().get(0))).commitPartial(job, field("a"));
-        chain.client(key(state.committee().get(1))).commitPartial(job, field("b"));
-        String lazy = state.committee().get(2);
-        BigInteger stakeBefore = chain.admin.stakeAccount(lazy).stake;
-        BigInteger treasuryBefore = chain.admin.balanceOf(chain.addresses.token(), chain.treasury.getAddress());
-        chain.passTime(chain.admin.attempt(job).partialDeadline());
-        assertReverts("PartialsMissing", BigInteger.TWO, () -> chain.admin.requestChallenge(job));
-
-        long from = chain.blockNumber();
-        chain.admin.advance(job);
-        BigInteger slashed = stakeBefore.divide(BigInteger.TEN);
-        assertEquals(stakeBefore.subtract(slashed), chain.admin.stakeAccount(lazy).stake);
-        assertEquals(treasuryBefore.add(slashed),
-                chain.admin.balanceOf(chain.addresses.token(), chain.treasury.getAddress()));
-        assertEquals(1, chain.admin.job(job).attempt());
-        List<MarketEvent> events = chain.admin.events(from, chain.blockNumber());
-        assertTrue(events.stream().anyMatch(e -> e instanceof MarketEvent.FaultProven f
-                && f.offender().equalsIgnoreCase(lazy) && f.fault().equals("missed-partial")));
-        assertEquals(1, events.stream().filter(e -> e instanceof MarketEvent.FaultProven).count());
-    }
-
-    @Test
-    void theChallengeComesAfterAllPartialsAndClosesTheAttempt() {
-        BigInteger job = joinedJob(chain.terms(), 2);
-        commit(job, chain.trainers.get(0), 3);
-        commit(job, chain.trainers.get(1), 3);
-        JobState state = chain.admin.job(job);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
-        for (int k = 0; k < 3; k++) {
-            chain.client(key(state.committee().get(k))).commitPartial(job, field("partial " + k));
-        }
-        assertReverts("WindowNotOpen", () -> chain.admin.requestChallenge(job));
-        assertReverts("WrongPhase", BigInteger.ONE, () -> chain.admin.fixChallenge(job));
-        chain.passTime(chain.admin.attempt(job).partialDeadline());
-        chain.admin.requestChallenge(job);
-        chain.admin.fixChallenge(job);
-        AttemptState a = chain.admin.attempt(job);
-        assertEquals(AttemptState.Phase.CHALLENGED, a.phase());
-        assertTrue(a.rho().signum() > 0 && a.rho().compareTo(R) < 0, "rho is a non-zero field element");
-        assertEquals(3, a.partials().stream().filter(h -> h.signum() > 0).count());
-        assertReverts("WrongPhase", BigInteger.valueOf(3), () -> commit(job, chain.trainers.get(0), 3));
-        assertReverts("WrongPhase", BigInteger.valueOf(3),
-                () -> chain.client(key(state.committee().get(0))).commitPartial(job, field("late")));
-        assertReverts("NoVerifier", BigInteger.valueOf(1024),
-                () -> chain.admin.certify(job, new RoundEvidence(List.of(), List.of(), List.of(), BigInteger.ZERO,
-                        List.of(), List.of())));
-
-        BigInteger tag = chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 1);
-        assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 2));
-        assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_PARTIAL, 1, 1));
-        // one tag base per trainer (and one for the partials): tag(i, k) = tag(i, 0) + k mod r
-        for (int role : new int[] {ChainClient.ROLE_SHARE, ChainClient.ROLE_PARTIAL}) {
-            BigInteger base = chain.admin.tag(job, role, 2, 0);
-            for (int k = 1; k <= 3; k++) {
-                assertEquals(base.add(BigInteger.valueOf(k)).mod(R), chain.admin.tag(job, role, 2, k));
-            }
-        }
-        assertNotEquals(chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 0), chain.admin.tag(job, ChainClient.ROLE_SHARE, 2, 0));
-
-        chain.passTime(a.proofDeadline());
-        chain.admin.advance(job);
-        assertEquals(1, chain.admin.job(job).attempt());
-        assertNotEquals(tag, chain.admin.tag(job, ChainClient.ROLE_SHARE, 1, 1), "tags change with the attempt");
+        commit(job, chain.trainers.get(0), 2);
     }
 
     @Test
@@ -400,10 +319,39 @@ class JobMarketIT {
         chain.passTime(chain.admin.attempt(job).complaintDeadline());
         // called directly, the delegated steps see JobRounds' own (empty) storage, never the market's
         assertReverts("JobNotActive", job, () -> bypass.advance(job));
-        assertReverts("JobNotActive", job, () -> bypass.complain(job, chain.trainers.getFirst().getAddress()));
+        assertReverts("JobNotActive", job, () -> bypass.voteExclusion(job, chain.trainers.getFirst().getAddress(), List.of(),
+                new byte[32], 0));
         assertEquals(0, chain.admin.job(job).attempt());
         chain.admin.advance(job);
         assertEquals(1, chain.admin.job(job).attempt(), "through the market the same call acts");
+    }
+
+    @Test
+    void committeeDrawsSkipNodesAtTheirStatedCapacity() {
+        try (TestChain own = TestChain.start(4, 1)) {
+            ChainClient trainer = own.client(own.trainers.getFirst());
+            assertReverts("NotRegistered", () -> trainer.setCapacity(2));
+            assertReverts("InvalidCapacity", BigInteger.ZERO, () -> own.client(own.nodes.getFirst()).setCapacity(0));
+            List<String> first = own.admin.job(own.createJob(own.terms())).committee();
+            Credentials full = own.nodes.stream().filter(n -> first.get(0).equalsIgnoreCase(n.getAddress())).findFirst()
+                    .orElseThrow();
+            own.client(full).setCapacity(1);
+            assertEquals(1, own.admin.capacityOf(full.getAddress()));
+            // the three others are the only eligible nodes: the next committee is exactly them
+            List<String> second = own.admin.job(own.createJob(own.terms())).committee();
+            Set<String> expected = new HashSet<>();
+            own.nodes.stream().filter(n -> n != full).forEach(n -> expected.add(n.getAddress().toLowerCase()));
+            Set<String> drawn = new HashSet<>();
+            second.forEach(a -> drawn.add(a.toLowerCase()));
+            assertEquals(expected, drawn);
+            // every node at its capacity: nothing left to draw
+            for (Credentials n : own.nodes) {
+                own.client(n).setCapacity(own.admin.stakeAccount(n.getAddress()).locks.intValue());
+            }
+            assertReverts("NotEnoughNodes", BigInteger.ZERO, () -> own.createJob(own.terms()));
+            own.client(full).setCapacity(1000);
+            assertReverts("NotEnoughNodes", BigInteger.ONE, () -> own.createJob(own.terms()));
+        }
     }
 
     @Test

@@ -1,9 +1,30 @@
 package io.zkpfl.contracts;
 
+import static io.zkpfl.contracts.PlatformConfig.tokens;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.chain.DevAccounts;
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.Srs;
+import io.zkpfl.zk.r1cs.NodeTool;
+import io.zkpfl.zk.solidity.DleqSolidity;
+import io.zkpfl.zk.solidity.KzgSolidityVerifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
@@ -11,20 +32,9 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.zkpfl.contracts.PlatformConfig.tokens;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
- * A fresh Anvil chain with the zkPFL platform deployed, an admin (dev account 0), funded actors with
+ * A fresh Anvil chain with the zkPFL platform deployed (with the KZG verifier that zk-core exports for
+ * {@link #SRS}, a test SRS of 64 powers and 8 alpha powers from known secrets), an admin (dev account 0), funded actors with
  * deterministic keys, registered zk-nodes and staked trainers.
  */
 public final class TestChain implements AutoCloseable {
@@ -44,6 +54,61 @@ public final class TestChain implements AutoCloseable {
     public final List<Credentials> nodes = new ArrayList<>();
     public final List<Credentials> trainers = new ArrayList<>();
     private long nonce = 1;
+    private final SplittableRandom rng = new SplittableRandom(4242);
+
+    /** The platform's SRS in tests: its secrets are known, so it binds nothing outside tests. */
+    public static final Srs SRS = Srs.insecureFromSecrets(Fr.of(0x7a75_1234L), Fr.of(0xa1fa_5678L), 64, 8);
+    private static String verifierBytecode;
+    private static String dleqBytecode;
+
+    /** Creation bytecode of the exported KZG verifier of {@link #SRS}, compiled once with solc-js. */
+    static synchronized String kzgVerifierBytecode() {
+        if (verifierBytecode == null) {
+            verifierBytecode = compile(KzgSolidityVerifier.generate(SRS, "TestKzgVerifier"), "TestKzgVerifier");
+        }
+        return verifierBytecode;
+    }
+
+    /** Creation bytecode of the exported DLEQ verifier, compiled once with solc-js. */
+    static synchronized String dleqVerifierBytecode() {
+        if (dleqBytecode == null) {
+            dleqBytecode = compile(DleqSolidity.generate("DleqVerifier"), "DleqVerifier");
+        }
+        return dleqBytecode;
+    }
+
+    private static String compile(String source, String name) {
+        try {
+            Path dir = Files.createTempDirectory("exported-verifier");
+            Path sol = dir.resolve(name + ".sol");
+            Files.writeString(sol, source);
+            Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
+            NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
+            if (res.exitCode() != 0) {
+                throw new IllegalStateException(res.output());
+            }
+            return new ObjectMapper().readTree(res.stdout()).get("bytecode").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deploys creation bytecode from the admin; returns the contract's address. */
+    String deploy(String bytecode) {
+        try {
+            var tm = new org.web3j.tx.RawTransactionManager(web3j, adminKey, anvil.chainId());
+            var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
+                    Numeric.prependHexPrefix(bytecode), BigInteger.ZERO, true);
+            var receipt = new org.web3j.tx.response.PollingTransactionReceiptProcessor(web3j, 50, 2_400)
+                    .waitForTransactionReceipt(sent.getTransactionHash());
+            if (!receipt.isStatusOK()) {
+                throw new IllegalStateException("deployment failed");
+            }
+            return receipt.getContractAddress();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private TestChain(int nodeCount, int trainerCount) {
         anvil = AnvilNode.start(AnvilOptions.defaults());
@@ -51,8 +116,10 @@ public final class TestChain implements AutoCloseable {
         adminKey = Credentials.create(DevAccounts.privateKey(0));
         treasury = actor("treasury");
         addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
-                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()));
+                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()),
+                kzgVerifierBytecode());
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
+        admin.setDleqVerifier(deploy(dleqVerifierBytecode()));
         owner = funded("owner", tokens(100_000));
         evaluator = funded("evaluator", BigInteger.ZERO);
         for (int k = 0; k < nodeCount; k++) {
@@ -145,13 +212,19 @@ public final class TestChain implements AutoCloseable {
         return new BigInteger(1, Hash.sha3(label.getBytes(StandardCharsets.UTF_8))).mod(R);
     }
 
-    /** Trainer commits m pseudo-random share commitments and a manifest digest. */
-    void commit(BigInteger job, Credentials trainer, int m) {
-        List<BigInteger> c = new ArrayList<>();
-        for (int k = 1; k <= m; k++) {
-            c.add(field(job + "/" + trainer.getAddress() + "/" + k + "/" + now()));
+    /** Trainer commits t random G1 points as its commitments, a manifest digest and n_i = 100; returns the points. */
+    List<G1> commit(BigInteger job, Credentials trainer, int t) {
+        List<G1> points = new ArrayList<>();
+        for (int l = 0; l < t; l++) {
+            points.add(G1.GENERATOR.mul(Fr.random(rng)));
         }
-        client(trainer).commitShares(job, c, manifest(job + "/" + trainer.getAddress()));
+        client(trainer).commitRound(job, words(points), manifest(job + "/" + trainer.getAddress()), 100);
+        return points;
+    }
+
+    /** x, y words of each point, as the contract takes them. */
+    static List<BigInteger> words(List<G1> points) {
+        return List.of(KzgSolidityVerifier.commitmentWords(points));
     }
 
     /** A 32-byte manifest digest derived from {@code label} (sha256, as of a manifest file). */
@@ -225,6 +298,18 @@ public final class TestChain implements AutoCloseable {
         Terms withQuantisation(long samples, BigInteger clip) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, samples, clip, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withCommitWindow(long seconds) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, seconds, complaintWindow, partialWindow,
+                    proofWindow, revealWindow, nonce, deadline);
+        }
+
+        Terms withRounds(int rounds) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, rounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
                     proofWindow, revealWindow, nonce, deadline);
         }
 
