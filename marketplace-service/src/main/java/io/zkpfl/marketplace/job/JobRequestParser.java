@@ -29,8 +29,10 @@ public final class JobRequestParser {
     private static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
     /** Largest committee a request may name (the contract's own limit may be lower: it answers 422). */
     public static final int MAX_COMMITTEE = 32;
-    /** Largest round budget a job may ask for. */
-    public static final int MAX_ROUNDS = 10_000;
+    /** Largest round budget a job may ask for (the contract's bound). */
+    public static final int MAX_ROUNDS = 1_000;
+    /** Longest protocol window in seconds (the contract's bound: 7 days). */
+    public static final int MAX_WINDOW_SECONDS = 7 * 24 * 3600;
 
     /** Defaults of the optional chain parameters (documented in docs/marketplace-api.md). */
     public static final int DEFAULT_MAX_TRAINERS = 16;
@@ -96,12 +98,12 @@ public final class JobRequestParser {
 
         JsonNode committee = required(root, "committee");
         int size = integer(committee, "committee", "size", 2, MAX_COMMITTEE);
-        int threshold = integer(committee, "committee", "threshold", 1, MAX_COMMITTEE);
+        int threshold = integer(committee, "committee", "threshold", 2, MAX_COMMITTEE);
         if (threshold > size) {
             throw ProblemException.invalid("committee.threshold", "threshold t = " + threshold + " exceeds the committee size m = " + size);
         }
-        if (size < threshold + 1) {
-            throw ProblemException.invalid("committee.size", "the committee needs m ≥ t + 1 nodes so inconsistent partials are detectable; got m = " + size + ", t = " + threshold);
+        if (size < 2 * threshold - 1) {
+            throw ProblemException.invalid("committee.size", "the committee needs m ≥ 2t − 1 nodes so that any t honest nodes finish a round; got m = " + size + ", t = " + threshold);
         }
         int minTrainers = integer(root, "minTrainers", 2, (int) UINT16);
         int maxTrainers = root.has("maxTrainers") ? integer(root, "maxTrainers", 2, (int) UINT16) : Math.max(DEFAULT_MAX_TRAINERS, minTrainers);
@@ -180,9 +182,9 @@ public final class JobRequestParser {
         if (!node.isObject()) {
             throw ProblemException.invalid("windows", "must be an object {commit, complaint, partial, proof, reveal} in seconds");
         }
-        return new JobRequest.Windows(integer(node, "windows", "commit", 1, UINT32), integer(node, "windows", "complaint", 1, UINT32),
-                integer(node, "windows", "partial", 1, UINT32), integer(node, "windows", "proof", 1, UINT32),
-                integer(node, "windows", "reveal", 1, UINT32));
+        return new JobRequest.Windows(integer(node, "windows", "commit", 1, MAX_WINDOW_SECONDS),
+                integer(node, "windows", "complaint", 1, MAX_WINDOW_SECONDS), integer(node, "windows", "partial", 1, MAX_WINDOW_SECONDS),
+                integer(node, "windows", "proof", 1, MAX_WINDOW_SECONDS), integer(node, "windows", "reveal", 1, MAX_WINDOW_SECONDS));
     }
 
     private static TrainingPlan training(JsonNode node) {

@@ -79,7 +79,8 @@ class BadJobInputIT {
     @Test
     void thresholdAboveCommitteeSize() {
         rejects(signed(j -> j.body.with("committee").put("size", 3).put("threshold", 4)), 400, "committee.threshold", "exceeds");
-        rejects(signed(j -> j.body.with("committee").put("size", 3).put("threshold", 3)), 400, "committee.size", "m ≥ t + 1");
+        rejects(signed(j -> j.body.with("committee").put("size", 4).put("threshold", 3)), 400, "committee.size", "m ≥ 2t − 1");
+        rejects(signed(j -> j.body.with("committee").put("size", 3).put("threshold", 1)), 400, "committee.threshold", "[2, 32]");
     }
 
     @Test
