@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the marketplace service ({@code zkpfl.*} in application.properties). */
 @ConfigMapping(prefix = "zkpfl")
@@ -69,23 +70,20 @@ public interface MarketplaceConfig {
         /** The deployed platform; all four or none (then {@link #bootstrap()} decides). */
         Contracts contracts();
 
-        /**
-         * {@code dev}: when no contract addresses are configured, deploy the platform on the (dev) chain at start-up,
-         * fund dev accounts and register dev zk-nodes ({@code DevPlatform}). {@code none}: addresses are required.
-         */
+        /** What to do when no contract addresses are configured. */
         @WithDefault("none")
-        String bootstrap();
+        Bootstrap bootstrap();
 
         /**
-         * Private key of the relayer account that pays the gas of {@code createJob} (hex). The default is Anvil's
-         * well-known dev account 0: set a real key in production (e.g. {@code ZKPFL_CHAIN_RELAYER_KEY}).
+         * Private key of the relayer account that pays the gas of {@code createJob} (hex), e.g. from
+         * {@code ZKPFL_CHAIN_RELAYER_KEY}. Required, except on a dev platform ({@link Bootstrap#DEV}), where it
+         * defaults to Anvil's well-known dev account 0.
          */
         @WithName("relayer-key")
-        @WithDefault("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
-        String relayerKey();
+        Optional<String> relayerKey();
 
         /** Default evaluator of a job (the reward engine's account) when the request names none; default: the relayer. */
-        java.util.Optional<String> evaluator();
+        Optional<String> evaluator();
 
         /** How long a job's on-chain state is served from cache. */
         @WithName("state-ttl")
@@ -107,15 +105,26 @@ public interface MarketplaceConfig {
         Duration timeout();
     }
 
+    /** How the service finds its contracts. */
+    enum Bootstrap {
+        /** The contract addresses must be configured. */
+        NONE,
+        /**
+         * When no addresses are configured, deploy the platform on the (dev) chain at start-up, fund dev accounts
+         * and register dev zk-nodes ({@code DevPlatform}).
+         */
+        DEV
+    }
+
     /** Addresses of the zkPFL contracts. */
     interface Contracts {
-        java.util.Optional<String> token();
+        Optional<String> token();
 
-        java.util.Optional<String> registry();
+        Optional<String> registry();
 
-        java.util.Optional<String> certifier();
+        Optional<String> certifier();
 
-        java.util.Optional<String> market();
+        Optional<String> market();
     }
 
     interface Ipfs {

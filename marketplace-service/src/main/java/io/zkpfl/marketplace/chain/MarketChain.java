@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
+import org.jboss.logging.Logger;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -37,7 +38,6 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
-import org.jboss.logging.Logger;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -80,11 +80,17 @@ public class MarketChain {
         OkHttpClient http = new OkHttpClient.Builder().connectTimeout(chain.timeout()).readTimeout(chain.timeout())
                 .writeTimeout(chain.timeout()).callTimeout(chain.timeout()).build();
         web3j = Web3j.build(new HttpService(chain.rpcUrl().toString(), http));
-        relayer = Credentials.create(chain.relayerKey());
+        relayer = Credentials.create(chain.relayerKey().orElseGet(() -> {
+            if (chain.bootstrap() != MarketplaceConfig.Bootstrap.DEV) {
+                throw new IllegalStateException("zkpfl.chain.relayer-key is not set: the service needs the private key of "
+                        + "the account that pays for createJob (e.g. ZKPFL_CHAIN_RELAYER_KEY)");
+            }
+            return DevPlatform.devKey(0);
+        }));
         MarketplaceConfig.Contracts c = chain.contracts();
         if (c.token().isPresent() && c.registry().isPresent() && c.certifier().isPresent() && c.market().isPresent()) {
             addresses = new PlatformAddresses(c.token().get(), c.registry().get(), c.certifier().get(), c.market().get());
-        } else if ("dev".equals(chain.bootstrap())) {
+        } else if (chain.bootstrap() == MarketplaceConfig.Bootstrap.DEV) {
             addresses = DevPlatform.deploy(web3j, chain.id());
             devBootstrapped = true;
         } else {

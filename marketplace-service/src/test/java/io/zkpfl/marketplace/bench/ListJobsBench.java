@@ -108,7 +108,7 @@ public final class ListJobsBench {
                     String hex = "0x" + HexFormat.of().formatHex(digest);
                     insert.setString(1, hex);
                     insert.setString(2, ownerAddress(random.nextInt(50)));
-                    insert.setString(3, random.nextInt(10) == 0 ? "COMPLETED" : "POSTED");
+                    insert.setString(3, random.nextInt(10) == 0 ? "REJECTED" : "POSTED");
                     insert.setString(4, model);
                     insert.setLong(5, 25_450);
                     insert.setInt(6, 1);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkpfl.marketplace.MarketplaceConfig;
@@ -40,7 +41,20 @@ class MarketChainTest {
         }
     }
 
+    @Test
+    void withoutARelayerKeyOnlyADevPlatformStarts() {
+        MarketChain chain = new MarketChain(config(URI.create("http://127.0.0.1:1"), Duration.ofMinutes(1),
+                MarketplaceConfig.Bootstrap.NONE, Optional.empty()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> chain.start(null));
+        assertTrue(e.getMessage().contains("zkpfl.chain.relayer-key is not set"), e.getMessage());
+    }
+
     private static MarketplaceConfig config(URI rpc, Duration ttl) {
+        return config(rpc, ttl, MarketplaceConfig.Bootstrap.NONE, Optional.of(DevPlatform.devKey(0)));
+    }
+
+    private static MarketplaceConfig config(URI rpc, Duration ttl, MarketplaceConfig.Bootstrap bootstrap,
+                                            Optional<String> relayerKey) {
         MarketplaceConfig.Contracts contracts = new MarketplaceConfig.Contracts() {
             public Optional<String> token() { return Optional.of("0x5fbdb2315678afecb367f032d93f642f64180aa3"); }
             public Optional<String> registry() { return Optional.of("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"); }
@@ -51,8 +65,8 @@ class MarketChainTest {
             public long id() { return 31337; }
             public URI rpcUrl() { return rpc; }
             public MarketplaceConfig.Contracts contracts() { return contracts; }
-            public String bootstrap() { return "none"; }
-            public String relayerKey() { return DevPlatform.devKey(0); }
+            public MarketplaceConfig.Bootstrap bootstrap() { return bootstrap; }
+            public Optional<String> relayerKey() { return relayerKey; }
             public Optional<String> evaluator() { return Optional.empty(); }
             public Duration stateTtl() { return ttl; }
             public String submitInterval() { return "1s"; }

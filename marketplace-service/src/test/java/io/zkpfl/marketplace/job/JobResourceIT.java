@@ -125,7 +125,7 @@ class JobResourceIT {
         given().when().get("/api/v1/jobs?owner=" + other + "&status=POSTED").then().statusCode(200).body("total", equalTo(0));
         given().when().get("/api/v1/jobs?owner=" + other + "&size=2&page=1")
                 .then().statusCode(200).body("items", hasSize(1));
-        given().when().get("/api/v1/jobs?status=COMPLETED&owner=" + other)
+        given().when().get("/api/v1/jobs?status=REJECTED&owner=" + other)
                 .then().statusCode(200).body("items", hasSize(0));
 
         var first = given().when().get("/api/v1/jobs?owner=" + other + "&size=2").then().statusCode(200)
