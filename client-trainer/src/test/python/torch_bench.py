@@ -4,7 +4,7 @@ Trains the built-in models with the same canonical initial weights (a little-end
 per model, written by the Java harness), the same Fashion-MNIST data, plain SGD and the given batch
 size and thread count, and prints one line per measurement:
 
-    RESULT torch <model> <batch> <threads> <samples_per_s> <ms_per_step>
+    RESULT torch <model> <batch> <threads> <samples_per_s> <ms_per_step> <samples_per_cpu_s>
 """
 import argparse
 import gzip
@@ -77,6 +77,7 @@ def run(net, x, y, batch, samples, lr):
     loss_fn = nn.CrossEntropyLoss()
     n = x.shape[0]
     steps = 0
+    cpu = time.process_time()
     start = time.perf_counter()
     done = 0
     while done < samples:
@@ -92,7 +93,7 @@ def run(net, x, y, batch, samples, lr):
             if done >= samples:
                 break
     seconds = time.perf_counter() - start
-    return done / seconds, 1000.0 * seconds / steps
+    return done / seconds, 1000.0 * seconds / steps, done / (time.process_time() - cpu)
 
 
 def main():
@@ -121,16 +122,16 @@ def main():
             load_canonical(net, os.path.join(a.init, "logreg.f32"))
             x = x_all.reshape(-1, 784)
             run(net, x, y_all, 1, a.overhead_steps // 4, 0.01)
-            _, ms = run(net, x, y_all, 1, a.overhead_steps, 0.01)
-            print("RESULT torch overhead 1 %d %.1f %.4f" % (a.threads, 1000.0 / ms, ms), flush=True)
+            rate, ms, cpu_rate = run(net, x, y_all, 1, a.overhead_steps, 0.01)
+            print("RESULT torch overhead 1 %d %.1f %.4f %.1f" % (a.threads, rate, ms, cpu_rate), flush=True)
             continue
         net = build(model)
         load_canonical(net, os.path.join(a.init, model + ".f32"))
         x = x_all.reshape(-1, 1, 28, 28) if model == "cnn" else x_all.reshape(-1, 784)
         samples = int(budget[model])
         run(net, x, y_all, a.batch, samples // 4, 0.01)
-        rate, ms = run(net, x, y_all, a.batch, samples, 0.01)
-        print("RESULT torch %s %d %d %.1f %.4f" % (model, a.batch, a.threads, rate, ms), flush=True)
+        rate, ms, cpu_rate = run(net, x, y_all, a.batch, samples, 0.01)
+        print("RESULT torch %s %d %d %.1f %.4f %.1f" % (model, a.batch, a.threads, rate, ms, cpu_rate), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -62,7 +64,7 @@ public final class EngineBench {
 
     private static final String DEFAULT_OPTIONS = "dl4j:generic:allocating,dl4j:avx2:allocating,dl4j:onednn-avx2:allocating,"
             + "dl4j:avx2:trainer,dl4j:avx2:prebuilt,dl4j:avx2:prebuilt-nows,djl,torch";
-    private static final Map<String, Integer> SAMPLES = Map.of("logreg", 60_000, "mlp", 60_000, "cnn", 6_000, "overhead", 2_000);
+    private static final String DEFAULT_SAMPLES = "overhead=2000,logreg=60000,mlp=60000,cnn=6000";
     private static final float LEARNING_RATE = 0.01f;
     private static final String PASSIVE = "+passive";
     private static final Pattern NATIVE_JAR = Pattern.compile("(nd4j-native-([0-9][^-]*-[^-]+)-linux-x86_64)(-[a-z0-9-]+)?\\.jar");
@@ -70,29 +72,33 @@ public final class EngineBench {
     private EngineBench() {
     }
 
-    /** {@code [--rounds N] [--options a,b] [--models overhead,mlp,cnn] [--batch B] [--threads 1,2] [--python python3]}, or a child run. */
+    /**
+     * {@code [--rounds N] [--options a,b] [--models overhead,mlp,cnn] [--batch B] [--threads 1,2] [--python python3]
+     * [--samples overhead=2000,mlp=60000,cnn=6000]}, or a child run.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
-            child(args[1], args[2].split(","), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            child(args[1], args[2].split(","), Integer.parseInt(args[3]), Integer.parseInt(args[4]), budgets(args[5]));
             System.exit(0);
         }
         Map<String, String> a = new LinkedHashMap<>(Map.of("--rounds", "3", "--options", DEFAULT_OPTIONS,
-                "--models", "overhead,mlp,cnn", "--batch", "32", "--threads", "1", "--python", "/usr/bin/python3"));
+                "--models", "overhead,mlp,cnn", "--batch", "32", "--threads", "1", "--python", "/usr/bin/python3",
+                "--samples", DEFAULT_SAMPLES));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
         driver(Integer.parseInt(a.get("--rounds")), List.of(a.get("--options").split(",")), a.get("--models"),
                 Integer.parseInt(a.get("--batch")), Arrays.stream(a.get("--threads").split(",")).mapToInt(Integer::parseInt).toArray(),
-                a.get("--python"));
+                a.get("--python"), a.get("--samples"));
     }
 
     private record Key(String option, String model, int batch, int threads) {
     }
 
-    private record Sample(double samplesPerSecond, double msPerStep, double load) {
+    private record Sample(double samplesPerSecond, double msPerStep, double samplesPerCpuSecond, double load) {
     }
 
-    static void driver(int rounds, List<String> options, String models, int batch, int[] threads, String python)
+    static void driver(int rounds, List<String> options, String models, int batch, int[] threads, String python, String samples)
             throws IOException, InterruptedException {
         Path init = Files.createTempDirectory("engine-bench");
         for (BuiltInModel m : BuiltInModel.values()) {
@@ -115,19 +121,19 @@ public final class EngineBench {
                 List<String> command = baseOption(option).equals("torch")
                         ? List.of(python, torchScript().toString(), "--data", DatasetFolder.FASHION_MNIST.toString(),
                                 "--models", models, "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
-                                "--init", init.toString(), "--samples", samplesArgument(), "--overhead-steps",
-                                Integer.toString(SAMPLES.get("overhead")))
-                        : javaCommand(option, models, batch, t);
+                                "--init", init.toString(), "--samples", samples, "--overhead-steps",
+                                Integer.toString(budgets(samples).get("overhead")))
+                        : javaCommand(option, models, batch, t, samples);
                 double loadBefore = loadAverage();
                 List<String> lines = runChild(command, t, option.endsWith(PASSIVE));
                 double load = (loadBefore + loadAverage()) / 2;
                 for (String line : lines) {
                     String[] f = line.split(" ");
                     Key key = new Key(option, f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]));
-                    Sample s = new Sample(Double.parseDouble(f[5]), Double.parseDouble(f[6]), load);
+                    Sample s = new Sample(Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]), load);
                     results.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-                    System.out.printf(Locale.ROOT, "round %d %s %s batch %d threads %d: %.0f samples/s, %.3f ms/step, load %.1f%n",
-                            r + 1, option, key.model, key.batch, key.threads, s.samplesPerSecond, s.msPerStep, load);
+                    System.out.printf(Locale.ROOT, "round %d %s %s batch %d threads %d: %.0f samples/s, %.3f ms/step, %.0f samples/CPU-s, load %.1f%n",
+                            r + 1, option, key.model, key.batch, key.threads, s.samplesPerSecond, s.msPerStep, s.samplesPerCpuSecond, load);
                 }
             }
         }
@@ -142,53 +148,61 @@ public final class EngineBench {
             System.out.println(overhead
                     ? "### Per-step overhead: logreg, batch 1 (median of " + rounds + " rounds)"
                     : "### " + model + ", SGD (median of " + rounds + " rounds)");
-            System.out.println("| option | threads | " + (overhead ? "ms per step | steps/s" : "samples/s | ms per step")
-                    + " | PyTorch ÷ option | load |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: | --- |");
+            System.out.println(overhead
+                    ? "| option | threads | ms per step | steps/s | steps per CPU-s | PyTorch ÷ option (wall) | (CPU) | load |"
+                    : "| option | threads | samples/s | samples per CPU-s | ms per step | PyTorch ÷ option (wall) | (CPU) | load |");
+            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
             for (int t : threads) {
-                Double torch = null;
-                for (Map.Entry<Key, List<Sample>> e : results.entrySet()) {
-                    if (e.getKey().option.equals("torch") && e.getKey().model.equals(model) && e.getKey().threads == t) {
-                        torch = median(e.getValue().stream().mapToDouble(Sample::samplesPerSecond).toArray());
-                    }
-                }
+                List<Sample> torch = results.get(new Key("torch", model, overhead ? 1 : batchOf(results, model), t));
                 for (String option : options) {
                     for (Map.Entry<Key, List<Sample>> e : results.entrySet()) {
                         Key k = e.getKey();
                         if (!k.option.equals(option) || !k.model.equals(model) || k.threads != t) {
                             continue;
                         }
-                        double rate = median(e.getValue().stream().mapToDouble(Sample::samplesPerSecond).toArray());
-                        double ms = median(e.getValue().stream().mapToDouble(Sample::msPerStep).toArray());
-                        double lo = e.getValue().stream().mapToDouble(Sample::load).min().orElse(0);
-                        double hi = e.getValue().stream().mapToDouble(Sample::load).max().orElse(0);
-                        System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %.1f–%.1f |%n", option, t,
-                                overhead ? String.format(Locale.ROOT, "%.3f", ms) : String.format(Locale.ROOT, "%,.0f", rate),
-                                overhead ? String.format(Locale.ROOT, "%,.0f", 1000 / ms) : String.format(Locale.ROOT, "%.3f", ms),
-                                torch == null ? "–" : String.format(Locale.ROOT, "%.2f", torch / rate), lo, hi);
+                        List<Sample> v = e.getValue();
+                        double rate = median(v, Sample::samplesPerSecond);
+                        double cpuRate = median(v, Sample::samplesPerCpuSecond);
+                        double ms = median(v, Sample::msPerStep);
+                        String wallRatio = torch == null ? "–" : String.format(Locale.ROOT, "%.2f", median(torch, Sample::samplesPerSecond) / rate);
+                        String cpuRatio = torch == null ? "–" : String.format(Locale.ROOT, "%.2f", median(torch, Sample::samplesPerCpuSecond) / cpuRate);
+                        double lo = v.stream().mapToDouble(Sample::load).min().orElse(0);
+                        double hi = v.stream().mapToDouble(Sample::load).max().orElse(0);
+                        System.out.println(overhead
+                                ? String.format(Locale.ROOT, "| %s | %d | %.3f | %,.0f | %,.0f | %s | %s | %.1f–%.1f |",
+                                        option, t, ms, 1000 / ms, cpuRate, wallRatio, cpuRatio, lo, hi)
+                                : String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.3f | %s | %s | %.1f–%.1f |",
+                                        option, t, rate, cpuRate, ms, wallRatio, cpuRatio, lo, hi));
                     }
                 }
             }
         }
         if (threads.length > 1) {
+            int few = threads[0];
+            int many = threads[threads.length - 1];
             System.out.println();
-            System.out.println("### Thread scaling: samples/s with " + threads[threads.length - 1] + " threads ÷ with " + threads[0]);
-            System.out.println("| option | model | " + threads[0] + " | " + threads[threads.length - 1] + " | speed-up |");
+            System.out.println("### Thread scaling: samples/s with " + many + " threads ÷ with " + few + " (wall clock)");
+            System.out.println("| option | model | " + few + " thread(s) | " + many + " threads | speed-up |");
             System.out.println("| --- | --- | ---: | ---: | ---: |");
             for (Map.Entry<Key, List<Sample>> e : results.entrySet()) {
                 Key k = e.getKey();
-                if (k.threads != threads[0]) {
+                List<Sample> more = results.get(new Key(k.option, k.model, k.batch, many));
+                if (k.threads != few || more == null) {
                     continue;
                 }
-                List<Sample> more = results.get(new Key(k.option, k.model, k.batch, threads[threads.length - 1]));
-                if (more == null) {
-                    continue;
-                }
-                double one = median(e.getValue().stream().mapToDouble(Sample::samplesPerSecond).toArray());
-                double many = median(more.stream().mapToDouble(Sample::samplesPerSecond).toArray());
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f |%n", k.option, k.model, one, many, many / one);
+                double one = median(e.getValue(), Sample::samplesPerSecond);
+                double several = median(more, Sample::samplesPerSecond);
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f |%n", k.option, k.model, one, several, several / one);
             }
         }
+    }
+
+    private static int batchOf(Map<Key, List<Sample>> results, String model) {
+        return results.keySet().stream().filter(k -> k.model.equals(model)).mapToInt(Key::batch).findFirst().orElse(0);
+    }
+
+    private static double median(List<Sample> samples, ToDoubleFunction<Sample> field) {
+        return median(samples.stream().mapToDouble(field).toArray());
     }
 
     private static double median(double[] v) {
@@ -202,8 +216,14 @@ public final class EngineBench {
         return option.endsWith(PASSIVE) ? option.substring(0, option.length() - PASSIVE.length()) : option;
     }
 
-    private static String samplesArgument() {
-        return String.join(",", SAMPLES.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    /** Samples per measurement by model, from {@code model=count,…}. */
+    private static Map<String, Integer> budgets(String samples) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String kv : samples.split(",")) {
+            String[] p = kv.split("=");
+            out.put(p[0], Integer.parseInt(p[1]));
+        }
+        return out;
     }
 
     private static Path torchScript() {
@@ -215,7 +235,7 @@ public final class EngineBench {
         throw new IllegalStateException("run from the repository root or client-trainer: torch_bench.py not found");
     }
 
-    private static List<String> javaCommand(String option, String models, int batch, int threads) {
+    private static List<String> javaCommand(String option, String models, int batch, int threads, String samples) {
         String cp = System.getProperty("java.class.path");
         option = baseOption(option);
         if (option.startsWith("dl4j:")) {
@@ -225,7 +245,7 @@ public final class EngineBench {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", cp, EngineBench.class.getName(), "child", option, models, Integer.toString(batch), Integer.toString(threads)));
+                "-cp", cp, EngineBench.class.getName(), "child", option, models, Integer.toString(batch), Integer.toString(threads), samples));
         return command;
     }
 
@@ -292,17 +312,17 @@ public final class EngineBench {
 
     // ---- child side ----
 
-    static void child(String option, String[] models, int batch, int threads) {
+    static void child(String option, String[] models, int batch, int threads, Map<String, Integer> budgets) {
         LabelledImages train = new DatasetFolder(DatasetFolder.FASHION_MNIST).train();
         for (String model : models) {
             boolean overhead = model.equals("overhead");
             BuiltInModel m = BuiltInModel.byName(overhead ? "logreg" : model);
             int b = overhead ? 1 : batch;
-            int samples = SAMPLES.get(model);
+            int samples = budgets.get(model);
             double[] timed = baseOption(option).equals("djl")
                     ? djl(m.spec(), train, b, samples)
                     : dl4j(baseOption(option).split(":")[2], m.spec(), train, b, samples);
-            System.out.printf(Locale.ROOT, "RESULT %s %s %d %d %.1f %.4f%n", option, model, b, threads, timed[0], timed[1]);
+            System.out.printf(Locale.ROOT, "RESULT %s %s %d %d %.1f %.4f %.1f%n", option, model, b, threads, timed[0], timed[1], timed[2]);
         }
     }
 
@@ -313,17 +333,19 @@ public final class EngineBench {
         int steps = (samples + batch - 1) / batch;
         if (pipeline.equals("trainer")) {
             LocalTrainer.train(net, train.head(samples / 4), plan, 1, new TrainingProgress.Silent());
+            long cpu = cpuNanos();
             LocalTrainer.TrainingRun run = LocalTrainer.train(net, train.head(samples), plan, 2, new TrainingProgress.Silent());
-            return new double[] {run.samplesPerSecond(), 1000 * run.seconds() / steps};
+            return new double[] {run.samplesPerSecond(), 1000 * run.seconds() / steps, samples / ((cpuNanos() - cpu) / 1e9)};
         }
         MultiLayerNetwork network = net.network();
         if (pipeline.equals("allocating")) {
             int[] order = shuffled(train.count(), 2);
             allocatingEpoch(spec, network, train, order, samples / 4, batch);
+            long cpu = cpuNanos();
             long start = System.nanoTime();
             allocatingEpoch(spec, network, train, order, samples, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new double[] {samples / seconds, 1000 * seconds / steps};
+            return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
         }
         if (pipeline.equals("prebuilt-nows")) {
             MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
@@ -344,12 +366,13 @@ public final class EngineBench {
         for (DataSet d : batches.subList(0, batches.size() / 4)) {
             network.fit(d);
         }
+        long cpu = cpuNanos();
         long start = System.nanoTime();
         for (DataSet d : batches) {
             network.fit(d);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new double[] {samples / seconds, 1000 * seconds / steps};
+        return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
     }
 
     /** Fresh feature and label arrays for every mini-batch, as {@link LocalTrainer} did before {@code BatchLoader}. */
@@ -372,14 +395,20 @@ public final class EngineBench {
             for (int from = 0; from < samples / 4; from += batch) {
                 net.step(train, order, from, Math.min(samples / 4, from + batch));
             }
+            long cpu = cpuNanos();
             long start = System.nanoTime();
             int steps = 0;
             for (int from = 0; from < samples; from += batch, steps++) {
                 net.step(train, order, from, Math.min(samples, from + batch));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new double[] {samples / seconds, 1000 * seconds / steps};
+            return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
         }
+    }
+
+    /** CPU time of this process, all threads (native ones included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int[] shuffled(int n, long seed) {
