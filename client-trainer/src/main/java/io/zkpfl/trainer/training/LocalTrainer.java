@@ -28,7 +28,6 @@ public final class LocalTrainer {
         int n = data.count();
         long start = System.nanoTime();
         double lastLoss = Double.NaN;
-        BatchLoader loader = new BatchLoader(net.spec(), data, plan.batchSize());
         for (int epoch = 1; epoch <= plan.localEpochs(); epoch++) {
             long epochStart = System.nanoTime();
             progress.epochStarted(epoch, plan.localEpochs(), n);
@@ -45,7 +44,7 @@ public final class LocalTrainer {
             double lossSum = 0;
             for (int from = 0; from < n; from += plan.batchSize()) {
                 int to = Math.min(n, from + plan.batchSize());
-                TensorBatch batch = loader.load(order, from, to);
+                TensorBatch batch = TensorBatch.of(net.spec(), data, order, from, to);
                 net.network().fit(batch.features(), batch.labels());
                 lossSum += net.network().score() * (to - from);
                 progress.advanced(to);

@@ -34,44 +34,28 @@ public record TensorBatch(INDArray features, INDArray labels, int[] classes) {
         }
     }
 
-    /** Builds the batch of samples {@code order[from..to)} ({@code order} null: samples {@code from..to)). */
+    /** Builds the batch of samples {@code order[from..to)}. */
     public static TensorBatch of(ModelSpec spec, LabelledImages data, int[] order, int from, int to) {
         int n = to - from;
-        int outputs = spec.outputSize();
-        float[] x = new float[n * data.imageSize()];
-        float[] y = new float[n * outputs];
-        int[] classes = new int[n];
-        fill(spec, data, order, from, to, x, y, classes);
-        Shape in = spec.input().shape();
-        INDArray features = in.isImage()
-                ? Nd4j.create(x, new long[] {n, in.channels(), in.height(), in.width()}, 'c')
-                : Nd4j.create(x, new long[] {n, data.imageSize()}, 'c');
-        return new TensorBatch(features, Nd4j.create(y, new long[] {n, outputs}, 'c'), classes);
-    }
-
-    /** Writes scaled pixels of samples {@code order[from..to)} into {@code x}, ones into a zeroed {@code y}, labels into {@code classes}. */
-    static void fill(ModelSpec spec, LabelledImages data, int[] order, int from, int to, float[] x, float[] y, int[] classes) {
         int size = data.imageSize();
         int outputs = spec.outputSize();
+        float[] x = new float[n * size];
+        float[] y = new float[n * outputs];
+        int[] classes = new int[n];
         byte[] pixels = data.pixels();
-        for (int k = 0; k < to - from; k++) {
+        for (int k = 0; k < n; k++) {
             int sample = order == null ? from + k : order[from + k];
             int base = sample * size;
-            int offset = k * size;
             for (int p = 0; p < size; p++) {
-                x[offset + p] = SCALED[pixels[base + p] & 0xff];
+                x[k * size + p] = (pixels[base + p] & 0xff) / 255f;
             }
             classes[k] = data.label(sample);
             y[k * outputs + classes[k]] = 1f;
         }
-    }
-
-    /** {@code SCALED[v] = v / 255f}. */
-    private static final float[] SCALED = new float[256];
-
-    static {
-        for (int v = 0; v < 256; v++) {
-            SCALED[v] = v / 255f;
-        }
+        Shape in = spec.input().shape();
+        INDArray features = in.isImage()
+                ? Nd4j.create(x, new long[] {n, in.channels(), in.height(), in.width()}, 'c')
+                : Nd4j.create(x, new long[] {n, size}, 'c');
+        return new TensorBatch(features, Nd4j.create(y, new long[] {n, outputs}, 'c'), classes);
     }
 }
