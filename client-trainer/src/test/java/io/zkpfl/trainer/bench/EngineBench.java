@@ -122,7 +122,7 @@ public final class EngineBench {
                         ? List.of(python, torchScript().toString(), "--data", DatasetFolder.FASHION_MNIST.toString(),
                                 "--models", models, "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
                                 "--init", init.toString(), "--samples", samples, "--overhead-steps",
-                                Integer.toString(budgets(samples).get("overhead")))
+                                Integer.toString(budgets(samples).getOrDefault("overhead", 1000)))
                         : javaCommand(option, models, batch, t, samples);
                 double loadBefore = loadAverage();
                 List<String> lines = runChild(command, t, option.endsWith(PASSIVE));
@@ -375,7 +375,7 @@ public final class EngineBench {
         return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
     }
 
-    /** Fresh feature and label arrays for every mini-batch, as {@link LocalTrainer} did before {@code BatchLoader}. */
+    /** The training loop without {@link LocalTrainer}: fresh feature and label arrays for every mini-batch. */
     private static void allocatingEpoch(ModelSpec spec, MultiLayerNetwork network, LabelledImages train, int[] order, int samples, int batch) {
         double lossSum = 0;
         for (int from = 0; from < samples; from += batch) {
