@@ -31,13 +31,14 @@ import java.util.List;
  * kinds (dense, output with softmax, conv2d with odd kernels and stride 1, max pooling, flatten),
  * parameters taken from the canonical flat vector, plain SGD with mean softmax cross-entropy.
  */
-final class DjlNetwork implements AutoCloseable {
+public final class DjlNetwork implements AutoCloseable {
 
     private final ModelSpec spec;
     private final Model model;
     private final Trainer trainer;
 
-    DjlNetwork(ModelSpec spec, float[] canonical, float learningRate) {
+    /** The network for {@code spec} holding the canonical parameters {@code canonical}, trained with SGD at {@code learningRate}. */
+    public DjlNetwork(ModelSpec spec, float[] canonical, float learningRate) {
         this.spec = spec;
         SequentialBlock block = new SequentialBlock();
         for (Layer layer : spec.layers()) {
@@ -143,6 +144,21 @@ final class DjlNetwork implements AutoCloseable {
                 collector.backward(loss);
             }
             trainer.step();
+        }
+    }
+
+    /** Class probabilities (softmax of the output layer) for {@code n} inputs laid out row-major in the spec's input shape. */
+    public float[] output(float[] features, int n) {
+        int[] dims = spec.input().shape().dims();
+        long[] shape = new long[dims.length + 1];
+        shape[0] = n;
+        for (int i = 0; i < dims.length; i++) {
+            shape[i + 1] = dims[i];
+        }
+        try (NDManager batch = trainer.getManager().newSubManager()) {
+            NDArray x = batch.create(features, new Shape(shape));
+            NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+            return logits.softmax(1).toFloatArray();
         }
     }
 
