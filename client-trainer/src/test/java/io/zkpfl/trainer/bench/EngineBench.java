@@ -53,18 +53,19 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * Options: {@code dl4j:<build>:<pipeline>} with build {@code generic} (nd4j-native's
  * {@code linux-x86_64} jar), {@code avx2} or {@code onednn-avx2} (its classifier jars, fetched with
- * {@code dependency:get}), and pipeline {@code trainer} ({@link LocalTrainer} as the CLI runs it),
- * {@code prebuilt} (mini-batch DataSets built before timing, fit one by one) or {@code prebuilt-nows}
- * (the same with workspaces off) or {@code allocating} (new arrays for every mini-batch); {@code djl} (DJL's PyTorch engine, {@link DjlNetwork}); {@code torch}
- * (PyTorch through {@code src/test/python/torch_bench.py}). {@code overhead} in {@code --models}
- * measures one logreg step at batch 1. A {@code +passive} suffix runs the option with
- * {@code OMP_WAIT_POLICY=PASSIVE}.
+ * {@code dependency:get}) and pipeline {@code trainer} ({@link LocalTrainer} as the CLI runs it),
+ * {@code allocating} (the same loop without LocalTrainer), {@code prebuilt} (mini-batch DataSets
+ * built before timing, only {@code fit} timed) or {@code prebuilt-nows} (the same with workspaces
+ * off); {@code djl} (DJL's PyTorch engine, {@link DjlNetwork}); {@code torch} (PyTorch through
+ * {@code src/test/python/torch_bench.py}). A {@code +passive} suffix runs the option with
+ * {@code OMP_WAIT_POLICY=PASSIVE}. {@code overhead} in {@code --models} times logreg steps at
+ * batch 1. Rates are given per wall-clock second and per CPU-second of the child process.
  */
 public final class EngineBench {
 
-    private static final String DEFAULT_OPTIONS = "dl4j:generic:allocating,dl4j:avx2:allocating,dl4j:onednn-avx2:allocating,"
-            + "dl4j:avx2:trainer,dl4j:avx2:prebuilt,dl4j:avx2:prebuilt-nows,djl,torch";
-    private static final String DEFAULT_SAMPLES = "overhead=2000,logreg=60000,mlp=60000,cnn=6000";
+    private static final String DEFAULT_OPTIONS = "dl4j:generic:trainer,dl4j:avx2:trainer,dl4j:onednn-avx2:trainer,"
+            + "dl4j:generic:prebuilt,djl,torch";
+    private static final String DEFAULT_SAMPLES = "overhead=1000,logreg=30000,mlp=30000,cnn=3000";
     private static final float LEARNING_RATE = 0.01f;
     private static final String PASSIVE = "+passive";
     private static final Pattern NATIVE_JAR = Pattern.compile("(nd4j-native-([0-9][^-]*-[^-]+)-linux-x86_64)(-[a-z0-9-]+)?\\.jar");
@@ -74,7 +75,7 @@ public final class EngineBench {
 
     /**
      * {@code [--rounds N] [--options a,b] [--models overhead,mlp,cnn] [--batch B] [--threads 1,2] [--python python3]
-     * [--samples overhead=2000,mlp=60000,cnn=6000]}, or a child run.
+     * [--samples overhead=1000,mlp=30000,cnn=3000]}, or a child run.
      */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
