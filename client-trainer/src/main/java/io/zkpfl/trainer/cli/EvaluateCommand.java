@@ -33,6 +33,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ThreadOptions threads;
+
     @Option(names = "--weights", required = true, paramLabel = "FILE", description = "weights to evaluate")
     Path weights;
 
@@ -42,6 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
+        threads.apply(cmd);
         ModelSpec modelSpec = model.resolve(cmd);
         float[] params = WeightsFile.read(weights, modelSpec);
         LabelledImages set = split == Split.TEST ? data.test(cmd) : data.train(cmd);

@@ -39,6 +39,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PlanOptions plan;
 
+    @Mixin
+    ThreadOptions threads;
+
     @Option(names = {"-n", "--trainers"}, paramLabel = "N", defaultValue = "8", description = "number of trainers (default: ${DEFAULT-VALUE})")
     int trainers;
 
@@ -57,6 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
+        threads.apply(cmd);
         ModelSpec modelSpec = model.resolve(cmd);
         TrainingPlan trainingPlan = plan.plan(cmd);
         if (trainers < 1 || trainers > 10_000) {

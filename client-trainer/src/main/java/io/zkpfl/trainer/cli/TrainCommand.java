@@ -6,6 +6,7 @@ import io.zkpfl.protocol.model.TrainingPlan;
 import io.zkpfl.trainer.data.DatasetFolder;
 import io.zkpfl.trainer.data.LabelledImages;
 import io.zkpfl.trainer.model.SpecNetwork;
+import io.zkpfl.trainer.training.ComputeThreads;
 import io.zkpfl.trainer.training.Evaluation;
 import io.zkpfl.trainer.training.Evaluator;
 import io.zkpfl.trainer.training.LocalTrainer;
@@ -40,6 +41,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PlanOptions plan;
 
+    @Mixin
+    ThreadOptions threads;
+
     @Option(names = "--init", paramLabel = "FILE", description = "initial weights (float32 little-endian, canonical order)")
     Path init;
 
@@ -52,6 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
+        threads.apply(cmd);
         ModelSpec modelSpec = model.resolve(cmd);
         TrainingPlan trainingPlan = plan.plan(cmd);
         float[] initial = init == null ? null : WeightsFile.read(init, modelSpec);
@@ -59,9 +64,9 @@ final class TrainCommand implements Callable<Integer> {
         LabelledImages test = data.folder().has(DatasetFolder.TEST) ? data.test(cmd) : null;
         TensorBatch.requireCompatible(modelSpec, train);
         PrintWriter out = cmd.getOut();
-        out.println(String.format(Locale.ROOT, "training %s (%d parameters) on %d samples: %d epoch(s), batch %d, lr %s, %s",
+        out.println(String.format(Locale.ROOT, "training %s (%d parameters) on %d samples: %d epoch(s), batch %d, lr %s, %s, %d thread(s)",
                 model.label(), modelSpec.parameterCount(), train.count(), trainingPlan.localEpochs(), trainingPlan.batchSize(),
-                trainingPlan.learningRate(), trainingPlan.optimiser().name().toLowerCase(Locale.ROOT)));
+                trainingPlan.learningRate(), trainingPlan.optimiser().name().toLowerCase(Locale.ROOT), ComputeThreads.active()));
         out.flush();
         SpecNetwork net = SpecNetwork.build(modelSpec, trainingPlan, seed);
         if (initial != null) {

@@ -90,6 +90,8 @@ class TrainerCliTest {
         run("train", "--data", data.toString(), "--model", "mlp", "--spec", "x.json").failsWith(TrainerCli.USAGE, "not both");
         run("train", "--data", data.toString(), "--limit", "0").failsWith(TrainerCli.USAGE, "--limit");
         run("simulate", "--data", data.toString(), "--trainers", "0").failsWith(TrainerCli.USAGE, "--trainers");
+        run("train", "--data", data.toString(), "--threads", "0").failsWith(TrainerCli.USAGE, "--threads must be at least 1");
+        run("simulate", "--data", data.toString(), "--threads", "two").failsWith(TrainerCli.USAGE, "--threads", "two");
         run("partition", "--data", data.toString()).failsWith(TrainerCli.USAGE, "--out");
         run("partition", "--data", data.toString(), "--out", dir.toString(), "--alpha", "-1").failsWith(TrainerCli.USAGE, "--alpha");
         run("models", "--show", "vgg").failsWith(TrainerCli.USAGE, "unknown model 'vgg'");

@@ -55,6 +55,7 @@ class TrainerJarIT {
             for (String n : natives) {
                 assertTrue(n.contains("linux-x86_64") || n.contains("linux-x86-64"), "foreign native library in the jar: " + n);
             }
+            assertEquals(1, natives.stream().filter(n -> n.endsWith("/libnd4jcpu.so")).count(), "one build of libnd4j: " + natives);
             var services = zip.getEntry("META-INF/services/org.nd4j.linalg.factory.Nd4jBackend");
             assertTrue(services != null, "ND4J backend service file present");
             String backends = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
@@ -75,6 +76,14 @@ class TrainerJarIT {
         Path data = dir.resolve("data");
         new DatasetFolder(data).write(DatasetFolder.TRAIN, FashionMnist.train(600));
         new DatasetFolder(data).write(DatasetFolder.TEST, FashionMnist.test(200));
+
+        // The jar runs with OMP_NUM_THREADS=1; --threads overrides it before ND4J loads, as libnd4j reports.
+        Result single = java("train", "--data", data.toString(), "--model", "logreg", "--limit", "100");
+        assertEquals(0, single.exit(), single.err());
+        assertTrue(single.out().contains(", 1 thread(s)"), single.out());
+        Result two = java("train", "--data", data.toString(), "--model", "logreg", "--limit", "100", "--threads", "2");
+        assertEquals(0, two.exit(), two.err());
+        assertTrue(two.out().contains(", 2 thread(s)"), two.out());
         Path out = dir.resolve("sim");
         Result sim = java("simulate", "--data", data.toString(), "--model", "cnn", "--trainers", "2", "--rounds", "1", "--lr", "0.05",
                 "--optimiser", "momentum", "--out", out.toString());
