@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 /** Reports accuracy and loss of saved weights on a data split. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Evaluates weights on the test or training split.",
         description = "Evaluates weights (little-endian float32, canonical order) on the test split of --data, or the training split with --split train.")
 final class EvaluateCommand implements Callable<Integer> {
 

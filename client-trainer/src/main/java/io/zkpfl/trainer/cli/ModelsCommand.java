@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** Lists the built-in models, prints one as JSON, or validates a spec file. */
 @Command(name = "models", mixinStandardHelpOptions = true,
+        header = "Lists the built-in models and shows or validates a model specification.",
         description = "Lists the built-in models; --show NAME prints one's specification JSON; --spec FILE validates a file and prints its parameter layout.")
 final class ModelsCommand implements Callable<Integer> {
 

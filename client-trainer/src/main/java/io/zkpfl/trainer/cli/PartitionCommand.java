@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** Splits a data set into one folder per trainer and prints each trainer's label histogram. */
 @Command(name = "partition", mixinStandardHelpOptions = true,
+        header = "Splits the training data into one folder per trainer, IID or by a Dirichlet draw over labels.",
         description = {"Splits the training split of --data into N trainer folders (trainer-01, trainer-02, ...) in the IDX layout,",
             "IID or non-IID by a Dirichlet(alpha) draw over labels, and prints each trainer's label histogram.",
             "The test split, when present, is copied into every folder so each trainer can evaluate locally."})

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 
 /** Plaintext FedAvg with N trainers and R rounds in one process. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
+        header = "Simulates plaintext FedAvg among N trainers and reports the accuracy after every round.",
         description = {"Simulates plaintext FedAvg: splits the training split of --data among N trainers (IID, or",
             "Dirichlet(alpha) by label), runs R rounds of local training and sample-weighted averaging, evaluates the global",
             "model on the test split after each round, writes rounds.csv and accuracy.png to --out and prints a summary.",

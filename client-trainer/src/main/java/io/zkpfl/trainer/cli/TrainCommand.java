@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 
 /** Trains a model on one folder's training split (centralised, or a trainer's local round). */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Trains a model locally for E epochs and reports its test accuracy.",
         description = {"Trains a model on the training split of --data for E epochs and reports test accuracy when the",
             "folder has a test split. --init starts from given weights (e.g. the round's global model); --save writes",
             "the trained weights as little-endian float32 in the model spec's canonical order."})

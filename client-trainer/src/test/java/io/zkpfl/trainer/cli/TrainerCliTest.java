@@ -79,6 +79,28 @@ class TrainerCliTest {
         }
     }
 
+    /** The top-level help lists every command with a summary that is a whole sentence, never a cut-off line. */
+    @Test
+    void commandSummariesInTheTopLevelHelpAreWholeSentences() {
+        String usage = run("--help").out();
+        List<String> lines = usage.substring(usage.indexOf("Commands:")).lines().skip(1).toList();
+        StringBuilder entries = new StringBuilder();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                break;
+            }
+            // an entry starts at the two-space indent; wrapped summary lines are indented further
+            entries.append(line.matches("^  \\S.*") ? "\n" : " ").append(line.strip());
+        }
+        List<String> summaries = entries.toString().strip().lines().toList();
+        assertEquals(TrainerCli.commandLine().getSubcommands().size(), summaries.size(), usage);
+        for (String entry : summaries) {
+            String summary = entry.substring(entry.indexOf(' ')).strip();
+            assertTrue(summary.endsWith("."), "summary of '" + entry + "' is not a whole sentence");
+            assertTrue(Character.isUpperCase(summary.charAt(0)), "summary of '" + entry + "' starts mid-sentence");
+        }
+    }
+
     @Test
     void usageErrorsExitTwoWithOneLine() {
         run().failsWith(TrainerCli.USAGE, "subcommand is required");
