@@ -3,7 +3,7 @@ package io.zkpfl.devstack.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.devstack.TempDirs;
 import io.zkpfl.devstack.fault.FaultState;
-import io.zkpfl.devstack.fault.FaultableComponent;
+import io.zkpfl.devstack.fault.SignalledComponent;
 import io.zkpfl.devstack.fault.UnixSignal;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * same port from it, so blocks, receipts, logs and balances survive (ADR 0012). {@link #stall()} sends
  * SIGSTOP.
  */
-public final class AnvilNode extends FaultableComponent implements ChainEndpoint, AutoCloseable {
+public final class AnvilNode extends SignalledComponent implements ChainEndpoint, AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
     private static final int TAIL_LINES = 40;
@@ -259,23 +259,12 @@ public final class AnvilNode extends FaultableComponent implements ChainEndpoint
         return process.isAlive();
     }
 
-    private List<ProcessHandle> processes() {
+    @Override
+    protected List<ProcessHandle> processes() {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(process.toHandle());
         process.descendants().forEach(all::add);
         return all;
-    }
-
-    /** Sends SIGSTOP to Anvil: connections stay open, nothing is answered, no block is mined. */
-    @Override
-    protected void freeze() {
-        UnixSignal.stopAll(processes());
-    }
-
-    /** Sends SIGCONT. */
-    @Override
-    protected void thaw() {
-        UnixSignal.CONT.send(processes());
     }
 
     /**

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.zkpfl.devstack.TempDirs;
-import io.zkpfl.devstack.fault.FaultableComponent;
 import io.zkpfl.devstack.fault.LoopbackProxy;
+import io.zkpfl.devstack.fault.ProxiedComponent;
 import io.zkpfl.protocol.ipfs.BlockNotFoundException;
 import io.zkpfl.protocol.ipfs.BlockSink;
 import io.zkpfl.protocol.ipfs.Cid;
@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Clients reach the store through a {@link LoopbackProxy}, so that it can be stalled and killed as
  * clients see it; {@link #restart()} serves the same block directory again on the same port (ADR 0012).
  */
-public final class IpfsStore extends FaultableComponent implements IpfsEndpoint, AutoCloseable {
+public final class IpfsStore extends ProxiedComponent implements IpfsEndpoint, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Version string reported by {@code /api/v0/version}. */
@@ -129,15 +129,9 @@ public final class IpfsStore extends FaultableComponent implements IpfsEndpoint,
         return proxy.port();
     }
 
-    /** Stops forwarding at the proxy: clients connect, nothing is answered. */
     @Override
-    protected void freeze() {
-        proxy.stall();
-    }
-
-    @Override
-    protected void thaw() {
-        proxy.resume();
+    protected LoopbackProxy proxy() {
+        return proxy;
     }
 
     /** Resets every client connection, closes the port and stops the server; uploads in flight store nothing. */

@@ -3,8 +3,8 @@ package io.zkpfl.devstack.kafka;
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
 import io.zkpfl.devstack.fault.FaultState;
-import io.zkpfl.devstack.fault.FaultableComponent;
 import io.zkpfl.devstack.fault.LoopbackProxy;
+import io.zkpfl.devstack.fault.ProxiedComponent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -41,7 +41,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * that the in-process broker can be stalled and killed as clients see it; {@link #restart()} starts a new
  * node on the same log directory and ports (ADR 0012).
  */
-public final class EmbeddedKafkaBroker extends FaultableComponent implements KafkaEndpoint, AutoCloseable {
+public final class EmbeddedKafkaBroker extends ProxiedComponent implements KafkaEndpoint, AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
@@ -218,15 +218,10 @@ public final class EmbeddedKafkaBroker extends FaultableComponent implements Kaf
         return brokerPort;
     }
 
-    /** Stops forwarding at the proxy (Kafka's advertised listener): clients connect, nothing is answered. */
+    /** The proxy that is Kafka's advertised listener. */
     @Override
-    protected void freeze() {
-        proxy.stall();
-    }
-
-    @Override
-    protected void thaw() {
-        proxy.resume();
+    protected LoopbackProxy proxy() {
+        return proxy;
     }
 
     /** Resets every client connection, closes the client port and shuts the node down. */

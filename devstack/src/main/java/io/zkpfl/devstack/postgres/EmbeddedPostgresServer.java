@@ -3,7 +3,7 @@ package io.zkpfl.devstack.postgres;
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.TempDirs;
 import io.zkpfl.devstack.fault.FaultState;
-import io.zkpfl.devstack.fault.FaultableComponent;
+import io.zkpfl.devstack.fault.SignalledComponent;
 import io.zkpfl.devstack.fault.UnixSignal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * acknowledged ({@code synchronous_commit} on, {@code fsync} off): a killed server loses no committed
  * transaction; only a crash of the machine could.
  */
-public final class EmbeddedPostgresServer extends FaultableComponent implements PostgresEndpoint, AutoCloseable {
+public final class EmbeddedPostgresServer extends SignalledComponent implements PostgresEndpoint, AutoCloseable {
 
     /** The database created on start. */
     public static final String DATABASE = "zkpfl";
@@ -150,25 +150,14 @@ public final class EmbeddedPostgresServer extends FaultableComponent implements 
     }
 
     /** The postmaster followed by its children (backends and auxiliary processes) that are alive. */
-    private List<ProcessHandle> processes() {
+    @Override
+    protected List<ProcessHandle> processes() {
         List<ProcessHandle> all = new ArrayList<>();
         ProcessHandle.of(pid()).ifPresent(postmaster -> {
             all.add(postmaster);
             postmaster.descendants().forEach(all::add);
         });
         return all;
-    }
-
-    /** Sends SIGSTOP to the postmaster and every backend: connections stay open, nothing is answered. */
-    @Override
-    protected void freeze() {
-        UnixSignal.stopAll(processes());
-    }
-
-    /** Sends SIGCONT to the stalled processes. */
-    @Override
-    protected void thaw() {
-        UnixSignal.CONT.send(processes());
     }
 
     /** Sends SIGKILL to the postmaster and every backend and waits until they are gone. */
