@@ -64,6 +64,14 @@ public final class RoundDriver {
         return committee.get(k - 1);
     }
 
+    /** Trainers 0, 1, … commit with these sample counts; then the chain moves past the complaint window (D2). */
+    public void commitAndCloseComplaints(long... samples) {
+        for (int i = 0; i < samples.length; i++) {
+            commit(chain.trainers.get(i), samples[i]);
+        }
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+    }
+
     /** Trainer deals a random update and commits its t commitments, manifest digest and {@code n}. */
     public Dealing commit(Credentials trainer, long n) {
         Fr[] update = new Fr[MODEL_LENGTH];

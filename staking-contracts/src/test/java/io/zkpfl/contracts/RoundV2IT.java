@@ -169,9 +169,7 @@ class RoundV2IT {
     void openingsAreBoundToTheirNodeTheirPointAndTheirAttempt() {
         BigInteger job = job(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 3);
-        round.commit(chain.trainers.get(0), 100);
-        round.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 100);
         List<BigInteger> o1 = round.opening(1, NONE);
         List<BigInteger> o2 = round.opening(2, NONE);
         ChainClient node1 = chain.client(round.node(1));
@@ -213,10 +211,7 @@ class RoundV2IT {
     void aNodeThatDoesNotOpenIsSlashedAndUnpaid() {
         BigInteger job = job(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 4);
-        for (int i = 0; i < 3; i++) {
-            round.commit(chain.trainers.get(i), 100);
-        }
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 100, 100);
         round.open(1, NONE);
         round.open(2, NONE);
         round.reveal(1);
@@ -240,9 +235,7 @@ class RoundV2IT {
     void fewerThanTOpeningsByD3RestartsTheAttemptAndSlashesTheSilentNodes() {
         BigInteger job = job(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 5);
-        round.commit(chain.trainers.get(0), 100);
-        round.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 100);
         round.open(2, NONE);
         assertReverts("NothingToAdvance", () -> chain.admin.advance(job));
         BigInteger s1 = stake(round.node(1));
@@ -263,9 +256,7 @@ class RoundV2IT {
     void revealsWithheldBelowTSkipTheRound() {
         BigInteger job = job(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 7);
-        round.commit(chain.trainers.get(0), 100);
-        round.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 100);
         for (int k = 1; k <= 3; k++) {
             round.open(k, NONE);
         }
@@ -296,9 +287,7 @@ class RoundV2IT {
     void fewerThanNMinTrainersAbortTheAttempt() {
         BigInteger job = job(chain.terms().withTrainers(3, 8), 3);
         RoundDriver round = new RoundDriver(chain, job, 8);
-        round.commit(chain.trainers.get(0), 100);
-        round.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 100);
         assertReverts("TooFewTrainers", BigInteger.TWO, () -> round.open(1, NONE));
         long from = chain.blockNumber();
         chain.admin.advance(job);
@@ -383,9 +372,7 @@ class RoundV2IT {
     void theOwnerMayStopAJobAndRoundsDoneStayPaid() {
         BigInteger job = job(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 11);
-        round.commit(chain.trainers.get(0), 100);
-        round.commit(chain.trainers.get(1), 300);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.commitAndCloseComplaints(100, 300);
         round.open(1, NONE);
         round.open(2, NONE);
         round.open(3, NONE);
