@@ -225,4 +225,36 @@ class RoundSimulationTest {
         Share right = Reconstruction.interpolate(reveals, Lagrange.atZero(new int[] {1, 2}));
         assertTrue(reconstruction.opens(sums.aggregate(), right));
     }
+
+    @Test
+    void nextModelSkipsAForgedRevealAndAgreesWithTheExactSum() {
+        float[] w = new float[D_MODEL];
+        for (int j = 0; j < D_MODEL; j++) {
+            w[j] = 0.01f * j - 0.2f;
+        }
+        long n = 0;
+        for (int s : samples) {
+            n += s;
+        }
+        Share p1 = partials.get(0);
+        Fr[] v = p1.values().clone();
+        v[0] = v[0].add(Fr.ONE);
+        List<Reveal> posted = List.of(new Reveal(JOB, 4, 0, new Share(1, v, p1.blinding())),
+                new Reveal(JOB, 4, 0, partials.get(2)), new Reveal(JOB, 5, 0, partials.get(1)),
+                new Reveal(JOB, 4, 0, partials.get(1)));
+        NextModel.Result r = new NextModel(SRS, PARAMS).compute(JOB, 4, 0, sums, posted, w, BigInteger.valueOf(n));
+        assertEquals(List.of(2, 3), r.used());
+        assertTrue(r.rejected().get(1).contains("does not open"), r.rejected().toString());
+        BigInteger[] exact = new BigInteger[D_MODEL];
+        for (int j = 0; j < D_MODEL; j++) {
+            exact[j] = expectedSum(j);
+        }
+        float[] expected = ModelStep.apply(w, exact, BigInteger.valueOf(n));
+        assertTrue(java.util.Arrays.equals(expected, r.weights()), "w' from the reveals equals w' from the exact sums");
+        assertTrue(java.util.Arrays.equals(ModelStep.weightsHash(expected), r.weightsHash()));
+        BigInteger total = BigInteger.valueOf(n);
+        var e = assertThrows(IllegalStateException.class, () -> new NextModel(SRS, PARAMS)
+                .compute(JOB, 4, 0, sums, posted.subList(0, 3), w, total));
+        assertTrue(e.getMessage().contains("only 1 of the t = 2"), e.getMessage());
+    }
 }
