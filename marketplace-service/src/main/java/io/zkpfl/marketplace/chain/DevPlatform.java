@@ -3,13 +3,19 @@ package io.zkpfl.marketplace.chain;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.protocol.chain.DevChainKeys;
+import io.zkpfl.zk.kzg.Srs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.XECPublicKey;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -39,12 +45,26 @@ public final class DevPlatform {
         return DevChainKeys.privateKey(i);
     }
 
-    /** Deploys and seeds the platform; returns its addresses. */
-    public static PlatformAddresses deploy(Web3j web3j, long chainId) {
+    /**
+     * Deploys and seeds the platform; returns its addresses. With {@code srsPtau} the market gets the KZG verifier
+     * of that SRS and the DLEQ verifier ({@link RoundPlatform}), so rounds can run; without, it has neither.
+     */
+    public static PlatformAddresses deploy(Web3j web3j, long chainId, Optional<Path> srsPtau) {
         long t0 = System.nanoTime();
         Credentials admin = Credentials.create(DevChainKeys.privateKey(0));
         PlatformConfig platform = PlatformConfig.defaults(Credentials.create(DevChainKeys.privateKey(9)).getAddress());
-        PlatformAddresses addresses = ChainClient.deployPlatform(web3j, chainId, admin, platform);
+        PlatformAddresses addresses;
+        if (srsPtau.isPresent()) {
+            Srs srs;
+            try {
+                srs = Srs.fromPtau(srsPtau.get(), 2, 2);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the SRS " + srsPtau.get() + ": " + e.getMessage(), e);
+            }
+            addresses = RoundPlatform.deploy(web3j, chainId, admin, platform, srs);
+        } else {
+            addresses = ChainClient.deployPlatform(web3j, chainId, admin, platform);
+        }
         ChainClient client = ChainClient.connect(web3j, chainId, admin, addresses);
         for (int i = 1; i <= 4; i++) {
             client.mint(Credentials.create(DevChainKeys.privateKey(i)).getAddress(), PlatformConfig.tokens(OWNER_TOKENS));

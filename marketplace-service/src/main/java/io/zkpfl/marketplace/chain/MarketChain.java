@@ -91,7 +91,7 @@ public class MarketChain {
         if (c.token().isPresent() && c.registry().isPresent() && c.certifier().isPresent() && c.market().isPresent()) {
             addresses = new PlatformAddresses(c.token().get(), c.registry().get(), c.certifier().get(), c.market().get());
         } else if (chain.bootstrap() == MarketplaceConfig.Bootstrap.DEV) {
-            addresses = DevPlatform.deploy(web3j, chain.id());
+            addresses = DevPlatform.deploy(web3j, chain.id(), config.srs().ptau());
             devBootstrapped = true;
         } else {
             throw new IllegalStateException("zkpfl.chain.contracts.{token,registry,certifier,market} must all be set "

@@ -12,6 +12,7 @@ import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.DevSrs;
 import io.zkpfl.zk.kzg.Kzg;
 import io.zkpfl.zk.kzg.Opening;
 import io.zkpfl.zk.kzg.Ptau;

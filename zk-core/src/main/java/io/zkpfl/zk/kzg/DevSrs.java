@@ -1,7 +1,5 @@
-package io.zkpfl.contracts.setup;
+package io.zkpfl.zk.kzg;
 
-import io.zkpfl.zk.kzg.PowersOfTau;
-import io.zkpfl.zk.kzg.Ptau;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,7 @@ public final class DevSrs {
      * @param progress told what is happening, one line at a time
      * @return the file
      * @throws IllegalStateException if an existing file is smaller than asked for
-     * @throws io.zkpfl.zk.kzg.PtauException if an existing file is malformed (delete it to make a new one); the
+     * @throws PtauException if an existing file is malformed (delete it to make a new one); the
      *     services check the points they use when they load it
      */
     public static Path ensure(Path dir, int power, Consumer<String> progress) throws IOException {
