@@ -1,0 +1,72 @@
+package io.zkpfl.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Renders a Kustomize directory with {@code kubectl kustomize}, as {@code kubectl apply -k} would, and parses it. */
+final class Kustomize {
+
+    /** The repository root (the surefire configuration passes it; the module directory's parent otherwise). */
+    static Path root() {
+        String root = System.getProperty("zkpfl.root");
+        return root == null || root.isBlank() ? Path.of("..").toAbsolutePath().normalize() : Path.of(root);
+    }
+
+    /** kubectl: {@code -Dzkpfl.kubectl=PATH}, else the one on PATH (Debian: package kubernetes-client). */
+    static String kubectl() {
+        return System.getProperty("zkpfl.kubectl", "kubectl");
+    }
+
+    static List<ObjectNode> render(Path dir) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(dir.resolve("kustomization.yaml"))) {
+            throw new IllegalArgumentException(dir + " has no kustomization.yaml");
+        }
+        Path out = Files.createTempFile("kustomize", ".yaml");
+        Path err = Files.createTempFile("kustomize", ".err");
+        try {
+            Process p = new ProcessBuilder(kubectl(), "kustomize", dir.toString())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("kubectl kustomize " + dir + " did not finish in 120 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("kubectl kustomize " + dir + " failed (exit " + p.exitValue() + "): "
+                        + Files.readString(err, StandardCharsets.UTF_8).strip());
+            }
+            return parse(Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static List<ObjectNode> parse(String yaml) throws IOException {
+        YAMLMapper mapper = new YAMLMapper();
+        List<ObjectNode> docs = new ArrayList<>();
+        try (var it = mapper.readerFor(JsonNode.class).<JsonNode>readValues(new YAMLFactory().createParser(yaml))) {
+            while (it.hasNext()) {
+                JsonNode node = it.next();
+                if (node instanceof ObjectNode o && !o.isEmpty()) {
+                    docs.add(o);
+                }
+            }
+        }
+        return docs;
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Kustomize() {
+    }
+}
