@@ -27,7 +27,39 @@ final class Kustomize {
         return System.getProperty("zkpfl.kubectl", "kubectl");
     }
 
+    private static volatile String checkedKustomize;
+
+    /**
+     * The kustomize built into kubectl, checked once: the manifests use kustomize v5 fields ({@code labels},
+     * {@code patches} with targets), which kubectl before 1.27 (kustomize v4 and older) misreads or rejects.
+     */
+    static String kustomizeVersion() throws IOException, InterruptedException {
+        if (checkedKustomize != null) {
+            return checkedKustomize;
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(kubectl(), "version", "--client", "-o", "json").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("kubectl not found (" + kubectl() + "): the manifest test renders k8s/ with"
+                    + " kubectl kustomize; install kubectl 1.27 or newer, or pass -Dzkpfl.kubectl=PATH", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("kubectl version --client failed: " + out.strip());
+        }
+        String version = JSON.readTree(out).path("kustomizeVersion").asText();
+        var m = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
+        if (!m.lookingAt() || Integer.parseInt(m.group(1)) < 5) {
+            throw new IllegalStateException("kubectl's kustomize is " + (version.isEmpty() ? "unknown" : version)
+                    + "; the manifests need kustomize v5 (kubectl 1.27 or newer)");
+        }
+        checkedKustomize = version;
+        return version;
+    }
+
     static List<ObjectNode> render(Path dir) throws IOException, InterruptedException {
+        kustomizeVersion();
         if (!Files.isRegularFile(dir.resolve("kustomization.yaml"))) {
             throw new IllegalArgumentException(dir + " has no kustomization.yaml");
         }
