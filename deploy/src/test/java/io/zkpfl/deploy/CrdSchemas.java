@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Validates custom resources against the {@code openAPIV3Schema} of their operator's own CustomResourceDefinition,
- * kept under {@code src/test/resources/crds/} (today CloudNativePG's Cluster, which is published nowhere we can
- * fetch offline). The structural schema is read as JSON Schema the way the API server applies it: an object with
+ * kept unchanged under {@code src/test/resources/crds/}: CloudNativePG's Cluster (published nowhere we can fetch
+ * offline) and Strimzi's Kafka and KafkaNodePool (whose CRD-only constraints the Java model does not carry). The structural schema is read as JSON Schema the way the API server applies it: an object with
  * declared properties takes no others unless {@code x-kubernetes-preserve-unknown-fields} (the server would prune
  * them; kubectl's strict field validation rejects them), {@code x-kubernetes-int-or-string} takes an integer or a
  * string, {@code nullable} admits null. Formats and CEL rules ({@code x-kubernetes-validations}) are not checked.
@@ -25,7 +25,9 @@ final class CrdSchemas {
 
     /** apiVersion/kind → CRD resource. */
     static final Map<String, String> CRDS = Map.of(
-            "postgresql.cnpg.io/v1/Cluster", "crds/cloudnative-pg-1.30.0/postgresql.cnpg.io_clusters.yaml");
+            "postgresql.cnpg.io/v1/Cluster", "crds/cloudnative-pg-1.30.0/postgresql.cnpg.io_clusters.yaml",
+            "kafka.strimzi.io/v1/Kafka", "crds/strimzi-1.2.0/040-Crd-kafka.yaml",
+            "kafka.strimzi.io/v1/KafkaNodePool", "crds/strimzi-1.2.0/045-Crd-kafkanodepool.yaml");
 
     private static final Map<String, JsonSchema> SCHEMAS = new HashMap<>();
 
