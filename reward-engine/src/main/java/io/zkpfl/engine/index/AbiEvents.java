@@ -48,6 +48,7 @@ public final class AbiEvents {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** By contract name + topic: both contracts declare AccessControl's RoleGranted, with the same topic. */
     private final Map<String, EventAbi> byTopic = new HashMap<>();
     private final Map<String, String> contractByAddress = new HashMap<>();
 
@@ -63,7 +64,7 @@ public final class AbiEvents {
     public String topic(String contract, String name) {
         return byTopic.entrySet().stream()
                 .filter(e -> e.getValue().contract().equals(contract) && e.getValue().name().equals(name))
-                .map(Map.Entry::getKey).findFirst()
+                .map(e -> e.getKey().substring(contract.length() + 1)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no event " + contract + "." + name));
     }
 
@@ -86,7 +87,7 @@ public final class AbiEvents {
                     params.add(new Param(input.path("name").asText(), type, indexed, reference(type, indexed)));
                 }
                 String signature = entry.path("name").asText() + "(" + String.join(",", types) + ")";
-                byTopic.put(Hash.sha3String(signature), new EventAbi(contract, entry.path("name").asText(), params));
+                byTopic.put(contract + "/" + Hash.sha3String(signature), new EventAbi(contract, entry.path("name").asText(), params));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
@@ -106,9 +107,9 @@ public final class AbiEvents {
         if (log.getTopics() == null || log.getTopics().isEmpty()) {
             return Optional.empty();
         }
-        EventAbi abi = byTopic.get(log.getTopics().getFirst());
         String contract = contractByAddress.get(log.getAddress().toLowerCase(Locale.ROOT));
-        if (abi == null || contract == null || !abi.contract().equals(contract)) {
+        EventAbi abi = contract == null ? null : byTopic.get(contract + "/" + log.getTopics().getFirst());
+        if (abi == null) {
             return Optional.empty();
         }
         List<TypeReference<Type>> nonIndexed = new ArrayList<>();

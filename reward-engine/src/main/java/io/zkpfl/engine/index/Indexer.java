@@ -48,6 +48,7 @@ public class Indexer {
     private final int batchBlocks;
     private final long startBlock;
     private final boolean enabled;
+    private final int batchesPerPass;
     private final Counter indexed;
     private final Counter reorgs;
     private final AtomicLong lag = new AtomicLong();
@@ -56,7 +57,9 @@ public class Indexer {
                    @ConfigProperty(name = "zkpfl.index.confirmations") int confirmations,
                    @ConfigProperty(name = "zkpfl.index.batch-blocks") int batchBlocks,
                    @ConfigProperty(name = "zkpfl.index.start-block", defaultValue = "0") long startBlock,
-                   @ConfigProperty(name = "zkpfl.index.enabled", defaultValue = "true") boolean enabled) {
+                   @ConfigProperty(name = "zkpfl.index.enabled", defaultValue = "true") boolean enabled,
+                   @ConfigProperty(name = "zkpfl.index.batches-per-pass", defaultValue = "1000") int batchesPerPass) {
+        this.batchesPerPass = batchesPerPass;
         this.chain = chain;
         this.db = db;
         this.confirmations = confirmations;
@@ -79,7 +82,7 @@ public class Indexer {
             return;
         }
         try {
-            while (step()) {
+            for (int i = 0; i < batchesPerPass && step(); i++) {
                 // catch up batch by batch
             }
         } catch (RuntimeException e) {
