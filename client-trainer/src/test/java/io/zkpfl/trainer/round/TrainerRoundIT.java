@@ -39,6 +39,13 @@ import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.PowersOfTau;
 import io.zkpfl.zk.kzg.Ptau;
 import io.zkpfl.zk.kzg.Srs;
+import io.zkpfl.zk.kzg.Kzg;
+import io.zkpfl.zk.kzg.Opening;
+import io.zkpfl.zk.solidity.KzgSolidityVerifier;
+import io.zkpfl.protocol.round.ModelStep;
+import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.vss.Dealing;
+import io.zkpfl.protocol.vss.VssDealer;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -149,6 +156,7 @@ class TrainerRoundIT {
         srsFile = dir.resolve("test.ptau");
         ptau.write(srsFile);
         srs = Srs.fromPtau(srsFile, BUCKET, M + 2);
+        admin.setKzgVerifier(deployVerifier(adminKey));
 
         // the trainer's data: 2x2 grey images, label 1 when the first pixel is bright
         SplittableRandom rnd = new SplittableRandom(11);
@@ -212,6 +220,26 @@ class TrainerRoundIT {
         }
     }
 
+    /** The KZG batch verifier zk-core exports for {@link #srs}, compiled with solc-js and deployed by the admin. */
+    static String deployVerifier(Credentials adminKey) throws Exception {
+        Path sol = dir.resolve("TrainerItKzgVerifier.sol");
+        Files.writeString(sol, KzgSolidityVerifier.generate(srs, "TrainerItKzgVerifier"));
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Process p = new ProcessBuilder("node", root.resolve("staking-contracts/src/test/js/compile-solidity.js").toString(),
+                sol.toString(), "TrainerItKzgVerifier").directory(dir.toFile()).redirectErrorStream(false).start();
+        byte[] stdout = p.getInputStream().readAllBytes();
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), stderr);
+        String bytecode = new ObjectMapper().readTree(stdout).get("bytecode").asText();
+        var tm = new org.web3j.tx.RawTransactionManager(web3j, adminKey, anvil.chainId());
+        var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
+                bytecode, BigInteger.ZERO, true);
+        var receipt = new org.web3j.tx.response.PollingTransactionReceiptProcessor(web3j, 50, 2_400)
+                .waitForTransactionReceipt(sent.getTransactionHash());
+        assertTrue(receipt.isStatusOK(), "verifier deployed");
+        return receipt.getContractAddress();
+    }
+
     static Credentials actor(String name) {
         Credentials c = Credentials.create(Numeric.toHexStringNoPrefixZeroPadded(
                 new BigInteger(1, Hash.sha3(("zkpfl-trainer-it-" + name).getBytes(StandardCharsets.UTF_8))), 64));
@@ -248,8 +276,8 @@ class TrainerRoundIT {
     static BigInteger createJob(long id, int maxTrainers, byte[] onChainHash) throws IOException {
         byte[] model = MODEL_JSON.getBytes(StandardCharsets.UTF_8);
         ByteBuffer w = ByteBuffer.allocate(4 * D_MODEL).order(ByteOrder.LITTLE_ENDIAN);
-        for (int j = 0; j < D_MODEL; j++) {
-            w.putFloat(0.01f * (j - 5));
+        for (float v : initialWeights()) {
+            w.putFloat(v);
         }
         byte[] weights = w.array();
         byte[] manifest = manifest(model, weights).getBytes(StandardCharsets.UTF_8);
@@ -496,5 +524,145 @@ class TrainerRoundIT {
         admin.as(owner).stopJob(stopped);
         TrainerProcess.run(dir, concat(args("join", "--job", "4"), concat(wallet, connection())))
                 .refused(4, "job 4 is closed");
+    }
+
+    /** The initial weights every test job serves (as weights.bin). */
+    static float[] initialWeights() {
+        float[] w = new float[D_MODEL];
+        for (int j = 0; j < D_MODEL; j++) {
+            w[j] = 0.01f * (j - 5);
+        }
+        return w;
+    }
+
+    static List<BigInteger> words(G1 p) {
+        byte[] b = p.toEvmBytes();
+        return List.of(new BigInteger(1, java.util.Arrays.copyOfRange(b, 0, 32)),
+                new BigInteger(1, java.util.Arrays.copyOfRange(b, 32, 64)));
+    }
+
+    static Credentials committeeNode(BigInteger job, int k) {
+        String address = admin.job(job).committee().get(k - 1);
+        return nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
+    }
+
+    static void postRoundKeys(BigInteger job, int round) {
+        for (int k = 1; k <= M; k++) {
+            NodeRoundKey key = NodeRoundKey.generate(new SecureRandom());
+            roundKeys.put(job + "/" + round + "/" + k, key);
+            admin.as(committeeNode(job, k)).postRoundKey(job, words(key.publicKey()));
+        }
+    }
+
+    static void passTime(long timestamp) {
+        long now;
+        try {
+            now = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send()
+                    .getBlock().getTimestamp().longValue();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long delta = timestamp - now + 1;
+        if (delta > 0) {
+            anvil.rpc("evm_increaseTime", "[" + delta + "]");
+            anvil.rpc("evm_mine", "[]");
+        }
+    }
+
+    /**
+     * Plays round 0 of {@code job} with two trainers dealt by the protocol library (the trainer under test only joins):
+     * they commit, every node opens its C_k, nodes 1 and 2 reveal S_k ‖ b_k on IPFS, A is opened against C_A, and the
+     * evaluator posts {@code postedHash} (null: the hash of w' = w + A / Σn as ModelStep computes it) with an accuracy
+     * below the target, which opens round 1. Returns the hash of the true w'.
+     */
+    static byte[] playRoundZero(BigInteger job, String label, byte[] postedHash) throws IOException {
+        VssParameters params = new VssParameters(T, M, D_MODEL, BUCKET);
+        VssDealer dealer = new VssDealer(srs, params);
+        SplittableRandom rnd = new SplittableRandom(label.hashCode());
+        long[] n = {40, 60};
+        BigInteger[] sums = new BigInteger[D_MODEL];
+        java.util.Arrays.fill(sums, BigInteger.ZERO);
+        List<Dealing> dealings = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Credentials c = funded(label + "-trainer-" + i, tokens(500));
+            admin.as(c).stakeAsTrainer(tokens(500));
+            admin.as(c).join(job);
+            Fr[] update = new Fr[D_MODEL];
+            for (int j = 0; j < D_MODEL; j++) {
+                long q = rnd.nextLong(-(n[i] << 14), (n[i] << 14) + 1); // |Δ_j| ≤ 1/4, times n_i, in Q16
+                update[j] = Fr.of(q);
+                sums[j] = sums[j].add(BigInteger.valueOf(q));
+            }
+            Dealing d = dealer.deal(update, rnd);
+            dealings.add(d);
+            List<BigInteger> points = new ArrayList<>();
+            d.commitments().forEach(p -> points.addAll(words(p)));
+            admin.as(c).commitRound(job, points, Hash.sha3((label + " manifest " + i).getBytes(StandardCharsets.UTF_8)), n[i]);
+        }
+        admin.as(trainer).join(job);
+        passTime(admin.attempt(job).complaintDeadline());
+        List<Share> partials = new ArrayList<>();
+        for (int k = 1; k <= M; k++) { // every node opens, so none is slashed out of the node pool
+            final int node = k;
+            Share partial = Share.sum(dealings.stream().map(d -> d.shareFor(node)).toList());
+            partials.add(partial);
+            ChainClient.OpeningPoint c = admin.openingPoint(job, k);
+            Opening o = Kzg.open(srs, partial.values(), partial.blinding(), Fr.of(c.z()));
+            admin.as(committeeNode(job, k)).postOpening(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+        }
+        for (int k = 1; k <= 2; k++) {
+            byte[] reveal = new Reveal(job, 0, 0, partials.get(k - 1)).toBytes();
+            Cid cid = ipfs.add(new java.io.ByteArrayInputStream(reveal), KuboClient.AddOptions.defaults().withCidVersion(1)).cid();
+            admin.as(committeeNode(job, k)).revealPartial(job, cid.toBytes());
+        }
+        passTime(admin.attempt(job).openingDeadline());
+        CommitmentSums commitmentSums = CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList());
+        Share a = new Reconstruction(srs, params, commitmentSums).combine(partials.subList(0, 2));
+        ChainClient.OpeningPoint ca = admin.resultPoint(job);
+        admin.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(), a.blinding(),
+                Fr.of(ca.z()))))));
+        byte[] truth = ModelStep.weightsHash(ModelStep.apply(initialWeights(), sums, BigInteger.valueOf(n[0] + n[1])));
+        admin.as(owner).postRoundResult(job, postedHash != null ? postedHash : truth, 100_000,
+                List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
+        assertEquals(1, admin.job(job).round(), "round 1 is open");
+        return truth;
+    }
+
+    @Test
+    @Order(4)
+    void inRoundOneTheTrainerRecomputesTheModelFromTheRevealsAndCommits() throws Exception {
+        BigInteger job = createJob(5, 8, null);
+        byte[] truth = playRoundZero(job, "job5", null);
+        postRoundKeys(job, 1);
+        var ran = TrainerProcess.run(dir, concat(args("run", "--job", "5", "--rounds", "1", "--keystore", keystore.toString(),
+                "--password-file", passwordFile.toString(), "--data", data.toString(), "--srs", srsFile.toString(),
+                "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
+                dir.resolve("state5").toString(), "--poll", "200"), connection())).ok();
+        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth) + ")"),
+                ran.out());
+        var commits = roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).toList();
+        assertEquals(1, commits.size(), "the trainer committed in round 1");
+        assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer.toLowerCase());
+        assertEquals(BigInteger.valueOf(3), commits.getFirst().index, "its join position");
+        // its envelope for node 3 opens with node 3's round-1 key and verifies
+        Map<String, byte[]> envelopes = consume(RoundTopics.ENVELOPES);
+        byte[] env = envelopes.get(RoundTopics.envelopeKey(job, 1, 0, 3, 3));
+        Share share = ShareEnvelope.fromBytes(env).open(roundKeys.get(job + "/1/3"), new EnvelopeTag(job, 1, 0, 3, 3));
+        assertTrue(new ShareCheck(srs, new VssParameters(T, M, D_MODEL, BUCKET))
+                .holds(3, new ReceivedShare(3, ChainWords.points(commits.getFirst().points), share)));
+    }
+
+    @Test
+    @Order(5)
+    void aRoundResultThatIsNotTheRevealsSumIsAModelHashMismatch() throws Exception {
+        BigInteger job = createJob(6, 8, null);
+        playRoundZero(job, "job6", Hash.sha3("weights nobody computed".getBytes(StandardCharsets.UTF_8)));
+        postRoundKeys(job, 1);
+        TrainerProcess.run(dir, concat(args("run", "--job", "6", "--rounds", "1", "--keystore", keystore.toString(),
+                "--password-file", passwordFile.toString(), "--data", data.toString(), "--srs", srsFile.toString(),
+                "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
+                dir.resolve("state6").toString(), "--poll", "200"), connection())).refused(4, "model hash mismatch",
+                "the evaluator posted");
+        assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round.intValue() == 1), "nothing committed in round 1");
     }
 }
