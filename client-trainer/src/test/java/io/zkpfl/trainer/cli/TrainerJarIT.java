@@ -92,4 +92,32 @@ class TrainerJarIT {
         assertEquals(2, Files.readAllLines(out.resolve("rounds.csv")).size());
         assertTrue(Files.size(out.resolve("accuracy.png")) > 1000);
     }
+
+    /**
+     * {@code ./zkpfl trainer} runs the jar with a JDK 21+ even when JAVA_HOME names an older one (where {@code java -jar}
+     * fails with UnsupportedClassVersionError), and relative paths stay the caller's.
+     */
+    @Test
+    void launcherPicksAJdk21AndKeepsTheCallersDirectory() throws Exception {
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("zkpfl");
+        assertTrue(Files.isExecutable(launcher), launcher.toString());
+        Path cwd = Files.createDirectories(dir.resolve("caller"));
+        Files.writeString(cwd.resolve("pw"), "pw\n");
+        List<String> cmd = List.of(launcher.toString(), "trainer", "wallet", "new", "--keystore", "ks.json",
+                "--password-file", "pw", "--light");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+                .redirectOutput(dir.resolve("launcher-out.txt").toFile()).redirectError(dir.resolve("launcher-err.txt").toFile());
+        Path old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        if (Files.isDirectory(old)) {
+            pb.environment().put("JAVA_HOME", old.toString()); // too old: the launcher must look further
+        } else {
+            pb.environment().remove("JAVA_HOME");
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher timed out");
+        String out = Files.readString(dir.resolve("launcher-out.txt"));
+        assertEquals(0, p.exitValue(), out + Files.readString(dir.resolve("launcher-err.txt")));
+        assertTrue(out.contains("keystore ks.json"), out);
+        assertTrue(Files.isRegularFile(cwd.resolve("ks.json")), "the keystore is in the caller's directory");
+    }
 }
