@@ -20,8 +20,12 @@ import io.zkpfl.protocol.model.ParameterBlock;
 import io.zkpfl.protocol.model.TrainingPlan;
 import io.zkpfl.protocol.model.WeightInitializer;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A network built from a {@link ModelSpec} on libtorch (DJL's PyTorch engine, docs/adr/0045 and
@@ -34,10 +38,14 @@ import java.util.List;
  * transpose those blocks. SAME padding that cannot be split evenly puts the smaller half before
  * (top, left), as an explicit zero pad in front of the convolution.
  *
- * <p>A training step ({@link #fit}) is the forward pass with autograd on, the loss, one backward
- * pass and the plan's update applied to each parameter in place: no DJL {@code Trainer},
- * {@code ParameterStore} or {@code Loss} objects, whose bookkeeping cost more than the arithmetic
- * on the built-in models (docs/adr/0047). Not thread-safe: one thread trains a network at a time.
+ * <p>A training step ({@link #step}) is the forward pass with autograd on, the batch's summed
+ * loss, one backward pass and the plan's update applied to each parameter in place: no DJL
+ * {@code Trainer}, {@code ParameterStore} or {@code Loss} objects, whose bookkeeping cost more
+ * than the arithmetic on the built-in models (docs/adr/0047). The backward pass starts from
+ * {@code lr / n} (SGD, Nesterov) or {@code 1 / n} (Adam) instead of 1, so the gradients arrive
+ * already averaged over the batch and, for SGD, already scaled by the learning rate; the losses
+ * add up on the device and are read once per {@link #takeLossSum}. Inputs and labels are copied
+ * into direct buffers that the network reuses. Not thread-safe: one thread uses a network at a time.
  */
 public final class SpecNetwork {
 
@@ -69,6 +77,16 @@ public final class SpecNetwork {
     private final long[] inputDims;
     private final int outputs;
     private final Activation outputActivation;
+    /** Per-sample losses summed over a batch = {@code lossScale ×} the term {@link #lossTerm} returns. */
+    private final float lossScale;
+    /** Factor the gradients carry: the learning rate for SGD and Nesterov, 1 for Adam. */
+    private final float gradientScale;
+    /** Backward seeds by batch size: {@code lossScale × gradientScale / n}. */
+    private final Map<Integer, PtNDArray> seeds = new HashMap<>();
+    /** Sum of the loss terms since the last {@link #takeLossSum}, on the device. */
+    private final PtNDArray lossSum;
+    private ByteBuffer inputBuffer = ByteBuffer.allocateDirect(0);
+    private ByteBuffer labelBuffer = ByteBuffer.allocateDirect(0);
     private long updates;
 
     /** One parameter block: where it sits in the canonical vector and whether it is stored transposed. */
@@ -105,6 +123,10 @@ public final class SpecNetwork {
         this.outputs = spec.outputSize();
         Layer last = spec.layers().get(spec.layers().size() - 1);
         this.outputActivation = ((Layer.Output) last).activation();
+        this.lossScale = spec.loss() == Loss.CROSS_ENTROPY && outputActivation == Activation.SOFTMAX ? -1f
+                : spec.loss() == Loss.MSE ? 1f / outputs : 1f;
+        this.gradientScale = plan.optimiser() == Optimiser.ADAM ? 1f : (float) plan.learningRate();
+        this.lossSum = (PtNDArray) manager.zeros(new Shape(), DataType.FLOAT32);
         this.steps = steps(spec);
     }
 
@@ -269,28 +291,76 @@ public final class SpecNetwork {
      * One optimiser step on a mini-batch: {@code n = classes.length} inputs, row-major in the spec's
      * input shape, with their class labels.
      *
-     * @return the mean loss over the batch before the update (the spec's loss, as {@code Evaluator} defines it)
+     * Starts {@link #takeLossSum}'s sum afresh.
+     *
+     * @return the mean training loss over the batch before the update (see {@link #lossTerm}; for a
+     *     softmax output and for MSE the loss {@code Evaluator} reports)
      */
     public double fit(float[] features, int[] classes) {
+        takeLossSum();
+        step(features, classes);
+        return takeLossSum() / classes.length;
+    }
+
+    /**
+     * One optimiser step on a mini-batch, as {@link #fit}, whose loss (summed over the batch, before
+     * the update) is added to the sum {@link #takeLossSum} returns, without leaving the device.
+     */
+    public void step(float[] features, int[] classes) {
         int n = classes.length;
         requireInputs(features, n);
         boolean grad = JniUtils.isGradMode();
         try (NDManager batch = manager.newSubManager()) {
-            NDArray x = batch.create(features, inputShape(n));
+            NDArray x = batch.create(fill(features), inputShape(n), DataType.FLOAT32);
             JniUtils.setGradMode(true);
-            NDArray loss;
+            NDArray term;
             try {
-                loss = loss(forward(x, true), classes, batch);
-                JniUtils.backward((PtNDArray) loss, (PtNDArray) batch.ones(loss.getShape()), false, false);
+                term = lossTerm(forward(x, true), classes, batch);
+                JniUtils.backward((PtNDArray) term, seed(n), false, false);
             } finally {
                 JniUtils.setGradMode(false);
             }
-            double value = loss.getFloat();
+            lossSum.addi(term);
             update();
-            return value;
         } finally {
             JniUtils.setGradMode(grad);
         }
+    }
+
+    /** The per-sample losses summed over every {@link #step} since the last call, and a fresh start of the sum. */
+    public double takeLossSum() {
+        double sum = (double) lossSum.getFloat() * lossScale + 0.0; // no -0.0 for an empty sum
+        lossSum.set(new float[] {0f});
+        return sum;
+    }
+
+    private PtNDArray seed(int n) {
+        return seeds.computeIfAbsent(n, k -> (PtNDArray) manager.full(new Shape(), lossScale * gradientScale / k, DataType.FLOAT32));
+    }
+
+    /** {@code features} in a reused direct buffer, which the input array of one step aliases. */
+    private ByteBuffer fill(float[] features) {
+        int bytes = features.length * Float.BYTES;
+        if (inputBuffer.capacity() < bytes) {
+            inputBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        inputBuffer.clear();
+        inputBuffer.asFloatBuffer().put(features);
+        inputBuffer.limit(bytes);
+        return inputBuffer;
+    }
+
+    private ByteBuffer labels(int[] classes) {
+        int bytes = classes.length * Long.BYTES;
+        if (labelBuffer.capacity() < bytes) {
+            labelBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        labelBuffer.clear();
+        for (int c : classes) {
+            labelBuffer.putLong(c);
+        }
+        labelBuffer.flip();
+        return labelBuffer;
     }
 
     private NDArray forward(NDArray x, boolean training) {
@@ -300,16 +370,18 @@ public final class SpecNetwork {
         return x;
     }
 
-    /** Mean over the batch of the per-sample loss; {@code logits} are the output layer before its activation. */
-    private NDArray loss(NDArray logits, int[] classes, NDManager batch) {
+    /**
+     * The batch's summed per-sample loss divided by {@link #lossScale}, from {@code logits}, the
+     * output layer before its activation. Losses as DL4J defined them for the same specs: softmax
+     * cross-entropy; binary cross-entropy summed over the outputs for a sigmoid output; the
+     * negative log of the clamped output of any other activation; squared error averaged over the
+     * outputs for MSE.
+     */
+    private NDArray lossTerm(NDArray logits, int[] classes, NDManager batch) {
         int n = classes.length;
         if (spec.loss() == Loss.CROSS_ENTROPY && outputActivation == Activation.SOFTMAX) {
-            long[] idx = new long[n];
-            for (int k = 0; k < n; k++) {
-                idx[k] = classes[k];
-            }
-            NDArray labels = batch.create(idx, new Shape(n, 1));
-            return logits.logSoftmax(1).gather(labels, 1).mean().neg();
+            NDArray labels = batch.create(labels(classes), new Shape(n, 1), DataType.INT64);
+            return logits.logSoftmax(1).gather(labels, 1).sum(); // −(summed loss)
         }
         float[] oneHot = new float[n * outputs];
         for (int k = 0; k < n; k++) {
@@ -318,19 +390,21 @@ public final class SpecNetwork {
         NDArray y = batch.create(oneHot, new Shape(n, outputs));
         if (spec.loss() == Loss.MSE) {
             NDArray diff = activate(logits, outputActivation).sub(y);
-            return diff.mul(diff).mean();
+            return diff.mul(diff).sum(); // outputs × (summed loss)
         }
         if (outputActivation == Activation.SIGMOID) {
             // binary cross-entropy per output from the logits: relu(z) - z*y + log(1 + exp(-|z|))
             NDArray z = logits;
-            NDArray perOutput = ai.djl.nn.Activation.relu(z).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log());
-            return perOutput.sum().div(n);
+            return ai.djl.nn.Activation.relu(z).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log()).sum();
         }
         NDArray p = activate(logits, outputActivation).clip(MIN_PROBABILITY, 1f);
-        return p.log().mul(y).sum().div(-n);
+        return p.log().mul(y).sum().neg();
     }
 
-    /** Applies the plan's optimiser to every parameter with its gradient, then clears the gradients. */
+    /**
+     * Applies the plan's optimiser to every parameter with its gradient (the batch mean, times the
+     * learning rate for SGD and Nesterov), then clears the gradients.
+     */
     private void update() {
         updates++;
         float lr = (float) plan.learningRate();
@@ -339,12 +413,12 @@ public final class SpecNetwork {
             PtNDArray g = w.getGradient();
             try {
                 switch (plan.optimiser()) {
-                    case SGD -> JniUtils.sgdUpdate(w, g, g, lr, 0f, 1f, -1f, 0f);
+                    case SGD -> w.subi(g);
                     case MOMENTUM -> {
                         // DL4J's Nesterov form (Sutskever et al.): v <- mu v - lr g; w <- w + mu v - lr g
                         PtNDArray v = first[i];
-                        try (NDArray step = g.mul(lr); NDArray ahead = v.muli((float) MOMENTUM).subi(step).mul((float) MOMENTUM)) {
-                            w.addi(ahead).subi(step);
+                        try (NDArray ahead = v.muli((float) MOMENTUM).subi(g).mul((float) MOMENTUM)) {
+                            w.addi(ahead).subi(g);
                         }
                     }
                     case ADAM -> {

@@ -42,14 +42,14 @@ public final class LocalTrainer {
                 order[i] = order[j];
                 order[j] = tmp;
             }
-            double lossSum = 0;
+            net.takeLossSum();
             for (int from = 0; from < n; from += plan.batchSize()) {
                 int to = Math.min(n, from + plan.batchSize());
                 TensorBatch batch = TensorBatch.of(net.spec(), data, order, from, to);
-                lossSum += net.fit(batch.features(), batch.classes()) * (to - from);
+                net.step(batch.features(), batch.classes());
                 progress.advanced(to);
             }
-            lastLoss = n == 0 ? Double.NaN : lossSum / n;
+            lastLoss = n == 0 ? Double.NaN : net.takeLossSum() / n;
             progress.epochFinished(epoch, plan.localEpochs(), n, lastLoss, (System.nanoTime() - epochStart) / 1e9);
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -11,6 +11,15 @@ import io.zkpfl.trainer.data.LabelledImages;
  */
 public record TensorBatch(float[] features, int[] classes) {
 
+    /** {@code b / 255f} for every unsigned byte value b. */
+    private static final float[] SCALED = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            SCALED[b] = b / 255f;
+        }
+    }
+
     /** Number of samples in the batch. */
     public int count() {
         return classes.length;
@@ -48,7 +57,7 @@ public record TensorBatch(float[] features, int[] classes) {
             int sample = order == null ? from + k : order[from + k];
             int base = sample * size;
             for (int p = 0; p < size; p++) {
-                x[k * size + p] = (pixels[base + p] & 0xff) / 255f;
+                x[k * size + p] = SCALED[pixels[base + p] & 0xff];
             }
             classes[k] = data.label(sample);
         }
