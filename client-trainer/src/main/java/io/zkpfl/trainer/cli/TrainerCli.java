@@ -2,6 +2,7 @@ package io.zkpfl.trainer.cli;
 
 import io.zkpfl.protocol.model.ModelSpecException;
 import io.zkpfl.trainer.data.DatasetException;
+import io.zkpfl.trainer.round.TrainerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -9,15 +10,19 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code client-trainer} command line. Exit codes: {@value #OK} success, {@value #BAD_INPUT} bad
- * input (missing or malformed data, spec or weights), {@value #USAGE} bad command-line usage,
- * {@value #INTERNAL} an unexpected failure. Errors are one line on stderr.
+ * input (missing or malformed data, spec, weights or files), {@value #USAGE} bad command-line usage,
+ * {@value #INTERNAL} an unexpected failure, {@value #REFUSED} a refusal (not staked, job full or closed, model hash
+ * mismatch, wrong password, a revert), {@value #UNAVAILABLE} the chain, Kafka, IPFS or the marketplace cannot be
+ * reached. Errors are one line on stderr.
  */
 @Command(name = "client-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCli.Version.class,
-        description = "Prepares a trainer's data, trains and evaluates models locally, and simulates plaintext FedAvg.",
-        subcommands = {PartitionCommand.class, TrainCommand.class, EvaluateCommand.class, SimulateCommand.class,
-            ModelsCommand.class, CommandLine.HelpCommand.class})
+        description = {"Takes part in zkPFL jobs as a trainer (wallet, stake, jobs, join, run, rewards), and prepares data,",
+            "trains and evaluates models locally and simulates plaintext FedAvg."},
+        subcommands = {WalletCommand.class, StakeCommand.class, UnstakeCommand.class, JobsCommand.class, JoinCommand.class,
+            RunCommand.class, RewardsCommand.class, PartitionCommand.class, TrainCommand.class, EvaluateCommand.class,
+            SimulateCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerCli implements Runnable {
 
     /** Success. */
@@ -28,6 +33,10 @@ public final class TrainerCli implements Runnable {
     public static final int USAGE = 2;
     /** Unexpected failure. */
     public static final int INTERNAL = 3;
+    /** A refusal: the chain, a check or the wallet said no. */
+    public static final int REFUSED = TrainerException.REFUSED;
+    /** A dependency could not be reached. */
+    public static final int UNAVAILABLE = TrainerException.UNAVAILABLE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,6 +63,11 @@ public final class TrainerCli implements Runnable {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof TrainerException te) {
+                cmd.getErr().println("error: " + te.getMessage().replace('\n', ' '));
+                cmd.getErr().flush();
+                return te.exitCode();
+            }
             boolean expected = ex instanceof DatasetException || ex instanceof ModelSpecException
                     || ex instanceof IOException || ex instanceof UncheckedIOException || ex instanceof IllegalArgumentException;
             String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage().replace('\n', ' ');

@@ -65,17 +65,33 @@ class TrainerCliTest {
         Run version = run("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("client-trainer "), version.out());
-        for (String name : TrainerCli.commandLine().getSubcommands().keySet()) {
+        for (var entry : TrainerCli.commandLine().getSubcommands().entrySet()) {
+            String name = entry.getKey();
             Run help = run(name, "--help");
             assertEquals(0, help.exit(), name);
             if (!name.equals("help")) {
                 assertTrue(help.out().contains("Usage: client-trainer " + name), help.out());
                 assertTrue(help.out().contains("-h, --help"), help.out());
             }
+            for (String sub : entry.getValue().getSubcommands().keySet()) {
+                Run subHelp = run(name, sub, "--help");
+                assertEquals(0, subHelp.exit(), name + " " + sub);
+                assertTrue(subHelp.out().contains("Usage: client-trainer " + name + " " + sub), subHelp.out());
+            }
         }
         Run top = run("--help");
-        for (String name : List.of("partition", "train", "evaluate", "simulate", "models")) {
-            assertTrue(top.out().contains(name), top.out());
+        for (String name : List.of("wallet", "stake", "unstake", "jobs", "join", "run", "rewards", "partition", "train",
+                "evaluate", "simulate", "models")) {
+            assertTrue(top.out().contains("  " + name + " "), top.out());
+        }
+        assertEquals(List.of("new", "import", "show"), List.copyOf(TrainerCli.commandLine().getSubcommands().get("wallet")
+                .getSubcommands().keySet()));
+        assertEquals(List.of("list", "show"), List.copyOf(TrainerCli.commandLine().getSubcommands().get("jobs")
+                .getSubcommands().keySet()));
+        Run runHelp = run("run", "--help");
+        for (String option : List.of("--job", "--rounds", "--marketplace", "--rpc", "--kafka", "--ipfs", "--srs",
+                "--keystore", "--password-file", "--data")) {
+            assertTrue(runHelp.out().contains(option), "run --help names " + option + ": " + runHelp.out());
         }
     }
 
@@ -117,6 +133,44 @@ class TrainerCliTest {
         run("partition", "--data", data.toString()).failsWith(TrainerCli.USAGE, "--out");
         run("partition", "--data", data.toString(), "--out", dir.toString(), "--alpha", "-1").failsWith(TrainerCli.USAGE, "--alpha");
         run("models", "--show", "vgg").failsWith(TrainerCli.USAGE, "unknown model 'vgg'");
+        run("wallet").failsWith(TrainerCli.USAGE, "subcommand is required");
+        run("jobs").failsWith(TrainerCli.USAGE, "subcommand is required");
+        run("run").failsWith(TrainerCli.USAGE, "--job");
+        run("run", "--job", "1", "--rounds", "0").failsWith(TrainerCli.USAGE, "--rounds must be at least 1");
+        run("join").failsWith(TrainerCli.USAGE, "--job");
+    }
+
+    @Test
+    void walletNewShowsItsAddressAndRefusesAWrongPasswordInOneLine() throws IOException {
+        Path keystore = dir.resolve("wallet/keystore.json");
+        Path password = dir.resolve("password");
+        java.nio.file.Files.writeString(password, "s3cret\n");
+        Run created = run("wallet", "new", "--keystore", keystore.toString(), "--password-file", password.toString(), "--light");
+        assertEquals(0, created.exit(), created.err());
+        java.util.regex.Matcher address = Pattern.compile("address (0x[0-9a-fA-F]{40})").matcher(created.out());
+        assertTrue(address.find(), created.out());
+        assertTrue(!created.out().contains("s3cret"), "the password is never printed");
+        Run shown = run("wallet", "show", "--keystore", keystore.toString(), "--password-file", password.toString(),
+                "--check-password", "--offline");
+        assertEquals(0, shown.exit(), shown.err());
+        assertTrue(shown.out().contains("address " + address.group(1)), shown.out());
+        java.nio.file.Files.writeString(password, "guess\n");
+        run("wallet", "show", "--keystore", keystore.toString(), "--password-file", password.toString(), "--check-password",
+                "--offline").failsWith(TrainerCli.REFUSED, "wrong password", keystore.toString());
+        run("wallet", "new", "--keystore", keystore.toString(), "--password-file", password.toString(), "--light")
+                .failsWith(TrainerCli.BAD_INPUT, "already exists");
+        run("wallet", "show", "--keystore", dir.resolve("none.json").toString(), "--offline")
+                .failsWith(TrainerCli.BAD_INPUT, "no keystore at", "wallet new");
+    }
+
+    @Test
+    void anUnreachableMarketplaceIsOneLine() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        run("jobs", "list", "--marketplace", "http://127.0.0.1:" + port).failsWith(TrainerCli.UNAVAILABLE,
+                "the marketplace at http://127.0.0.1:" + port + " cannot be reached");
     }
 
     @Test

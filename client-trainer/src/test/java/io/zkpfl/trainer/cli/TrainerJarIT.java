@@ -37,6 +37,8 @@ class TrainerJarIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
+        // an empty cache: libtorch must come out of the jar itself (ai.djl.offline, no download)
+        pb.environment().put("DJL_CACHE_DIR", dir.resolve("djl-cache").toString());
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -55,11 +57,14 @@ class TrainerJarIT {
             for (String n : natives) {
                 assertTrue(n.contains("linux-x86_64") || n.contains("linux-x86-64"), "foreign native library in the jar: " + n);
             }
-            assertEquals(1, natives.stream().filter(n -> n.endsWith("/libnd4jcpu.so")).count(), "one build of libnd4j: " + natives);
-            var services = zip.getEntry("META-INF/services/org.nd4j.linalg.factory.Nd4jBackend");
-            assertTrue(services != null, "ND4J backend service file present");
-            String backends = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(backends.contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), backends);
+            assertEquals(1, natives.stream().filter(n -> n.endsWith("/libtorch_cpu.so")).count(), "one build of libtorch: " + natives);
+            assertEquals(List.of("jnilib/linux-x86_64/cpu/libdjl_torch.so"), natives.stream().filter(n -> n.contains("djl_torch")).toList(),
+                    "DJL's JNI glue for the host's CPU only");
+            assertTrue(zip.getEntry("native/lib/pytorch.properties") != null, "libtorch's descriptor, so DJL takes it from the jar");
+            var services = zip.getEntry("META-INF/services/ai.djl.engine.EngineProvider");
+            assertTrue(services != null, "DJL engine service file present");
+            String engines = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(engines.contains("ai.djl.pytorch.engine.PtEngineProvider"), engines);
         }
     }
 
@@ -77,7 +82,7 @@ class TrainerJarIT {
         new DatasetFolder(data).write(DatasetFolder.TRAIN, FashionMnist.train(600));
         new DatasetFolder(data).write(DatasetFolder.TEST, FashionMnist.test(200));
 
-        // The jar runs with OMP_NUM_THREADS=1; --threads overrides it before ND4J loads, as libnd4j reports.
+        // The jar runs with OMP_NUM_THREADS=1; --threads overrides it, as libtorch reports.
         Result single = java("train", "--data", data.toString(), "--model", "logreg", "--limit", "100");
         assertEquals(0, single.exit(), single.err());
         assertTrue(single.out().contains(", 1 thread(s)"), single.out());
@@ -91,5 +96,33 @@ class TrainerJarIT {
         assertTrue(sim.out().contains("final accuracy"), sim.out());
         assertEquals(2, Files.readAllLines(out.resolve("rounds.csv")).size());
         assertTrue(Files.size(out.resolve("accuracy.png")) > 1000);
+    }
+
+    /**
+     * {@code ./zkpfl trainer} runs the jar with a JDK 21+ even when JAVA_HOME names an older one (where {@code java -jar}
+     * fails with UnsupportedClassVersionError), and relative paths stay the caller's.
+     */
+    @Test
+    void launcherPicksAJdk21AndKeepsTheCallersDirectory() throws Exception {
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("zkpfl");
+        assertTrue(Files.isExecutable(launcher), launcher.toString());
+        Path cwd = Files.createDirectories(dir.resolve("caller"));
+        Files.writeString(cwd.resolve("pw"), "pw\n");
+        List<String> cmd = List.of(launcher.toString(), "trainer", "wallet", "new", "--keystore", "ks.json",
+                "--password-file", "pw", "--light");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+                .redirectOutput(dir.resolve("launcher-out.txt").toFile()).redirectError(dir.resolve("launcher-err.txt").toFile());
+        Path old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        if (Files.isDirectory(old)) {
+            pb.environment().put("JAVA_HOME", old.toString()); // too old: the launcher must look further
+        } else {
+            pb.environment().remove("JAVA_HOME");
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher timed out");
+        String out = Files.readString(dir.resolve("launcher-out.txt"));
+        assertEquals(0, p.exitValue(), out + Files.readString(dir.resolve("launcher-err.txt")));
+        assertTrue(out.contains("keystore ks.json"), out);
+        assertTrue(Files.isRegularFile(cwd.resolve("ks.json")), "the keystore is in the caller's directory");
     }
 }
