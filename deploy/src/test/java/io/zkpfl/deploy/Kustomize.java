@@ -51,8 +51,8 @@ final class Kustomize {
         String version = JSON.readTree(out).path("kustomizeVersion").asText();
         var m = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
         if (!m.lookingAt() || Integer.parseInt(m.group(1)) < 5) {
-            throw new IllegalStateException("kubectl's kustomize is " + (version.isEmpty() ? "unknown" : version)
-                    + "; the manifests need kustomize v5 (kubectl 1.27 or newer)");
+            throw new IllegalStateException(kubectl() + " has kustomize " + (version.isEmpty() ? "unknown (kubectl < 1.24)" : version)
+                    + "; the manifests need kustomize v5 (kubectl 1.27 or newer; -Dzkpfl.kubectl=PATH picks another)");
         }
         checkedKustomize = version;
         return version;
