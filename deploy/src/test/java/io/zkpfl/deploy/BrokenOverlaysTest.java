@@ -120,22 +120,6 @@ class BrokenOverlaysTest {
     }
 
     @Test
-    void cnpg_cluster_against_cnpgs_crd() throws Exception {
-        String typo = overlay("Cluster", "zkpfl-db", "- {op: add, path: /spec/storage/sizee, value: 1Gi}");
-        rejects("sizee", () -> checks.custom_resources_match_their_operators_crd_schema(typo));
-        String type = overlay("Cluster", "zkpfl-db", "- {op: replace, path: /spec/instances, value: one}");
-        rejects("instances", () -> checks.custom_resources_match_their_operators_crd_schema(type));
-        String range = overlay("Cluster", "zkpfl-db", "- {op: replace, path: /spec/instances, value: 0}");
-        rejects("instances", () -> checks.custom_resources_match_their_operators_crd_schema(range));
-    }
-
-    @Test
-    void strimzi_constraints_only_the_crd_carries() throws Exception {
-        String o = overlay("KafkaNodePool", "dual-role", "- {op: replace, path: /spec/replicas, value: -1}");
-        rejects("replicas", () -> checks.custom_resources_match_their_operators_crd_schema(o));
-    }
-
-    @Test
     void kafka_replication_the_pool_cannot_hold() throws Exception {
         String o = overlay("Kafka", "zkpfl-kafka", "- {op: replace, path: /spec/kafka/config/default.replication.factor, value: 3}");
         rejects("replication factors fit 1 brokers", () -> checks.kafka_is_kraft_and_replication_fits_the_node_pool(o));
