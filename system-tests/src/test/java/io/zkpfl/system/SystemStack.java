@@ -7,6 +7,8 @@ import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.JobSignature;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.devstack.DevStack;
+import io.zkpfl.devstack.DevStackConfig;
+import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.chain.DevChainKeys;
 import io.zkpfl.zk.kzg.DevSrs;
@@ -45,7 +47,12 @@ final class SystemStack implements AutoCloseable {
     static final int EVALUATOR = 8;
     static final List<Integer> NODES = List.of(5, 6, 7);
 
-    final DevStack stack = DevStack.shared();
+    /**
+     * A stack of its own whose chain mines a block every second, as a real chain does: the round's deadlines pass
+     * in chain time, which an automining dev chain would not advance without transactions.
+     */
+    final DevStack stack = DevStack.start(DevStackConfig.fromEnvironment()
+            .withAnvil(AnvilOptions.defaults().withBlockTime(Duration.ofSeconds(1))));
     final Path dir;
     final Path ptau;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -241,5 +248,6 @@ final class SystemStack implements AutoCloseable {
         if (web3j != null) {
             web3j.shutdown();
         }
+        stack.close();
     }
 }
