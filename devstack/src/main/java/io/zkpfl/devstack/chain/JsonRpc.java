@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A minimal Ethereum JSON-RPC caller on the JDK HTTP client (devstack does not depend on web3j). */
-final class JsonRpc {
+public final class JsonRpc {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,7 +21,7 @@ final class JsonRpc {
     private final HttpClient http;
     private final AtomicLong ids = new AtomicLong();
 
-    JsonRpc(String url) {
+    public JsonRpc(String url) {
         this.endpoint = URI.create(url);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
@@ -31,7 +31,7 @@ final class JsonRpc {
      *
      * @throws IOException when the node cannot be reached or answers with a JSON-RPC error
      */
-    JsonNode call(String method, String paramsJsonArray) throws IOException {
+    public JsonNode call(String method, String paramsJsonArray) throws IOException {
         ObjectNode request = JSON.createObjectNode();
         request.put("jsonrpc", "2.0");
         request.put("id", ids.incrementAndGet());
