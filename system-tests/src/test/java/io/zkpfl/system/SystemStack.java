@@ -72,6 +72,10 @@ final class SystemStack implements AutoCloseable {
         props.put("zkpfl.chain.bootstrap", "dev");
         props.put("zkpfl.srs.ptau", ptau.toString());
         props.put("zkpfl.chain.evaluator", Credentials.create(DevChainKeys.privateKey(EVALUATOR)).getAddress());
+        // the suite shares two cores with every process here: PostgreSQL may take longer than the 3 s default
+        props.put("zkpfl.db.timeout", "PT15S");
+        props.put("zkpfl.chain.timeout", "PT15S");
+        props.put("zkpfl.ipfs.timeout", "PT15S");
         marketplace = ServiceProcess.start("marketplace", jar("marketplace.jar"), props, dir.resolve("marketplace.log"),
                 Duration.ofMinutes(4));
         chainInfo = getJson(marketplace.baseUrl().resolve("/api/v1/chain"));
@@ -171,6 +175,20 @@ final class SystemStack implements AutoCloseable {
 
     /** Trainer {@code i}'s jar invocation, run to its end; returns stdout, failing with stderr on a non-zero exit. */
     String trainerCommand(int i, String... args) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return trainerCommandOnce(i, args);
+            } catch (IllegalStateException e) {
+                // a service that is busy answers 503 "retry later": a user retries, so does the test, a few times
+                if (attempt == 3 || !e.getMessage().contains(" 503")) {
+                    throw e;
+                }
+                Thread.sleep(2_000);
+            }
+        }
+    }
+
+    private String trainerCommandOnce(int i, String... args) throws Exception {
         Process p = trainer(i, "cmd-" + System.nanoTime(), args);
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();

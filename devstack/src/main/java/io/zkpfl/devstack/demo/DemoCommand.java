@@ -151,6 +151,10 @@ public final class DemoCommand implements Callable<Integer> {
         props.put("zkpfl.chain.bootstrap", "dev");
         props.put("zkpfl.srs.ptau", ptau.toString());
         props.put("zkpfl.chain.evaluator", address(DevChainKeys.privateKey(EVALUATOR)));
+        // one machine runs every process of the demo: give PostgreSQL, the chain and IPFS more than the 3 s default
+        for (String dependency : new String[] {"db", "chain", "ipfs"}) {
+            props.put("zkpfl." + dependency + ".timeout", "PT10S");
+        }
         ServiceProcess marketplace = service("marketplace", marketplaceJar, props, marketplacePort, work);
         JsonNode chain = get(marketplace.baseUrl().resolve("/api/v1/chain"));
         long fromBlock = new JsonRpc(stack.chain().rpcUrl()).call("eth_blockNumber", "[]").asText().startsWith("0x")
