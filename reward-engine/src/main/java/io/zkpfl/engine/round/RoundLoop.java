@@ -161,7 +161,9 @@ public class RoundLoop {
                         attempt.openedNodes().toString()));
                 JobParams p = params(id);
                 long now = chain.now();
-                if (attempt.revealCount() >= p.threshold.intValue() && now > attempt.openingDeadline()
+                // the result may be opened after D3, or as soon as every node has opened (docs/contracts.md)
+                boolean allOpened = attempt.openedNodes().size() == p.committeeSize.intValue();
+                if (attempt.revealCount() >= p.threshold.intValue() && (allOpened || now > attempt.openingDeadline())
                         && now <= attempt.revealDeadline()) {
                     if (job.initialWeights() == null) {
                         warnOnce(id + "/model", "job " + id + " round " + round + " is ready to combine, but its "
