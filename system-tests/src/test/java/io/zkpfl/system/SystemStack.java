@@ -84,12 +84,36 @@ final class SystemStack implements AutoCloseable {
         web3j = Web3j.build(new HttpService(stack.chain().rpcUrl()));
         reader = ChainClient.connect(web3j, stack.chain().chainId(), Credentials.create(DevChainKeys.privateKey(9)), addresses);
         long fromBlock = web3j.ethBlockNumber().send().getBlockNumber().longValue();
+        // the nodes and the engine start side by side, as they would on separate machines
+        List<java.util.concurrent.CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (int k = 0; k < NODES.size(); k++) {
-            nodes.add(ServiceProcess.start("node-" + (k + 1), jar("node.jar"), nodeProperties(k, fromBlock),
-                    dir.resolve("node-" + (k + 1) + ".log"), Duration.ofMinutes(4)));
+            Map<String, String> p = nodeProperties(k, fromBlock);
+            int n = k + 1;
+            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> ServiceProcess.start("node-" + n,
+                    jar("node.jar"), p, dir.resolve("node-" + n + ".log"), Duration.ofMinutes(5))));
         }
-        engine = ServiceProcess.start("engine", jar("engine.jar"), engineProperties(), dir.resolve("engine.log"),
-                Duration.ofMinutes(4));
+        Map<String, String> e = engineProperties();
+        var engineStart = java.util.concurrent.CompletableFuture.supplyAsync(() -> ServiceProcess.start("engine",
+                jar("engine.jar"), e, dir.resolve("engine.log"), Duration.ofMinutes(5)));
+        starting.add(engineStart);
+        List<RuntimeException> failures = new ArrayList<>();
+        for (var f : starting) {
+            try {
+                f.join();
+            } catch (java.util.concurrent.CompletionException ex) {
+                failures.add(ex.getCause() instanceof RuntimeException r ? r : ex);
+            }
+        }
+        if (!failures.isEmpty()) {
+            starting.stream().filter(f -> !f.isCompletedExceptionally()).forEach(f -> f.join().close());
+            marketplace.close();
+            stack.close();
+            throw failures.getFirst();
+        }
+        for (int k = 0; k < NODES.size(); k++) {
+            nodes.add(starting.get(k).join());
+        }
+        engine = engineStart.join();
     }
 
     static Path jar(String property) {

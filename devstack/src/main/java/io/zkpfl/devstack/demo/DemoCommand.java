@@ -109,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<AutoCloseable> running = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Process> trainerProcesses = new ArrayList<>();
 
     DemoCommand(PrintStream out) {
@@ -161,6 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ? Long.decode(new JsonRpc(stack.chain().rpcUrl()).call("eth_blockNumber", "[]").asText()) : 0;
 
         step("Starting three zk-aggregator nodes and the reward engine");
+        List<java.util.concurrent.CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (int k = 0; k < NODES.size(); k++) {
             Map<String, String> p = common(stack, chain);
             Path keystore = keystore(work, "node-" + (k + 1), DevChainKeys.privateKey(NODES.get(k)));
@@ -169,7 +170,8 @@ public final class DemoCommand implements Callable<Integer> {
             p.put("zkpfl.srs.ptau", ptau.toString());
             p.put("zkpfl.node.keystore", keystore.toString());
             p.put("zkpfl.node.password-file", keystore.resolveSibling("password").toString());
-            service("node-" + (k + 1), nodeJar, p, 0, work);
+            String name = "node-" + (k + 1);
+            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> service(name, nodeJar, p, 0, work)));
         }
         Map<String, String> e = common(stack, chain);
         Path engineKey = keystore(work, "engine", DevChainKeys.privateKey(EVALUATOR));
@@ -181,7 +183,9 @@ public final class DemoCommand implements Callable<Integer> {
         e.put("zkpfl.engine.srs-file", ptau.toString());
         e.put("zkpfl.engine.validation-dir", data.toString());
         e.put("zkpfl.index.confirmations", "1");
-        ServiceProcess engine = service("engine", engineJar, e, 0, work);
+        var engineStart = java.util.concurrent.CompletableFuture.supplyAsync(() -> service("engine", engineJar, e, 0, work));
+        starting.forEach(java.util.concurrent.CompletableFuture::join);
+        ServiceProcess engine = engineStart.join();
 
         step("Posting a " + model + " job (" + d + " parameters, target " + target.stripTrailingZeros().toPlainString()
                 + ", at most " + rounds + " rounds) signed by the dev owner " + address(DevChainKeys.privateKey(OWNER)));
