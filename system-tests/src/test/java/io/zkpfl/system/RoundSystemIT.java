@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.devstack.demo.LocalSystem;
 import io.zkpfl.protocol.chain.DevChainKeys;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
@@ -21,8 +22,6 @@ import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Srs;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ class RoundSystemIT {
 
     static ObjectNode job() throws Exception {
         ObjectNode j = SystemStack.JSON.createObjectNode();
-        j.put("owner", Credentials.create(DevChainKeys.privateKey(SystemStack.OWNER)).getAddress().toLowerCase());
+        j.put("owner", Credentials.create(DevChainKeys.privateKey(LocalSystem.OWNER)).getAddress().toLowerCase());
         j.set("model", SystemStack.JSON.readTree(MODEL));
         j.putObject("training").put("localEpochs", 1).put("batchSize", 32).put("learningRate", 0.1).put("optimiser", "sgd");
         j.put("targetAccuracy", 0.99);
@@ -87,28 +86,15 @@ class RoundSystemIT {
     @Test
     void threeTrainersThreeNodesAndTheEngineRunTwoRoundsOfTheWholeProtocol() throws Exception {
         long fromBlock = system.web3j.ethBlockNumber().send().getBlockNumber().longValue();
-        long id = system.postJob(job());
-        JsonNode view = await(Duration.ofMinutes(2), () -> {
-            JsonNode j = system.job(id);
-            return "ON_CHAIN".equals(j.path("submission").path("state").asText()) ? j : null;
-        });
+        long id = system.system.postJob(job());
+        JsonNode view = system.system.awaitOnChain(id, Duration.ofMinutes(2));
         BigInteger chainJob = new BigInteger(view.get("submission").get("chainJobId").asText());
         JsonNode artifacts = view.get("artifacts");
-        system.send(HttpRequest.newBuilder(system.engine.baseUrl().resolve("/api/v1/jobs/" + chainJob + "/artifacts"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(SystemStack.JSON.createObjectNode()
-                        .put("manifestCid", artifacts.get("manifest.json").get("cid").asText())
-                        .put("modelCid", artifacts.get("model.json").get("cid").asText())
-                        .put("weightsCid", artifacts.get("weights.bin").get("cid").asText()).toString())), 200);
-
         for (int i = 0; i < TRAINERS; i++) {
-            java.nio.file.Path key = java.nio.file.Files.createDirectories(system.dir.resolve("trainer-" + i)).resolve("key.hex");
-            java.nio.file.Files.writeString(key, DevChainKeys.trainerKey(i).substring(2));
-            system.trainerCommand(i, "wallet", "import", "--private-key-file", key.toString(), "--light");
-            system.trainerCommand(i, "stake");
-            system.trainerCommand(i, "join", "--job", Long.toString(id));
+            system.system.enrolTrainer(i, id);
         }
         for (int i = 0; i < TRAINERS; i++) {
-            system.trainer(i, "run", "run", "--job", Long.toString(id), "--rounds", Integer.toString(ROUNDS),
+            system.system.startTrainer(i, "run", "run", "--job", Long.toString(id), "--rounds", Integer.toString(ROUNDS),
                     "--limit", Integer.toString(400 + 100 * i), "--seed", Integer.toString(i));
         }
         await(Duration.ofMinutes(10), () -> system.reader.job(chainJob).status() == 2 ? Boolean.TRUE : null);
@@ -163,8 +149,8 @@ class RoundSystemIT {
         }
         JobState state = system.reader.job(chainJob);
         assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(state.remaining()), "escrow is conserved");
-        for (int k = 0; k < SystemStack.NODES.size(); k++) {
-            String node = Credentials.create(DevChainKeys.privateKey(SystemStack.NODES.get(k))).getAddress();
+        for (int k = 0; k < LocalSystem.NODES.size(); k++) {
+            String node = Credentials.create(DevChainKeys.privateKey(LocalSystem.NODES.get(k))).getAddress();
             assertTrue(system.reader.claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
         }
         for (int i = 0; i < TRAINERS; i++) {
