@@ -37,6 +37,14 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The packaged applications. */
     public record Jars(Path marketplace, Path node, Path engine, Path trainer) {
+
+        /** Absolute paths, since processes run in folders of their own. */
+        public Jars {
+            marketplace = marketplace.toAbsolutePath();
+            node = node.toAbsolutePath();
+            engine = engine.toAbsolutePath();
+            trainer = trainer.toAbsolutePath();
+        }
     }
 
     public static final String PASSWORD = "zkpfl-dev";
