@@ -71,7 +71,7 @@ public final class AuditBench {
             String base = engine.baseUrl().toString();
             SplittableRandom rng = new SplittableRandom(1);
             List<Object[]> table = new ArrayList<>();
-            table.add(load("GET /api/v1/audit/index (trivial)", clients, seconds, i -> base + "/api/v1/audit/index"));
+            table.add(load("GET /q/health/live (trivial)", clients, seconds, i -> base + "/q/health/live"));
             table.add(load("GET /audit/jobs/J/rounds?after=R&limit=20", clients, seconds,
                     i -> base + "/api/v1/audit/jobs/999/rounds?limit=20&after=" + rng.split().nextInt(rounds - 20)));
             table.add(load("GET /audit/jobs/J/payments?after=C&limit=100", clients, seconds,

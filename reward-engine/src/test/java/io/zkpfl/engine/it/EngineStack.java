@@ -189,8 +189,8 @@ final class EngineStack implements AutoCloseable {
         p.put("zkpfl.engine.keystore", keystore.toString());
         p.put("zkpfl.engine.keystore-password-file", password.toString());
         p.put("zkpfl.engine.srs-file", ptau.toString());
-        p.put("zkpfl.engine.poll-interval", "200ms");
-        p.put("zkpfl.index.poll-interval", "200ms");
+        p.put("zkpfl.engine.poll-interval", "1s");
+        p.put("zkpfl.index.poll-interval", "1s");
         p.put("zkpfl.index.confirmations", "1");
         return p;
     }
