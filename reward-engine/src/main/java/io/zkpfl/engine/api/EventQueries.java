@@ -102,11 +102,14 @@ public class EventQueries {
         }
     }
 
-    /** Every event of {@code job} in rounds {@code (afterRound, lastRound]}, in chain order: one query for a page. */
+    /**
+     * Every event of {@code job} in rounds {@code (afterRound, lastRound]}, round by round and in chain order within a
+     * round: one query for a page, ordered as the {@code (job, round, block, log)} index so only the window is read.
+     */
     public List<Row> roundEvents(BigInteger job, int afterRound, int lastRound) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select block_number, log_index, tx_hash, contract, name, job_id, round, attempt, account, args "
-                        + "from chain_event where job_id = ? and round > ? and round <= ? order by block_number, log_index")) {
+                        + "from chain_event where job_id = ? and round > ? and round <= ? order by round, block_number, log_index")) {
             ps.setBigDecimal(1, new BigDecimal(job));
             ps.setInt(2, afterRound);
             ps.setInt(3, lastRound);
