@@ -24,6 +24,8 @@ create table chain_event (
     primary key (block_number, log_index)
 );
 create index chain_event_job on chain_event (job_id, block_number, log_index);
+create index chain_event_job_round on chain_event (job_id, round, block_number, log_index);
+create index chain_event_job_name on chain_event (job_id, name, block_number, log_index);
 create index chain_event_account on chain_event (account, name, block_number, log_index);
 create index chain_event_name on chain_event (name, block_number, log_index);
 

@@ -180,15 +180,21 @@ public class AuditResource {
         all(job, null, List.of("CommitteeDrawn"), null).forEach(r ->
                 r.args().get("committee").forEach(x -> committee.add(x.asText())));
         List<Round> out = new ArrayList<>();
-        for (int round : numbers) {
-            out.add(round(job, round, committee));
+        if (!numbers.isEmpty()) {
+            Map<Integer, List<EventQueries.Row>> byRound = new TreeMap<>();
+            for (EventQueries.Row r : events.roundEvents(job, afterRound, numbers.getLast())) {
+                byRound.computeIfAbsent(r.round(), k -> new ArrayList<>()).add(r);
+            }
+            for (int round : numbers) {
+                out.add(round(job, round, byRound.getOrDefault(round, List.of()), committee));
+            }
         }
-        String next = numbers.size() == n ? String.valueOf(numbers.getLast()) : null;
+        long windowEnd = (long) afterRound + n;
+        String next = events.hasRoundAfter(job, windowEnd) ? String.valueOf(windowEnd) : null;
         return new Page<>(out, next);
     }
 
-    private Round round(BigInteger job, int round, Set<String> committee) {
-        List<EventQueries.Row> rows = all(job, null, null, round);
+    private Round round(BigInteger job, int round, List<EventQueries.Row> rows, Set<String> committee) {
         Map<Integer, List<EventQueries.Row>> byAttempt = new TreeMap<>();
         Result result = null;
         List<Payment> payments = new ArrayList<>();
@@ -290,29 +296,17 @@ public class AuditResource {
     @Operation(summary = "An account's totals: earned (credited), claimed, slashed")
     public AccountView account(@PathParam("account") String accountText) {
         String account = address(accountText);
-        BigInteger earned = BigInteger.ZERO;
-        BigInteger claimed = BigInteger.ZERO;
-        BigInteger slashed = BigInteger.ZERO;
-        long p = 0;
-        long c = 0;
-        long s = 0;
-        for (EventQueries.Row r : allAccount(account, List.of("RewardCredited", "Claimed", "Slashed"))) {
-            BigInteger amount = new BigInteger(r.args().get("amount").asText());
-            switch (r.name()) {
-                case "RewardCredited" -> {
-                    earned = earned.add(amount);
-                    p++;
-                }
-                case "Claimed" -> {
-                    claimed = claimed.add(amount);
-                    c++;
-                }
-                default -> {
-                    slashed = slashed.add(amount);
-                    s++;
-                }
-            }
-        }
+        Map<String, Object[]> totals = events.accountTotals(account);
+        Object[] none = {0L, BigInteger.ZERO};
+        Object[] earnedT = totals.getOrDefault("RewardCredited", none);
+        Object[] claimedT = totals.getOrDefault("Claimed", none);
+        Object[] slashedT = totals.getOrDefault("Slashed", none);
+        BigInteger earned = (BigInteger) earnedT[1];
+        BigInteger claimed = (BigInteger) claimedT[1];
+        BigInteger slashed = (BigInteger) slashedT[1];
+        long p = (Long) earnedT[0];
+        long c = (Long) claimedT[0];
+        long s = (Long) slashedT[0];
         return new AccountView(account, earned.toString(), claimed.toString(), slashed.toString(), p, c, s);
     }
 
@@ -378,10 +372,6 @@ public class AuditResource {
             }
             c = new EventQueries.Cursor(page.getLast().block(), page.getLast().logIndex());
         }
-    }
-
-    private List<EventQueries.Row> allAccount(String account, List<String> names) {
-        return all(null, account, names, null);
     }
 
     private static <T> Page<T> page(List<T> items, List<EventQueries.Row> rows, int limit) {

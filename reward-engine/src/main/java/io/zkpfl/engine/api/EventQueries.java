@@ -102,19 +102,78 @@ public class EventQueries {
         }
     }
 
+    /**
+     * Every event of {@code job} in rounds {@code (afterRound, lastRound]}, round by round and in chain order within a
+     * round: one query for a page, ordered as the {@code (job, round, block, log)} index so only the window is read.
+     */
+    public List<Row> roundEvents(BigInteger job, int afterRound, int lastRound) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select block_number, log_index, tx_hash, contract, name, job_id, round, attempt, account, args "
+                        + "from chain_event where job_id = ? and round > ? and round <= ? order by round, block_number, log_index")) {
+            ps.setBigDecimal(1, new BigDecimal(job));
+            ps.setInt(2, afterRound);
+            ps.setInt(3, lastRound);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Row> out = new ArrayList<>();
+                while (rs.next()) {
+                    BigDecimal j = rs.getBigDecimal(6);
+                    out.add(new Row(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            j == null ? null : j.toBigIntegerExact(), (Integer) rs.getObject(7), (Integer) rs.getObject(8),
+                            rs.getString(9), JSON.readTree(rs.getString(10))));
+                }
+                return out;
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("reading the index failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** An account's totals by event name ({@code RewardCredited}, {@code Claimed}, {@code Slashed}): count and sum. */
+    public java.util.Map<String, Object[]> accountTotals(String account) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select name, count(*), coalesce(sum((args->>'amount')::numeric), 0) from chain_event "
+                        + "where account = ? and name in ('RewardCredited', 'Claimed', 'Slashed') group by name")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                java.util.Map<String, Object[]> out = new java.util.HashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Object[] {rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact()});
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the index failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Rounds of {@code job} that have events, ascending, after {@code afterRound}, at most {@code limit}. */
     public List<Integer> rounds(BigInteger job, int afterRound, int limit) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select distinct round from chain_event where job_id = ? and round > ? order by round limit ?")) {
+                "select distinct round from chain_event where job_id = ? and round > ? and round <= ? order by round")) {
+            // rounds are numbered 0, 1, … on chain, so a page of n rounds is a window of n round numbers
             ps.setBigDecimal(1, new BigDecimal(job));
             ps.setInt(2, afterRound);
-            ps.setInt(3, limit);
+            ps.setLong(3, (long) afterRound + limit);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Integer> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(rs.getInt(1));
                 }
                 return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the index failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code job} has events in a round after {@code round}. */
+    public boolean hasRoundAfter(BigInteger job, long round) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select 1 from chain_event where job_id = ? and round > ? limit 1")) {
+            ps.setBigDecimal(1, new BigDecimal(job));
+            ps.setLong(2, round);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the index failed: " + e.getMessage(), e);

@@ -18,7 +18,11 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.http.HttpService;
 
-/** The deployment this engine follows, and the evaluator's signing client on it. */
+/**
+ * The deployment this engine follows, and the evaluator's signing client on it. Created at start-up, so a missing or
+ * unopenable key stops the service at once with one line saying what to configure.
+ */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class EngineChain {
 

@@ -231,7 +231,7 @@ public class RoundLoop {
         // A and b_A are needed only for the opening, which follows at once; after a restart they are recomputed
         lastAggregate.put(id + "/" + round, result);
         LOG.infof("job %s round %d: combined the reveals of nodes %s (%s), w' keccak %s over Σn = %d", id, round,
-                result.used(), result.rejected().isEmpty() ? "none refused" : "refused " + result.rejected(), hash,
+                result.used(), result.rejected().isEmpty() ? "no others" : "others: " + result.rejected(), hash,
                 attempt.sampleSum());
         return store.round(id, round).orElseThrow();
     }

@@ -381,6 +381,60 @@ class EngineRoundIT {
         assertEquals(404, r.statusCode());
     }
 
+    @Test
+    @Order(6)
+    void reconciliationFromTheChainAloneFindsEveryEscrowAndPaymentInOrder() throws Exception {
+        Tool.Result r = Tool.run("reconcile", "--rpc-url", s.anvil.rpcUrl(), "--chain-id", Long.toString(s.anvil.chainId()),
+                "--market", s.addresses.market(), "--registry", s.addresses.registry(), "--token", s.addresses.token());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("job " + job.id() + ": escrowed"), r.output());
+        assertTrue(r.output().contains("reconciled: every escrow and payment matches"), r.output());
+    }
+
+    @Test
+    @Order(7)
+    void theReplayReproducesEveryPostedModelAndAccuracyAndCatchesADoctoredOne() throws Exception {
+        Tool.Result honest = replay(job);
+        assertEquals(0, honest.exit(), honest.output());
+        assertTrue(honest.output().contains("replayed: every posted model and accuracy is reproduced"), honest.output());
+
+        // a job whose evaluator (played here) posts the right model with an inflated accuracy
+        Credentials rogue = s.actor("rogue-evaluator");
+        EngineStack.Job doctored = s.createJob(1, 12, rogue.getAddress());
+        for (Credentials t : s.trainers) {
+            s.client(t).join(doctored.id());
+        }
+        RoundPlayer p = new RoundPlayer(s, doctored.id(), 9);
+        for (int i = 0; i < 3; i++) {
+            p.commit(s.trainers.get(i), SAMPLES[i]);
+        }
+        p.openAll();
+        for (int k = 1; k <= 3; k++) {
+            p.reveal(k, false);
+        }
+        NextModel.Result w = p.expected(doctored.initialWeights());
+        s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
+                Fr.of(s.admin.resultPoint(doctored.id()).z()));
+        s.client(p.node(1)).openResult(doctored.id(), List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+        long honestPpm = accuracyPpm(w.weights());
+        long inflated = Math.min(1_000_000, honestPpm + 250_000);
+        s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
+                List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
+        Tool.Result caught = replay(doctored);
+        assertEquals(1, caught.exit(), caught.output());
+        assertTrue(caught.output().contains("MISMATCH round 0: the evaluator posted accuracy " + inflated + " ppm"),
+                caught.output());
+        assertFalse(caught.output().contains("posted w'"), "the model itself was right: " + caught.output());
+    }
+
+    private Tool.Result replay(EngineStack.Job j) throws Exception {
+        return Tool.run("replay", "--rpc-url", s.anvil.rpcUrl(), "--chain-id", Long.toString(s.anvil.chainId()),
+                "--market", s.addresses.market(), "--registry", s.addresses.registry(), "--token", s.addresses.token(),
+                "--job", j.id().toString(), "--srs", s.ptau.toString(), "--ipfs-api-url", s.stack.ipfs().apiUrl(),
+                "--manifest-cid", j.manifestCid(), "--model-cid", j.modelCid(), "--weights-cid", j.weightsCid());
+    }
+
     private Map<String, BigInteger> claimables() {
         Map<String, BigInteger> out = new HashMap<>();
         List<Credentials> everyone = new ArrayList<>(s.trainers);

@@ -189,8 +189,8 @@ final class EngineStack implements AutoCloseable {
         p.put("zkpfl.engine.keystore", keystore.toString());
         p.put("zkpfl.engine.keystore-password-file", password.toString());
         p.put("zkpfl.engine.srs-file", ptau.toString());
-        p.put("zkpfl.engine.poll-interval", "200ms");
-        p.put("zkpfl.index.poll-interval", "200ms");
+        p.put("zkpfl.engine.poll-interval", "1s");
+        p.put("zkpfl.index.poll-interval", "1s");
         p.put("zkpfl.index.confirmations", "1");
         return p;
     }
@@ -221,6 +221,11 @@ final class EngineStack implements AutoCloseable {
 
     /** A job in the platform token with this stack's evaluator, its artefacts added to IPFS. */
     Job createJob(int maxRounds, long seed) throws IOException {
+        return createJob(maxRounds, seed, evaluator.getAddress());
+    }
+
+    /** As {@link #createJob(int, long)} with another evaluator. */
+    Job createJob(int maxRounds, long seed, String evaluatorAddress) throws IOException {
         float[] weights = WeightInitializer.initialise(SPEC, seed);
         byte[] weightBytes = FlatParameters.encode(weights);
         byte[] model = SPEC.toJson().getBytes(StandardCharsets.UTF_8);
@@ -238,7 +243,7 @@ final class EngineStack implements AutoCloseable {
         Cid manifestCid = ipfs.add(manifest);
         Cid modelCid = ipfs.add(model);
         Cid weightsCid = ipfs.add(weightBytes);
-        JobParams p = new JobParams(owner.getAddress(), addresses.token(), tokens(1_000), evaluator.getAddress(),
+        JobParams p = new JobParams(owner.getAddress(), addresses.token(), tokens(1_000), evaluatorAddress,
                 Hash.sha3(manifest), BigInteger.valueOf(BUCKET), BigInteger.valueOf(maxRounds), BigInteger.valueOf(3),
                 BigInteger.valueOf(2), BigInteger.valueOf(2), BigInteger.valueOf(8), BigInteger.valueOf(60_000),
                 BigInteger.ONE.shiftLeft(16), BigInteger.valueOf(990_000), BigInteger.valueOf(300_000),

@@ -1,0 +1,167 @@
+package io.zkpfl.engine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import io.zkpfl.engine.round.ValidationSet;
+import io.zkpfl.protocol.ipfs.Cid;
+import io.zkpfl.protocol.ipfs.KuboClient;
+import io.zkpfl.protocol.model.FlatParameters;
+import io.zkpfl.protocol.model.ModelSpec;
+import io.zkpfl.protocol.round.NextModel;
+import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.vss.CommitmentSums;
+import io.zkpfl.protocol.vss.VssParameters;
+import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.Srs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Recomputes every round's model of a job from the chain and IPFS alone (the trainers' commitments in RoundCommitted,
+ * the reveals' CIDs in PartialRevealed, Σn in RoundAggregated) and every posted accuracy from the disclosed validation
+ * set, and reports each mismatch with the posted figure's transaction (docs/audit-api.md, "Replay").
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Recomputes a job's models from chain and IPFS and its accuracies from the validation set.%n"
+                + "Exit status 0 when every posted figure is reproduced, 1 on a mismatch (each on its own line).")
+public final class ReplayCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ChainOptions chain;
+
+    @Option(names = "--job", required = true, description = "the job id")
+    BigInteger job;
+
+    @Option(names = "--ipfs-api-url", defaultValue = "http://127.0.0.1:5001", description = "Kubo RPC API (default: ${DEFAULT-VALUE})")
+    String ipfsUrl;
+
+    @Option(names = "--srs", required = true, description = "the platform's .ptau file")
+    Path srsFile;
+
+    @Option(names = "--validation-dir", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "the disclosed validation set: IDX files, test split t10k (default: ${DEFAULT-VALUE})")
+    Path validationDir;
+
+    @Option(names = "--manifest-cid", required = true, description = "CID of the job's manifest.json (keccak = modelHash)")
+    String manifestCid;
+
+    @Option(names = "--model-cid", required = true, description = "CID of the job's model.json")
+    String modelCid;
+
+    @Option(names = "--weights-cid", required = true, description = "CID of the job's initial weights.bin")
+    String weightsCid;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        KuboClient ipfs = KuboClient.create(ipfsUrl);
+        try (ChainReader r = chain.reader()) {
+            List<String> problems = new ArrayList<>();
+            JobParams p = r.client.jobParams(job);
+            byte[] manifest = ipfs.catVerifiedBytes(Cid.parse(manifestCid), 1 << 20);
+            if (!Numeric.toHexString(Hash.sha3(manifest)).equalsIgnoreCase(Numeric.toHexString(p.modelHash))) {
+                out.println("MISMATCH the manifest's keccak-256 is not job " + job + "'s modelHash");
+                return 1;
+            }
+            JsonNode m = JSON.readTree(manifest);
+            byte[] model = ipfs.catVerifiedBytes(Cid.parse(modelCid), 1 << 24);
+            byte[] weights = ipfs.catVerifiedBytes(Cid.parse(weightsCid), 1L << 28);
+            if (!Numeric.toHexString(Hash.sha3(model)).equalsIgnoreCase(m.path("modelSpec").asText())
+                    || !Numeric.toHexString(Hash.sha3(weights)).equalsIgnoreCase(m.path("initialWeights").path("keccak256").asText())) {
+                out.println("MISMATCH the model or weights are not the ones the manifest lists");
+                return 1;
+            }
+            ModelSpec modelSpec = ModelSpec.parse(new String(model, java.nio.charset.StandardCharsets.UTF_8));
+            float[] current = FlatParameters.decode(weights, modelSpec);
+            int t = p.threshold.intValue();
+            int d = p.bucket.intValue();
+            VssParameters vss = new VssParameters(t, p.committeeSize.intValue(), current.length, d);
+            Srs srs = Srs.fromPtau(srsFile, d, vss.blindingLength());
+            ValidationSet validation = new ValidationSet(validationDir);
+            for (ChainReader.Event agg : r.of(job, "RoundAggregated")) {
+                int round = agg.round();
+                int attempt = agg.attempt();
+                List<String> excluded = r.of(job, "TrainerExcluded").stream()
+                        .filter(e -> e.round() == round && e.attempt() == attempt)
+                        .map(e -> e.args().get("trainer").asText()).toList();
+                List<List<G1>> commitments = new ArrayList<>();
+                for (ChainReader.Event c : r.of(job, "RoundCommitted")) {
+                    if (c.round() != round || c.attempt() != attempt || excluded.contains(c.args().get("trainer").asText())) {
+                        continue;
+                    }
+                    List<G1> points = new ArrayList<>();
+                    JsonNode words = c.args().get("points");
+                    for (int l = 0; l < t; l++) {
+                        points.add(G1.fromAffine(Fp.of(new BigInteger(words.get(2 * l).asText())),
+                                Fp.of(new BigInteger(words.get(2 * l + 1).asText()))));
+                    }
+                    commitments.add(points);
+                }
+                List<Reveal> reveals = new ArrayList<>();
+                for (ChainReader.Event rv : r.of(job, "PartialRevealed")) {
+                    if (rv.round() != round || rv.attempt() != attempt) {
+                        continue;
+                    }
+                    try {
+                        Cid cid = Cid.fromBytes(Numeric.hexStringToByteArray(rv.args().get("cid").asText()));
+                        reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(cid, 64L + 32L * (d + vss.blindingLength()))));
+                    } catch (IOException | RuntimeException e) {
+                        out.printf("round %d: the reveal of node %s is unusable (%s)%n", round,
+                                rv.args().get("node").asText(), e.getMessage());
+                    }
+                }
+                NextModel.Result result = new NextModel(srs, vss).compute(job, round, attempt,
+                        CommitmentSums.of(commitments), reveals, current, BigInteger.valueOf(agg.args().get("sampleSum").asLong()));
+                current = result.weights();
+                String hash = Numeric.toHexString(result.weightsHash());
+                var paid = r.of(job, "RoundPaid").stream().filter(e -> e.round() == round).findFirst();
+                if (paid.isEmpty()) {
+                    out.printf("round %d: w' %s (no result posted)%n", round, hash);
+                    continue;
+                }
+                String posted = paid.get().args().get("model").asText();
+                long postedAccuracy = paid.get().args().get("accuracy").asLong();
+                boolean evaluated = r.input(paid.get().tx()).startsWith(ReconcileCommand.POST_ROUND_RESULT);
+                if (!evaluated) {
+                    out.printf("round %d: w' %s; no evaluation posted (paid by time share, tx %s)%n", round, hash,
+                            paid.get().tx());
+                    continue;
+                }
+                if (!posted.equalsIgnoreCase(hash)) {
+                    problems.add("round " + round + ": the evaluator posted w' " + posted + ", the reveals give " + hash
+                            + " (tx " + paid.get().tx() + ")");
+                }
+                long measured = validation.measure(modelSpec, current).accuracyPpm();
+                if (measured != postedAccuracy) {
+                    problems.add("round " + round + ": the evaluator posted accuracy " + postedAccuracy + " ppm, the "
+                            + "validation set gives " + measured + " ppm (tx " + paid.get().tx() + ")");
+                }
+                out.printf("round %d: w' %s, accuracy %d ppm (posted %d ppm, tx %s)%n", round, hash, measured,
+                        postedAccuracy, paid.get().tx());
+            }
+            problems.forEach(x -> out.println("MISMATCH " + x));
+            out.println(problems.isEmpty() ? "replayed: every posted model and accuracy is reproduced"
+                    : problems.size() + " mismatch(es)");
+            return problems.isEmpty() ? 0 : 1;
+        }
+    }
+}
