@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
@@ -22,8 +23,6 @@ import io.zkpfl.protocol.model.WeightInitializer;
 import io.zkpfl.zk.kzg.PowersOfTau;
 import io.zkpfl.zk.kzg.Ptau;
 import io.zkpfl.zk.kzg.Srs;
-import io.zkpfl.zk.r1cs.NodeTool;
-import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -99,9 +98,8 @@ final class EngineStack implements AutoCloseable {
         srs = Srs.fromPtau(ptau, BUCKET, 5);
         Credentials adminKey = Credentials.create(DevAccounts.privateKey(0));
         Credentials treasury = actor("treasury");
-        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
-                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, 3_600, tokens(100), treasury.getAddress()),
-                compile(KzgSolidityVerifier.generate(srs, "EngineItKzgVerifier"), "EngineItKzgVerifier"));
+        addresses = RoundPlatform.deploy(web3j, anvil.chainId(), adminKey,
+                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, 3_600, tokens(100), treasury.getAddress()), srs);
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
         owner = funded("owner", tokens(100_000));
         evaluator = actor("evaluator");
@@ -134,22 +132,6 @@ final class EngineStack implements AutoCloseable {
         Credentials trainer = funded(name, TRAINER_STAKE);
         admin.as(trainer).stakeAsTrainer(TRAINER_STAKE);
         return trainer;
-    }
-
-    private static String compile(String source, String name) {
-        try {
-            Path d = Files.createTempDirectory("engine-it-verifier");
-            Path sol = d.resolve(name + ".sol");
-            Files.writeString(sol, source);
-            Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
-            NodeTool.Result res = NodeTool.node(d, script, sol.toString(), name);
-            if (res.exitCode() != 0) {
-                throw new IllegalStateException(res.output());
-            }
-            return JSON.readTree(res.stdout()).get("bytecode").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     Credentials actor(String name) {
