@@ -259,33 +259,34 @@ public class RoundEngine {
     record Fetched(Status status, ShareEnvelope envelope, Share share, String why) {
     }
 
+    /** Trainer i's manifest: the copy from Kafka whose digest is the one it committed on chain. */
     private Optional<EnvelopeManifest> manifest(Ctx c, RoundStore.CommitmentRow cr) {
-        Optional<byte[]> body = store.receivedBody("manifest", c.job(), c.round(), c.attempt(), cr.trainer());
-        if (body.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            EnvelopeManifest mf = EnvelopeManifest.fromBytes(body.get());
-            if (!Arrays.equals(mf.digest(), cr.manifest()) || mf.trainer() != cr.trainer()) {
-                LOG.warnf("job %s: trainer %d's manifest from Kafka does not match its committed digest; ignored",
-                        c.job(), cr.trainer());
-                return Optional.empty();
+        List<byte[]> copies = store.receivedBodies("manifest", c.job(), c.round(), c.attempt(), cr.trainer());
+        for (byte[] body : copies) {
+            try {
+                EnvelopeManifest mf = EnvelopeManifest.fromBytes(body);
+                if (Arrays.equals(mf.digest(), cr.manifest()) && mf.trainer() == cr.trainer()) {
+                    return Optional.of(mf);
+                }
+            } catch (RuntimeException e) {
+                // a malformed copy: another may be the committed one
             }
-            return Optional.of(mf);
-        } catch (RuntimeException e) {
-            LOG.warnf("job %s: trainer %d's manifest from Kafka is malformed (%s); ignored", c.job(), cr.trainer(),
-                    e.getMessage());
-            return Optional.empty();
         }
+        if (!copies.isEmpty()) {
+            LOG.debugf("job %s: none of the %d manifests received for trainer %d matches its committed digest",
+                    c.job(), copies.size(), cr.trainer());
+        }
+        return Optional.empty();
     }
 
     /** Envelope bytes for node {@code node}: this node's Kafka copy if it matches the CID, else IPFS. */
     private Optional<byte[]> envelopeBytes(Ctx c, EnvelopeManifest mf, int trainer, int node) {
         Cid cid = mf.envelopes().get(node - 1);
         if (node == c.k()) {
-            Optional<byte[]> kafka = store.receivedBody("envelope", c.job(), c.round(), c.attempt(), trainer);
-            if (kafka.isPresent() && cid.matches(kafka.get())) {
-                return kafka;
+            for (byte[] kafka : store.receivedBodies("envelope", c.job(), c.round(), c.attempt(), trainer)) {
+                if (cid.matches(kafka)) {
+                    return Optional.of(kafka);
+                }
             }
         }
         try {

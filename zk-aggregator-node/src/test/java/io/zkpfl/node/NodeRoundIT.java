@@ -131,6 +131,10 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
+        // a forged manifest under trainer 1's key after the real one must not displace it
+        producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS, RoundTopics.manifestKey(job, round.round,
+                round.attempt, 1), "forged".getBytes(StandardCharsets.UTF_8)));
+        producer.flush();
         cluster.passTime(cluster.admin.attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok");
         List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
