@@ -37,18 +37,15 @@ CREATE TABLE commitment (
     PRIMARY KEY (job_id, round, attempt, trainer)
 );
 
--- Kafka intake: manifests and this node's envelopes, by key (job/round/attempt/i[/k]); every distinct copy is kept
--- (by its SHA-256), so a later forged record under the same key cannot displace the one the chain's digest names
+-- Kafka intake: manifests and this node's envelopes, by key (job/round/attempt/i[/k])
 CREATE TABLE received (
     kind TEXT NOT NULL,
     job_id NUMERIC(78) NOT NULL,
     round INT NOT NULL,
     attempt INT NOT NULL,
     trainer INT NOT NULL,
-    sha256 BYTEA NOT NULL,
     body BYTEA NOT NULL,
-    received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (kind, job_id, round, attempt, trainer, sha256)
+    PRIMARY KEY (kind, job_id, round, attempt, trainer)
 );
 
 -- what the node concluded about trainer i's share: ok, bad (complain), missing (vote to exclude)
