@@ -25,6 +25,7 @@ public class Chain {
     private final Web3j web3j;
     private final ChainClient client;
     private final String rpcUrl;
+    private final io.zkpfl.contracts.generated.StakingRegistry registry;
 
     public Chain(OperatorIdentity identity, @ConfigProperty(name = "zkpfl.chain.rpc-url") String rpcUrl,
                  @ConfigProperty(name = "zkpfl.chain.id") long chainId,
@@ -35,6 +36,8 @@ public class Chain {
         this.web3j = Web3j.build(new HttpService(rpcUrl));
         this.client = ChainClient.connect(web3j, chainId, identity.credentials(),
                 new PlatformAddresses(token, registry, "0x0000000000000000000000000000000000000000", market));
+        this.registry = io.zkpfl.contracts.generated.StakingRegistry.load(registry, web3j, identity.credentials(),
+                new org.web3j.tx.gas.StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO));
     }
 
     public ChainClient client() {
@@ -83,6 +86,15 @@ public class Chain {
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("eth_getLogs failed", e);
+        }
+    }
+
+    /** The endpoint and signing key a node registered. */
+    public io.zkpfl.contracts.generated.StakingRegistry.NodeInfo nodeInfo(String node) {
+        try {
+            return registry.nodeInfoOf(node).send();
+        } catch (Exception e) {
+            throw new IllegalStateException("nodeInfoOf(" + node + ") failed: " + e.getMessage(), e);
         }
     }
 

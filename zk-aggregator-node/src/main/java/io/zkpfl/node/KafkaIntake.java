@@ -54,8 +54,32 @@ public class KafkaIntake {
 
     void stop(@Observes ShutdownEvent ev) {
         running.set(false);
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(1));
+            }
+        }
         if (thread != null) {
             thread.interrupt();
+        }
+    }
+
+    private org.apache.kafka.clients.admin.Admin admin;
+
+    /** Whether a broker answers within 2 s (readiness). */
+    public synchronized boolean brokerReachable() {
+        if (admin == null) {
+            Properties p = new Properties();
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+            admin = org.apache.kafka.clients.admin.Admin.create(p);
+        }
+        try {
+            return !admin.describeCluster().nodes().get(2, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: the chain answers and the round loop reached it lately, PostgreSQL answers, the Kafka consumer polls,
- * IPFS answers and the SRS file is configured. (Raft is not part of this node yet: see docs/operators.md.)
+ * IPFS answers, the SRS file is configured and, when on, the Raft server runs.
  */
 @Readiness
 @ApplicationScoped
@@ -18,8 +18,11 @@ public class NodeHealth implements HealthCheck {
     private final KafkaIntake intake;
     private final RoundEngine engine;
     private final SrsProvider srs;
+    private final CommitteeRaft raft;
 
-    public NodeHealth(Chain chain, RoundStore store, KafkaIntake intake, RoundEngine engine, SrsProvider srs) {
+    public NodeHealth(Chain chain, RoundStore store, KafkaIntake intake, RoundEngine engine, SrsProvider srs,
+                      CommitteeRaft raft) {
+        this.raft = raft;
         this.chain = chain;
         this.store = store;
         this.intake = intake;
@@ -33,7 +36,7 @@ public class NodeHealth implements HealthCheck {
         boolean up = true;
         up &= check(b, "chain", () -> chain.blockNumber() >= 0);
         up &= check(b, "postgresql", store::ping);
-        up &= check(b, "kafka", () -> intake.sinceLastPollMillis() < 15_000);
+        up &= check(b, "kafka", intake::brokerReachable);
         up &= check(b, "ipfs", () -> {
             try {
                 return !engine.ipfs().version().isBlank();
@@ -42,6 +45,9 @@ public class NodeHealth implements HealthCheck {
             }
         });
         up &= check(b, "srs", srs::configured);
+        if (raft.enabled()) {
+            up &= check(b, "raft", raft::healthy);
+        }
         b.withData("round-loop-ms-since-tick", engine.sinceLastTickMillis());
         if (engine.lastError() != null) {
             b.withData("last-error", engine.lastError());

@@ -19,8 +19,10 @@ public class NodeResource {
     private final OperatorIdentity identity;
     private final RoundStore store;
     private final Chain chain;
+    private final CommitteeRaft raft;
 
-    public NodeResource(OperatorIdentity identity, RoundStore store, Chain chain) {
+    public NodeResource(OperatorIdentity identity, RoundStore store, Chain chain, CommitteeRaft raft) {
+        this.raft = raft;
         this.identity = identity;
         this.store = store;
         this.chain = chain;
@@ -54,6 +56,7 @@ public class NodeResource {
         out.put("k", k);
         out.put("round", js.round());
         out.put("attempt", js.attempt());
+        out.put("raftLeader", raft.leader(id).orElse(null));
         Map<String, String> verdicts = new LinkedHashMap<>();
         store.verdicts(id, js.round(), js.attempt()).forEach((i, v) -> verdicts.put(String.valueOf(i), v));
         out.put("verdicts", verdicts);

@@ -63,9 +63,11 @@ public class RoundEngine {
     private final SrsProvider srsProvider;
     private final KuboClient ipfs;
     private final NodeMetrics metrics;
+    private final CommitteeRaft raft;
     private final String me;
     private final long graceSeconds;
     private final long missingGraceSeconds;
+    private final boolean publishResult;
     private final SecureRandom rng = new SecureRandom();
     private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
     private final Map<String, Share> partials = new ConcurrentHashMap<>();
@@ -73,15 +75,18 @@ public class RoundEngine {
     private volatile String lastError;
 
     public RoundEngine(Chain chain, RoundStore store, ChainFollower follower, SrsProvider srsProvider,
-                       NodeMetrics metrics, OperatorIdentity identity,
+                       NodeMetrics metrics, OperatorIdentity identity, CommitteeRaft raft,
                        @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl,
                        @ConfigProperty(name = "zkpfl.chain.advance-grace") Duration grace,
-                       @ConfigProperty(name = "zkpfl.intake.missing-grace") Duration missingGrace) {
+                       @ConfigProperty(name = "zkpfl.intake.missing-grace") Duration missingGrace,
+                       @ConfigProperty(name = "zkpfl.node.publish-result", defaultValue = "true") boolean publishResult) {
+        this.publishResult = publishResult;
         this.chain = chain;
         this.store = store;
         this.follower = follower;
         this.srsProvider = srsProvider;
         this.metrics = metrics;
+        this.raft = raft;
         this.ipfs = new KuboClient(java.net.URI.create(ipfsUrl), Duration.ofSeconds(3), Duration.ofSeconds(30));
         this.me = identity.address();
         this.graceSeconds = grace.toSeconds();
@@ -157,6 +162,13 @@ public class RoundEngine {
             return;
         }
         JobParams p = params(job);
+        if (raft.enabled()) {
+            try {
+                raft.join(job, js.committee());
+            } catch (RuntimeException e) {
+                note("job " + job + ": Raft: " + e.getMessage()); // the committee order still decides
+            }
+        }
         AttemptState a = client().attempt(job);
         long now = chain.now();
         boolean roundOver = switch (a.phase()) {
@@ -197,6 +209,10 @@ public class RoundEngine {
                 }
                 if (now <= a.revealDeadline()) {
                     reveal(c);
+                    if (now > a.openingDeadline() && a.revealCount() >= t && publishResult
+                            && now > a.openingDeadline() + turn(c)) {
+                        publishResult(c);
+                    }
                 } else {
                     advanceAfter(c, a.revealDeadline(), "D4 passed without the result opening");
                 }
@@ -243,33 +259,34 @@ public class RoundEngine {
     record Fetched(Status status, ShareEnvelope envelope, Share share, String why) {
     }
 
+    /** Trainer i's manifest: the copy from Kafka whose digest is the one it committed on chain. */
     private Optional<EnvelopeManifest> manifest(Ctx c, RoundStore.CommitmentRow cr) {
-        Optional<byte[]> body = store.receivedBody("manifest", c.job(), c.round(), c.attempt(), cr.trainer());
-        if (body.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            EnvelopeManifest mf = EnvelopeManifest.fromBytes(body.get());
-            if (!Arrays.equals(mf.digest(), cr.manifest()) || mf.trainer() != cr.trainer()) {
-                LOG.warnf("job %s: trainer %d's manifest from Kafka does not match its committed digest; ignored",
-                        c.job(), cr.trainer());
-                return Optional.empty();
+        List<byte[]> copies = store.receivedBodies("manifest", c.job(), c.round(), c.attempt(), cr.trainer());
+        for (byte[] body : copies) {
+            try {
+                EnvelopeManifest mf = EnvelopeManifest.fromBytes(body);
+                if (Arrays.equals(mf.digest(), cr.manifest()) && mf.trainer() == cr.trainer()) {
+                    return Optional.of(mf);
+                }
+            } catch (RuntimeException e) {
+                // a malformed copy: another may be the committed one
             }
-            return Optional.of(mf);
-        } catch (RuntimeException e) {
-            LOG.warnf("job %s: trainer %d's manifest from Kafka is malformed (%s); ignored", c.job(), cr.trainer(),
-                    e.getMessage());
-            return Optional.empty();
         }
+        if (!copies.isEmpty()) {
+            LOG.debugf("job %s: none of the %d manifests received for trainer %d matches its committed digest",
+                    c.job(), copies.size(), cr.trainer());
+        }
+        return Optional.empty();
     }
 
     /** Envelope bytes for node {@code node}: this node's Kafka copy if it matches the CID, else IPFS. */
     private Optional<byte[]> envelopeBytes(Ctx c, EnvelopeManifest mf, int trainer, int node) {
         Cid cid = mf.envelopes().get(node - 1);
         if (node == c.k()) {
-            Optional<byte[]> kafka = store.receivedBody("envelope", c.job(), c.round(), c.attempt(), trainer);
-            if (kafka.isPresent() && cid.matches(kafka.get())) {
-                return kafka;
+            for (byte[] kafka : store.receivedBodies("envelope", c.job(), c.round(), c.attempt(), trainer)) {
+                if (cid.matches(kafka)) {
+                    return Optional.of(kafka);
+                }
             }
         }
         try {
@@ -558,14 +575,69 @@ public class RoundEngine {
         }
     }
 
+    // ------------------------------------------------------------------ step 8: the result A
+
+    /**
+     * Combines t reveals that open their C_k into A (docs/protocol.md step 8) and posts the opening of C_A at z_A,
+     * which fixes the round's result and releases the nodes' pay. Node 1 does it first after D3, node k after
+     * (k − 1) grace periods; the reveals are read from IPFS by the CIDs posted on chain, so any node can do it.
+     */
+    private void publishResult(Ctx c) {
+        if (done(c.job(), c.round(), c.attempt(), "result", "")) {
+            return;
+        }
+        io.zkpfl.protocol.vss.CommitmentSums sums = new io.zkpfl.protocol.vss.CommitmentSums(Points.points(c.a().sums()));
+        io.zkpfl.protocol.vss.Reconstruction rec = new io.zkpfl.protocol.vss.Reconstruction(c.srs(), c.vss(), sums);
+        List<Share> valid = new ArrayList<>();
+        for (var e : store.reveals(c.job(), c.round(), c.attempt()).entrySet()) {
+            int k = indexOf(c.js().committee(), e.getKey());
+            try {
+                Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.getValue()),
+                        32L * (c.vss().length() + c.vss().blindingLength()) + 1024));
+                if (r.jobId().equals(c.job()) && r.round() == c.round() && r.attempt() == c.attempt()
+                        && r.partial().node() == k && rec.revealMatches(r.partial())) {
+                    valid.add(r.partial());
+                } else {
+                    LOG.warnf("job %s round %d: node %d's reveal does not open its C_k; skipped", c.job(), c.round(), k);
+                }
+            } catch (IOException | RuntimeException ex) {
+                LOG.debugf("job %s: reveal of node %d not readable yet: %s", c.job(), k, ex.getMessage());
+            }
+            if (valid.size() == c.vss().threshold()) {
+                break;
+            }
+        }
+        if (valid.size() < c.vss().threshold()) {
+            return;
+        }
+        Share a = rec.combine(valid);
+        ChainClient.OpeningPoint at = client().resultPoint(c.job());
+        Opening o = Kzg.open(c.srs(), a.values(), a.blinding(), Fr.of(at.z()));
+        List<BigInteger> words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
+        if (send(c.job(), c.round(), c.attempt(), "result", "", () -> client().openResult(c.job(), words),
+                "WrongPhase")) {
+            metrics.round("result-published");
+            LOG.infof("job %s round %d attempt %d: published the opening of C_A from %d reveals", c.job(), c.round(),
+                    c.attempt(), valid.size());
+        }
+    }
+
     // ------------------------------------------------------------------ deadlines
 
     /**
-     * Calls {@code advance} once {@code deadline} has passed: node 1 at once, node k after (k − 1) grace periods, so
-     * the calls do not race while any live node still moves the attempt on.
+     * How long after a deadline this node makes a call anyone may make: the Raft leader at once and every other node
+     * k grace periods later; without Raft node 1 at once and node k after k − 1 grace periods (ADR 0071, 0072).
      */
+    private long turn(Ctx c) {
+        if (raft.enabled()) {
+            return raft.isLeader(c.job()) ? 0 : (long) c.k() * graceSeconds;
+        }
+        return (long) (c.k() - 1) * graceSeconds;
+    }
+
+    /** Calls {@code advance} once {@code deadline} has passed and it is this node's {@link #turn}. */
     private void advanceAfter(Ctx c, long deadline, String why) {
-        if (c.now() <= deadline + (long) (c.k() - 1) * graceSeconds) {
+        if (c.now() <= deadline + turn(c)) {
             return;
         }
         try {
@@ -574,7 +646,8 @@ public class RoundEngine {
             LOG.infof("job %s round %d attempt %d: advanced (%s), tx %s", c.job(), c.round(), c.attempt(), why,
                     r.getTransactionHash());
         } catch (ChainRevertException e) {
-            if (!e.reason().name().equals("NothingToAdvance")) {
+            if (!List.of("NothingToAdvance", "JobNotActive").contains(e.reason().name())
+                    && !e.reason().toString().contains("0x9c760115")) { // JobNotActive, when gas estimation hides it
                 metrics.transaction("advance", "reverted");
                 note("job " + c.job() + ": advance reverted: " + e.reason());
             }

@@ -221,16 +221,22 @@ public class RoundStore {
 
     // ------------------------------------------------------------------ intake
 
-    /** Stores a manifest or envelope from Kafka; a later copy replaces an earlier one (the check picks the valid). */
+    /** Stores a manifest or envelope from Kafka; distinct copies under one key are all kept (the check picks). */
     public void received(String kind, BigInteger job, int round, int attempt, int trainer, byte[] body) {
-        auto(c -> update(c, "INSERT INTO received (kind, job_id, round, attempt, trainer, body) VALUES (?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (kind, job_id, round, attempt, trainer) DO UPDATE SET body = EXCLUDED.body",
-                kind, job, round, attempt, trainer, body));
+        byte[] sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        auto(c -> update(c, "INSERT INTO received (kind, job_id, round, attempt, trainer, sha256, body) VALUES "
+                + "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", kind, job, round, attempt, trainer, sha, body));
     }
 
-    public Optional<byte[]> receivedBody(String kind, BigInteger job, int round, int attempt, int trainer) {
+    /** Every distinct copy received under the key, oldest first. */
+    public List<byte[]> receivedBodies(String kind, BigInteger job, int round, int attempt, int trainer) {
         return auto(c -> query(c, "SELECT body FROM received WHERE kind = ? AND job_id = ? AND round = ? AND attempt = ? "
-                + "AND trainer = ?", rs -> rs.getBytes(1), kind, job, round, attempt, trainer)).stream().findFirst();
+                + "AND trainer = ? ORDER BY received_at", rs -> rs.getBytes(1), kind, job, round, attempt, trainer));
     }
 
     /** Committee index k of this node in {@code job}, if it serves the job. */

@@ -111,9 +111,19 @@ final class NodeCluster implements AutoCloseable {
             p.put("zkpfl.srs.ptau", ptau.toString());
             p.put("zkpfl.node.keystore", keystoreDir.resolve(file).toString());
             p.put("zkpfl.node.password-file", passwordFile.toString());
-            p.put("zkpfl.node.endpoint", "http://127.0.0.1:1900" + k);
+            int raftPort = freePort();
+            p.put("zkpfl.raft.port", Integer.toString(raftPort));
+            p.put("zkpfl.raft.storage", keystoreDir.resolve("raft").toString());
+            // the registered endpoint is where the committee reaches this node's Raft server
+            p.put("zkpfl.node.endpoint", "http://127.0.0.1:" + raftPort);
             nodeProperties.add(p);
             start(k);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

@@ -30,7 +30,6 @@ import io.zkpfl.protocol.vss.VssParameters;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Kzg;
-import io.zkpfl.zk.kzg.Opening;
 import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -132,13 +131,26 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
+        // a forged manifest under trainer 1's key after the real one must not displace it
+        producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS, RoundTopics.manifestKey(job, round.round,
+                round.attempt, 1), "forged".getBytes(StandardCharsets.UTF_8)));
+        producer.flush();
         cluster.passTime(cluster.admin.attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok");
+        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        await("one Raft leader that the committee agrees on", 60, () -> {
+            java.util.Set<String> leaders = new java.util.HashSet<>();
+            for (int p = 1; p <= M; p++) {
+                JsonNode l = cluster.json(cluster.get(p, "/node/jobs/" + job)).get("raftLeader");
+                leaders.add(l == null || l.isNull() ? "none" : l.asText().toLowerCase());
+            }
+            return leaders.size() == 1 && committee.contains(leaders.iterator().next());
+        });
         cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
         assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
         assertEquals(List.of(1, 2, 3), cluster.admin.attempt(job).openedNodes());
-        round.checkRevealsAndOpenResult(List.of());
+        round.checkRevealsAndAwaitResult(List.of());
         await("round keys deleted", 30, () -> secretsLeft(job) == 0);
         for (int k = 1; k <= M; k++) {
             JsonNode status = cluster.json(cluster.get(processOf(job, k), "/node/jobs/" + job));
@@ -161,7 +173,7 @@ class NodeRoundIT {
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
         assertEquals(List.of(trainers.get(0).getAddress().toLowerCase(), trainers.get(2).getAddress().toLowerCase()),
                 cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
-        round.checkRevealsAndOpenResult(List.of(2));
+        round.checkRevealsAndAwaitResult(List.of(2));
         JsonNode node3 = cluster.json(cluster.get(processOf(job, 3), "/node/jobs/" + job));
         assertTrue(node3.get("actions").toString().contains("complain"), node3.toString());
     }
@@ -184,9 +196,10 @@ class NodeRoundIT {
         cluster.killHard(2);
         cluster.start(2);
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
-        round.checkRevealsAndOpenResult(List.of());
+        round.checkRevealsAndAwaitResult(List.of());
         assertEquals(1, countLogs(job, JobMarket.ROUNDKEYPOSTED_EVENT, node2), "one round key from node 2");
         assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node2), "one reveal from node 2");
+        assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node2), "one opening from node 2");
     }
 
     @Test
@@ -197,17 +210,30 @@ class NodeRoundIT {
         var kafka = cluster.stack.faults(Component.KAFKA);
         kafka.kill();
         try {
+            await("readiness names Kafka as down", 30, () -> {
+                HttpResponse<String> r = cluster.get(1, "/q/health/ready");
+                return r.statusCode() == 503
+                        && cluster.json(r).get("checks").get(0).get("data").get("kafka").asText().equals("DOWN");
+            });
             round.commitAll(Map.of(), false);
             cluster.passTime(cluster.admin.attempt(job).commitDeadline());
         } finally {
             kafka.restart();
         }
+        await("readiness back up", 60, () -> cluster.get(1, "/q/health/ready").statusCode() == 200);
         // the manifests were held back by the trainers and arrive once Kafka is back; the envelopes come from IPFS
         round.publishManifests();
         awaitVerdicts(job, 3, "ok");
+        for (int p = 1; p <= M; p++) {
+            String metrics = cluster.get(p, "/q/metrics").body();
+            double fromIpfs = metrics.lines().filter(l -> l.startsWith("zkpfl_node_received_total")
+                    && l.contains("kind=\"envelope\"") && l.contains("source=\"ipfs\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertTrue(fromIpfs >= 3, "node " + p + " took its 3 envelopes from IPFS: " + fromIpfs);
+        }
         cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
-        round.checkRevealsAndOpenResult(List.of());
+        round.checkRevealsAndAwaitResult(List.of());
     }
 
     // ------------------------------------------------------------------ the trainers' side
@@ -295,9 +321,10 @@ class NodeRoundIT {
 
         /**
          * Reads the reveals the nodes posted (CIDs from PartialRevealed, bytes from IPFS), checks that every pair
-         * combines to the exact sum of the included trainers' quantised updates, and opens C_A with it on chain.
+         * combines to the exact sum of the included trainers' quantised updates and commits to the contract's C_A,
+         * then lets the chain pass D3 and waits for the nodes to publish the opening of C_A.
          */
-        void checkRevealsAndOpenResult(List<Integer> excluded) throws Exception {
+        void checkRevealsAndAwaitResult(List<Integer> excluded) throws Exception {
             List<Share> partials = new ArrayList<>();
             for (Log log : logs(job, JobMarket.PARTIALREVEALED_EVENT)) {
                 var e = JobMarket.getPartialRevealedEventFromLog(log);
@@ -337,9 +364,13 @@ class NodeRoundIT {
             ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job);
             assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(cluster.srs, a.values(),
                     a.blinding())))), List.of(ca.x(), ca.y()), "Com(A; b_A) is the contract's C_A");
+            // after D3 the nodes combine the reveals themselves and post the opening of C_A, which pays them
             cluster.passTime(cluster.admin.attempt(job).openingDeadline());
-            Opening o = Kzg.open(cluster.srs, a.values(), a.blinding(), Fr.of(ca.z()));
-            cluster.admin.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+            await("the nodes' opening of C_A", 60,
+                    () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+            for (String node : cluster.admin.job(job).committee()) {
+                assertTrue(cluster.admin.claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
+            }
             assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.attempt(job).phase());
         }
     }
