@@ -5,6 +5,7 @@ import static io.zkpfl.contracts.PlatformConfig.tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.devstack.DevStack;
@@ -12,12 +13,9 @@ import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.zk.kzg.Srs;
 import io.zkpfl.zk.r1cs.NodeTool;
-import io.zkpfl.zk.solidity.DleqSolidity;
-import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,8 +35,6 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -79,11 +75,9 @@ final class NodeCluster implements AutoCloseable {
         ptau = NodeTool.preparedPtau(POWER);
         srs = Srs.fromPtau(ptau, BUCKET, 5);
         deployBlock = web3j.ethBlockNumber().send().getBlockNumber().longValue();
-        addresses = ChainClient.deployPlatform(web3j, chainId, adminKey,
-                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, 3_600, tokens(100), actor("treasury").getAddress()),
-                compile(KzgSolidityVerifier.generate(srs, "NodeItKzgVerifier"), "NodeItKzgVerifier"));
+        addresses = RoundPlatform.deploy(web3j, chainId, adminKey,
+                new PlatformConfig(TRAINER_STAKE, NODE_STAKE, 3_600, tokens(100), actor("treasury").getAddress()), srs);
         admin = ChainClient.connect(web3j, chainId, adminKey, addresses);
-        admin.setDleqVerifier(deploy(compile(DleqSolidity.generate("DleqVerifier"), "DleqVerifier")));
         for (int k = 1; k <= 3; k++) {
             Credentials op = actor("operator-" + k + "-" + addresses.market());
             admin.mint(op.getAddress(), NODE_STAKE);
@@ -228,34 +222,6 @@ final class NodeCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String compile(String source, String name) {
-        try {
-            Path d = Files.createTempDirectory("node-it-verifier");
-            Path sol = d.resolve(name + ".sol");
-            Files.writeString(sol, source);
-            Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
-            NodeTool.Result res = NodeTool.node(d, script, sol.toString(), name);
-            if (res.exitCode() != 0) {
-                throw new IllegalStateException(res.output());
-            }
-            return JSON.readTree(res.stdout()).get("bytecode").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String deploy(String bytecode) throws Exception {
-        var tm = new RawTransactionManager(web3j, adminKey, chainId);
-        var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
-                Numeric.prependHexPrefix(bytecode), BigInteger.ZERO, true);
-        var receipt = new PollingTransactionReceiptProcessor(web3j, 50, 2_400)
-                .waitForTransactionReceipt(sent.getTransactionHash());
-        if (!receipt.isStatusOK()) {
-            throw new IllegalStateException("deployment failed");
-        }
-        return receipt.getContractAddress();
     }
 
     @Override
