@@ -143,6 +143,9 @@ public final class EmbeddedKafkaBroker extends ProxiedComponent implements Kafka
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "true");
+        // a share envelope carries D field elements: 1 MiB at D = 2^15, past the broker default (docs/adr/0067)
+        p.put("message.max.bytes", String.valueOf(64 << 20));
+        p.put("replica.fetch.max.bytes", String.valueOf(64 << 20));
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "1");
         p.put("transaction.state.log.replication.factor", "1");
