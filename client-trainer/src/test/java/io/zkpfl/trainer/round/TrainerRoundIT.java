@@ -181,6 +181,8 @@ class TrainerRoundIT {
                         .put("market", addresses.market()).put("token", addresses.token())
                         .put("registry", addresses.registry()).put("certifier", addresses.certifier());
                 body = c.toString().getBytes(StandardCharsets.UTF_8);
+            } else if (path.equals("/api/v1/jobs")) {
+                body = listing().getBytes(StandardCharsets.UTF_8);
             } else if (hrefs.containsKey(path)) {
                 body = hrefs.get(path);
             } else if (path.startsWith("/api/v1/jobs/") && views.containsKey(Long.parseLong(path.substring(13)))) {
@@ -251,6 +253,22 @@ class TrainerRoundIT {
         Credentials c = actor(name);
         admin.mint(c.getAddress(), amount);
         return c;
+    }
+
+    /** The listing in the shape of the marketplace's JobPage of JobSummary rows. */
+    static String listing() {
+        StringBuilder items = new StringBuilder();
+        views.keySet().stream().sorted(java.util.Comparator.reverseOrder()).forEach(id -> {
+            if (items.length() > 0) {
+                items.append(',');
+            }
+            items.append("{\"id\":").append(id).append(",\"status\":\"OPEN\",\"owner\":\"").append(owner.getAddress())
+                    .append("\",\"parameterCount\":").append(D_MODEL).append(",\"targetAccuracy\":0.9,\"maxRounds\":3,")
+                    .append("\"feeToken\":\"").append(addresses.token()).append("\",\"feeAmount\":1000000000000000000000,")
+                    .append("\"minTrainers\":2,\"submission\":\"ON_CHAIN\",\"chainJobId\":\"")
+                    .append(views.get(id).path("submission").path("chainJobId").asText()).append("\"}");
+        });
+        return "{\"items\":[" + items + "],\"page\":0,\"size\":20,\"total\":" + views.size() + ",\"next\":null}";
     }
 
     static String marketplaceUrl() {
@@ -365,6 +383,13 @@ class TrainerRoundIT {
         assertTrue(joined.out().contains("as trainer 1 of 8"), joined.out());
         assertEquals(List.of(trainer.getAddress().toLowerCase()),
                 admin.job(job).trainers().stream().map(String::toLowerCase).toList());
+
+        var listed = TrainerProcess.run(dir, concat(args("jobs", "list"), connection())).ok();
+        assertTrue(listed.out().lines().anyMatch(l -> l.matches("1\\s+" + job + "\\s+OPEN\\s+ON_CHAIN\\s+10\\s+0\\.9\\s+3\\s+1000")),
+                listed.out());
+        var shown = TrainerProcess.run(dir, concat(args("jobs", "show", "1"), connection())).ok();
+        assertTrue(shown.out().contains("on chain: job " + job + ", active, round 0 attempt 0, 1 of 8 trainers, model "
+                + hex(admin.jobParams(job).modelHash)), shown.out());
 
         // the committee posts its round keys, each from its own address
         List<String> committee = admin.job(job).committee();
