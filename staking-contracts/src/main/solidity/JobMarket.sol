@@ -141,7 +141,8 @@ contract JobMarket is JobMarketBase {
 
     /// @notice Step 5: trainer i commits, in one transaction, its t commitments C_i0..C_i,t-1 (x, y words, each
     /// on BN254 G1), the keccak digest of its envelope manifest and its declared sample count n_i <= N_max.
-    /// The attempt keeps only the running sums P_l and a hash of (points, manifest, n_i).
+    /// The attempt keeps only the running sums P_l and a hash of (points, manifest, n_i). The last of the joined
+    /// trainers to commit closes the commit window (CommitsClosed).
     function commitRound(uint256 jobId, uint256[] calldata points, bytes32 manifest, uint32 samples) external {
         Job storage job = _active(jobId);
         uint256 i = trainerIndex[jobId][msg.sender];
@@ -165,6 +166,7 @@ contract JobMarket is JobMarketBase {
         a.committedCount += 1;
         trainerHash[key][i] = keccak256(abi.encode(points, manifest, samples));
         emit RoundCommitted(jobId, job.round, job.attempt, msg.sender, i, points, manifest, samples);
+        if (a.committedCount == job.trainers.length && block.timestamp < a.d1) _closeCommits(jobId, job, a);
     }
 
     /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,

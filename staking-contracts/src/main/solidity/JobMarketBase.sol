@@ -159,6 +159,11 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         uint256 indexed jobId, uint16 round, uint16 attempt, bytes32 model, uint64 commitDeadline, uint64 complaintDeadline,
         uint64 openingDeadline, uint64 revealDeadline
     );
+    /// @notice Every joined trainer committed before D1: D1 moved to that moment and D2..D4 by as much.
+    event CommitsClosed(
+        uint256 indexed jobId, uint16 round, uint16 attempt, uint64 commitDeadline, uint64 complaintDeadline,
+        uint64 openingDeadline, uint64 revealDeadline
+    );
     event RoundCommitted(
         uint256 indexed jobId, uint16 round, uint16 attempt, address indexed trainer, uint256 index, uint256[] points,
         bytes32 manifest, uint32 samples
@@ -230,6 +235,14 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         uint40 d4 = d3 + job.p.revealWindow;
         (a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4) = (Phase.Committing, now_, d1, d2, d3, d4);
         emit AttemptOpened(jobId, job.round, job.attempt, job.model, d1, d2, d3, d4);
+    }
+
+    /// @dev Every joined trainer has committed: nobody is left to wait for, so D1 becomes now and the later
+    /// deadlines move with it (their windows keep their lengths).
+    function _closeCommits(uint256 jobId, Job storage job, Attempt storage a) internal {
+        uint40 early = a.d1 - uint40(block.timestamp);
+        (a.d1, a.d2, a.d3, a.d4) = (a.d1 - early, a.d2 - early, a.d3 - early, a.d4 - early);
+        emit CommitsClosed(jobId, job.round, job.attempt, a.d1, a.d2, a.d3, a.d4);
     }
 
     /// @dev After D2: fixes I (committed, not excluded) and the sum of its declared n_i.

@@ -163,7 +163,7 @@ contract JobRounds is JobMarketBase {
         }
     }
 
-    /// @notice Step 8 (D3 < now <= D4, at least t reveals): anyone posts an opening (z, y, yHat, proof.x,
+    /// @notice Step 8 (D3 < now <= D4, or earlier once every node has opened; at least t reveals): anyone posts an opening (z, y, yHat, proof.x,
     /// proof.y) of C_A = P_0 at z_A = keccak(C_A, attempt) mod r, which shows A was reconstructed. Fixes the
     /// round's result (C_A, sum of n_i; the next round's model is their hash with the current model), pays the
     /// nodes that opened their NODE_SHARE_PPM of the round's pool and slashes those that did not.
@@ -171,7 +171,7 @@ contract JobRounds is JobMarketBase {
         Job storage job = _active(jobId);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
-        if (block.timestamp <= a.d3) revert WindowNotOpen(a.d3);
+        if (block.timestamp <= a.d3 && a.openedCount < job.committee.length) revert WindowNotOpen(a.d3);
         if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
         if (a.revealCount < job.p.threshold) revert TooFewReveals(a.revealCount, job.p.threshold);
         (uint256 cx, uint256 cy) = (a.sums[0], a.sums[1]);

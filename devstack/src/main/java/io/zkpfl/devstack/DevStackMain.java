@@ -1,5 +1,6 @@
 package io.zkpfl.devstack;
 
+import io.zkpfl.zk.kzg.DevSrs;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.devstack.demo.DemoChain;
 import io.zkpfl.devstack.demo.ServiceProcess;
@@ -49,6 +50,16 @@ public final class DevStackMain implements Callable<Integer> {
             description = "Port for the marketplace when it is free, else any free port (default: ${DEFAULT-VALUE}).")
     int marketplacePort;
 
+    @Option(names = "--srs-power", paramLabel = "P", defaultValue = "15",
+            description = "Size of the dev SRS the marketplace's dev platform verifies openings with: 2^P powers, enough "
+                    + "for models of up to 2^P − 3 parameters. Made once by a three-contribution ceremony and cached "
+                    + "(first run at 2^15: about two minutes) (default: ${DEFAULT-VALUE}).")
+    int srsPower;
+
+    @Option(names = "--srs-dir", paramLabel = "DIR",
+            description = "Where the dev SRS is cached (default: $XDG_CACHE_HOME/zkpfl/srs or ~/.cache/zkpfl/srs).")
+    Path srsDir;
+
     private final PrintStream out;
 
     DevStackMain(PrintStream out) {
@@ -95,9 +106,15 @@ public final class DevStackMain implements Callable<Integer> {
             Path log = Files.createTempFile("zkpfl-marketplace", ".log");
             out.println("Starting the marketplace service (log: " + log + ") ...");
             out.flush();
+            Path srs = DevSrs.ensure(srsDir != null ? srsDir : defaultSrsDir(), srsPower, line -> {
+                out.println("  " + line);
+                out.flush();
+            });
             java.util.Map<String, String> props = new java.util.HashMap<>(stack.serviceProperties());
-            // the service deploys the zkPFL contracts on the dev chain and seeds dev owners and zk-nodes
+            // the service deploys the zkPFL contracts with the verifiers of the dev SRS on the dev chain and seeds
+            // dev owners and zk-nodes
             props.put("zkpfl.chain.bootstrap", "dev");
+            props.put("zkpfl.srs.ptau", srs.toString());
             service.set(ServiceProcess.start("marketplace", marketplace, props, marketplacePort, log, Duration.ofMinutes(3)));
             URI base = service.get().baseUrl();
             out.printf(Locale.ROOT, "%nzkPFL marketplace is up%n");
@@ -160,4 +177,11 @@ public final class DevStackMain implements Callable<Integer> {
         }
     }
 
+
+    /** {@code $XDG_CACHE_HOME/zkpfl/srs}, else {@code ~/.cache/zkpfl/srs}. */
+    static Path defaultSrsDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("zkpfl").resolve("srs");
+    }
 }

@@ -29,6 +29,18 @@ public interface MarketplaceConfig {
     /** Kafka calls. */
     Kafka kafka();
 
+    /** The platform's structured reference string. */
+    Srs srs();
+
+    interface Srs {
+        /**
+         * The SRS's powers-of-tau file (snarkjs {@code .ptau}). With {@code zkpfl.chain.bootstrap=dev} the dev
+         * platform deploys the KZG verifier for it and the DLEQ verifier, so rounds can be certified; without it
+         * the dev platform has no verifier and can only take jobs (docs/adr/0068-dev-srs-and-round-platform.md).
+         */
+        Optional<java.nio.file.Path> ptau();
+    }
+
     interface Db {
         /** Deadline of one PostgreSQL call (a query, a transaction) made for a request or a health check. */
         @WithDefault("PT3S")

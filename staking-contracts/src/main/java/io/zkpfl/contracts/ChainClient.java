@@ -27,6 +27,7 @@ import org.web3j.tuples.generated.Tuple2;
 import org.web3j.tuples.generated.Tuple7;
 import org.web3j.utils.Numeric;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,17 +110,7 @@ public final class ChainClient {
             market.setFeeToken(token.getContractAddress(), config.minimumFee()).send();
             String verifier = "0x0000000000000000000000000000000000000000";
             if (kzgVerifierBytecode != null) {
-                var sent = tm.sendTransaction(gas.getGasPrice(), BigInteger.valueOf(6_000_000), null,
-                        Numeric.prependHexPrefix(kzgVerifierBytecode), BigInteger.ZERO, true);
-                if (sent.hasError()) {
-                    throw new IllegalStateException("deploying the KZG verifier failed: " + sent.getError().getMessage());
-                }
-                TransactionReceipt r = new PollingTransactionReceiptProcessor(web3j, 50, 2_400)
-                        .waitForTransactionReceipt(sent.getTransactionHash());
-                if (!r.isStatusOK() || r.getContractAddress() == null) {
-                    throw new IllegalStateException("deploying the KZG verifier failed: " + r.getStatus());
-                }
-                verifier = r.getContractAddress();
+                verifier = deployCreationCode(web3j, tm, gas, kzgVerifierBytecode, "the KZG verifier");
                 market.setKzgVerifier(verifier).send();
             }
             return new PlatformAddresses(token.getContractAddress(), registry.getContractAddress(), verifier,
@@ -128,6 +119,36 @@ public final class ChainClient {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("deploying the zkPFL contracts failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deploys raw creation bytecode (hex) from {@code deployer}, e.g. a verifier zk-core exported and solc-js
+     * compiled; returns the contract's address.
+     *
+     * @throws IllegalStateException naming {@code what} if the node refuses the transaction or it reverts
+     */
+    public static String deployCreationCode(Web3j web3j, long chainId, Credentials deployer, String bytecode, String what) {
+        return deployCreationCode(web3j, transactionManager(web3j, chainId, deployer), new EstimatingGasProvider(web3j, MAX_GAS),
+                bytecode, what);
+    }
+
+    private static String deployCreationCode(Web3j web3j, TransactionManager tm, ContractGasProvider gas, String bytecode,
+                                             String what) {
+        try {
+            var sent = tm.sendTransaction(gas.getGasPrice(), BigInteger.valueOf(6_000_000), null,
+                    Numeric.prependHexPrefix(bytecode), BigInteger.ZERO, true);
+            if (sent.hasError()) {
+                throw new IllegalStateException("deploying " + what + " failed: " + sent.getError().getMessage());
+            }
+            TransactionReceipt r = new PollingTransactionReceiptProcessor(web3j, 50, 2_400)
+                    .waitForTransactionReceipt(sent.getTransactionHash());
+            if (!r.isStatusOK() || r.getContractAddress() == null) {
+                throw new IllegalStateException("deploying " + what + " failed: " + r.getStatus());
+            }
+            return r.getContractAddress();
+        } catch (IOException | TransactionException e) {
+            throw new IllegalStateException("deploying " + what + " failed: " + e.getMessage(), e);
         }
     }
 

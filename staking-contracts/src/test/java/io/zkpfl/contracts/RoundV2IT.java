@@ -99,6 +99,8 @@ class RoundV2IT {
         assertEquals(AttemptState.Phase.COMMITTING, a.phase());
         assertEquals(List.of(KzgSolidityVerifier.commitmentWords(round.sums(NONE).sums())), a.sums(),
                 "running sums P_l on chain are the library's sums of the commitments");
+        assertTrue(a.commitDeadline() <= chain.now(), "the last joined trainer's commit closes the commit window");
+        assertEquals(a.commitDeadline() + 50, a.complaintDeadline(), "the complaint window keeps its length");
         assertReverts("WindowNotOpen", () -> round.open(1, NONE));
         chain.passTime(a.complaintDeadline());
 
@@ -106,15 +108,16 @@ class RoundV2IT {
         assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase(), "one opening is not t");
         round.open(3, NONE);
         assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
-        round.open(2, NONE);
-        assertEquals(List.of(1, 2, 3), chain.admin.attempt(job).openedNodes());
-        assertEquals(1000, chain.admin.attempt(job).sampleSum());
         for (int k = 1; k <= 3; k++) {
             round.reveal(k);
         }
         List<BigInteger> result = round.resultOpening(List.of(2, 3), NONE);
         assertReverts("WindowNotOpen", () -> chain.admin.openResult(job, result));
-        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        round.open(2, NONE);
+        assertEquals(List.of(1, 2, 3), chain.admin.attempt(job).openedNodes());
+        assertEquals(1000, chain.admin.attempt(job).sampleSum());
+        assertTrue(chain.now() <= chain.admin.attempt(job).openingDeadline(),
+                "once every node has opened, the result needs no wait for D3");
 
         String modelBefore = chain.admin.job(job).model();
         BigInteger escrow = chain.admin.remaining(job);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.chain.DevAccounts;
@@ -64,7 +65,7 @@ public final class TestChain implements AutoCloseable {
     /** Creation bytecode of the exported KZG verifier of {@link #SRS}, compiled once with solc-js. */
     static synchronized String kzgVerifierBytecode() {
         if (verifierBytecode == null) {
-            verifierBytecode = compile(KzgSolidityVerifier.generate(SRS, "TestKzgVerifier"), "TestKzgVerifier");
+            verifierBytecode = RoundPlatform.kzgVerifierBytecode(SRS);
         }
         return verifierBytecode;
     }
@@ -72,25 +73,9 @@ public final class TestChain implements AutoCloseable {
     /** Creation bytecode of the exported DLEQ verifier, compiled once with solc-js. */
     static synchronized String dleqVerifierBytecode() {
         if (dleqBytecode == null) {
-            dleqBytecode = compile(DleqSolidity.generate("DleqVerifier"), "DleqVerifier");
+            dleqBytecode = RoundPlatform.dleqVerifierBytecode();
         }
         return dleqBytecode;
-    }
-
-    private static String compile(String source, String name) {
-        try {
-            Path dir = Files.createTempDirectory("exported-verifier");
-            Path sol = dir.resolve(name + ".sol");
-            Files.writeString(sol, source);
-            Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
-            NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
-            if (res.exitCode() != 0) {
-                throw new IllegalStateException(res.output());
-            }
-            return new ObjectMapper().readTree(res.stdout()).get("bytecode").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Deploys creation bytecode from the admin; returns the contract's address. */

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * Plaintext FedAvg with all trainers in one process. Each round every trainer starts from the global
  * model with a fresh optimiser state, runs the plan's local epochs on its share, and the server
  * replaces the global model with the sample-weighted average. Trainers run one after another on a
- * single DL4J network, so memory does not grow with the number of trainers. Deterministic in the seed.
+ * single libtorch network, so memory does not grow with the number of trainers. Deterministic in the seed.
  */
 public final class FederatedSimulation {
 

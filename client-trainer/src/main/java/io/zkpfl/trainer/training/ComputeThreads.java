@@ -2,18 +2,18 @@ package io.zkpfl.trainer.training;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.zkpfl.trainer.model.TorchRuntime;
 import java.util.Map;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The number of threads ND4J and OpenBLAS compute with. libgomp, OpenBLAS and libnd4j read
- * {@code OMP_NUM_THREADS} once, when ND4J loads them, and ignore later changes (docs/adr/0041), so
- * {@link #configure} writes it into the process environment through the C library's {@code setenv}
- * and must run before the first ND4J operation in the JVM.
+ * The number of threads libtorch computes with (docs/adr/0047, amending 0046). libtorch's count can
+ * change at any time ({@code torch::set_num_threads}, through DJL); its OpenMP runtime reads
+ * {@code OMP_WAIT_POLICY} once, when it loads, so {@link #configure} first writes the environment
+ * through the C library's {@code setenv} and only then loads libtorch.
  */
 public final class ComputeThreads {
 
-    /** The environment variable that libgomp, OpenBLAS and libnd4j read. */
+    /** The environment variable that OpenMP reads for its default thread count. */
     public static final String OMP_NUM_THREADS = "OMP_NUM_THREADS";
     /** Waiting OpenMP threads sleep instead of spinning when this is {@code PASSIVE} (docs/adr/0046). */
     public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
@@ -45,9 +45,10 @@ public final class ComputeThreads {
     }
 
     /**
-     * Sets {@code OMP_NUM_THREADS} to {@code threads} in this process's environment, and, for more
-     * than one thread, {@code OMP_WAIT_POLICY=PASSIVE} unless the environment already sets a policy.
-     * Has no effect on an ND4J that is already loaded.
+     * Sets libtorch's thread count to {@code threads}. First writes {@code OMP_NUM_THREADS} into this
+     * process's environment and, for more than one thread, {@code OMP_WAIT_POLICY=PASSIVE} unless the
+     * environment already sets a policy, so that waiting threads sleep instead of spinning on a
+     * shared machine; OpenMP reads both when libtorch loads, so only the first call sets the policy.
      *
      * @throws IllegalArgumentException when {@code threads} is below 1
      */
@@ -62,10 +63,11 @@ public final class ComputeThreads {
         if (threads > 1) {
             c.setenv(OMP_WAIT_POLICY, "PASSIVE", 0);
         }
+        TorchRuntime.setThreads(threads);
     }
 
-    /** The thread count libnd4j runs with (loads ND4J if it is not loaded yet). */
+    /** The thread count libtorch runs with (loads libtorch if it is not loaded yet). */
     public static int active() {
-        return Nd4j.getEnvironment().maxThreads();
+        return TorchRuntime.threads();
     }
 }

@@ -24,7 +24,7 @@ public final class Evaluator {
         for (int from = 0; from < data.count(); from += BATCH) {
             int to = Math.min(data.count(), from + BATCH);
             TensorBatch batch = TensorBatch.of(net.spec(), data, null, from, to);
-            float[] out = net.output(batch.features()).dup('c').data().asFloat();
+            float[] out = net.output(batch.features(), batch.count());
             for (int k = 0; k < to - from; k++) {
                 int label = batch.classes()[k];
                 int best = 0;

@@ -3,13 +3,14 @@ package io.zkpfl.trainer.training;
 import io.zkpfl.protocol.model.TrainingPlan;
 import io.zkpfl.trainer.data.LabelledImages;
 import io.zkpfl.trainer.model.SpecNetwork;
+import io.zkpfl.trainer.model.TorchRuntime;
 import java.util.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs a trainer's local epochs: each epoch visits every sample once in a seeded random order, in
  * mini-batches of the plan's size, updating with the plan's optimiser. The same network, data, plan
- * and seed give the same parameters.
+ * and seed give the same parameters at a fixed thread count (dropout masks come from libtorch's
+ * generator, seeded here).
  */
 public final class LocalTrainer {
 
@@ -24,7 +25,7 @@ public final class LocalTrainer {
     public static TrainingRun train(SpecNetwork net, LabelledImages data, TrainingPlan plan, long seed, TrainingProgress progress) {
         TensorBatch.requireCompatible(net.spec(), data);
         Random random = new Random(seed);
-        Nd4j.getRandom().setSeed(seed);
+        TorchRuntime.seed(seed);
         int n = data.count();
         long start = System.nanoTime();
         double lastLoss = Double.NaN;
@@ -41,15 +42,14 @@ public final class LocalTrainer {
                 order[i] = order[j];
                 order[j] = tmp;
             }
-            double lossSum = 0;
+            net.takeLossSum();
             for (int from = 0; from < n; from += plan.batchSize()) {
                 int to = Math.min(n, from + plan.batchSize());
                 TensorBatch batch = TensorBatch.of(net.spec(), data, order, from, to);
-                net.network().fit(batch.features(), batch.labels());
-                lossSum += net.network().score() * (to - from);
+                net.step(batch.features(), batch.classes());
                 progress.advanced(to);
             }
-            lastLoss = n == 0 ? Double.NaN : lossSum / n;
+            lastLoss = n == 0 ? Double.NaN : net.takeLossSum() / n;
             progress.epochFinished(epoch, plan.localEpochs(), n, lastLoss, (System.nanoTime() - epochStart) / 1e9);
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -4,14 +4,26 @@ import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.model.Shape;
 import io.zkpfl.trainer.data.DatasetException;
 import io.zkpfl.trainer.data.LabelledImages;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One mini-batch as ND4J arrays: features scaled to [0, 1] in the spec's input shape (a batch of
- * vectors, or NCHW images) and one-hot labels.
+ * One mini-batch as plain arrays: features scaled to [0, 1], row-major in the spec's input shape (a
+ * batch of vectors, or NCHW images), and the class label of each sample.
  */
-public record TensorBatch(INDArray features, INDArray labels, int[] classes) {
+public record TensorBatch(float[] features, int[] classes) {
+
+    /** {@code b / 255f} for every unsigned byte value b. */
+    private static final float[] SCALED = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            SCALED[b] = b / 255f;
+        }
+    }
+
+    /** Number of samples in the batch. */
+    public int count() {
+        return classes.length;
+    }
 
     /**
      * Checks that {@code data} fits {@code spec}: as many pixels as the input shape holds (and the same
@@ -34,28 +46,21 @@ public record TensorBatch(INDArray features, INDArray labels, int[] classes) {
         }
     }
 
-    /** Builds the batch of samples {@code order[from..to)}. */
+    /** Builds the batch of samples {@code order[from..to)}, or {@code from..to} when {@code order} is null. */
     public static TensorBatch of(ModelSpec spec, LabelledImages data, int[] order, int from, int to) {
         int n = to - from;
         int size = data.imageSize();
-        int outputs = spec.outputSize();
         float[] x = new float[n * size];
-        float[] y = new float[n * outputs];
         int[] classes = new int[n];
         byte[] pixels = data.pixels();
         for (int k = 0; k < n; k++) {
             int sample = order == null ? from + k : order[from + k];
             int base = sample * size;
             for (int p = 0; p < size; p++) {
-                x[k * size + p] = (pixels[base + p] & 0xff) / 255f;
+                x[k * size + p] = SCALED[pixels[base + p] & 0xff];
             }
             classes[k] = data.label(sample);
-            y[k * outputs + classes[k]] = 1f;
         }
-        Shape in = spec.input().shape();
-        INDArray features = in.isImage()
-                ? Nd4j.create(x, new long[] {n, in.channels(), in.height(), in.width()}, 'c')
-                : Nd4j.create(x, new long[] {n, size}, 'c');
-        return new TensorBatch(features, Nd4j.create(y, new long[] {n, outputs}, 'c'), classes);
+        return new TensorBatch(x, classes);
     }
 }

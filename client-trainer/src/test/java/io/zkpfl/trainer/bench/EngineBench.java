@@ -9,10 +9,8 @@ import io.zkpfl.trainer.data.LabelledImages;
 import io.zkpfl.trainer.model.BuiltInModel;
 import io.zkpfl.trainer.model.SpecNetwork;
 import io.zkpfl.trainer.training.LocalTrainer;
-import io.zkpfl.trainer.training.TensorBatch;
 import io.zkpfl.trainer.training.TrainingProgress;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -30,51 +28,41 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Engine benchmark harness (not a test): local SGD training throughput of the built-in models with
  * every engine option side by side, against PyTorch in the same run. Each measurement runs in a
- * fresh child process (a JVM with the option's class path, or {@code torch_bench.py}); options
- * take turns in every round, each round starting with the next option, and the tables give
- * medians over the rounds with the load average seen.
+ * fresh child process (a JVM, or {@code torch_bench.py}); options take turns in every round, each
+ * round starting with the next option, and the tables give medians over the rounds with the load
+ * average seen.
  *
  * <pre>
  * ./mvnw -B -q -pl client-trainer -am test-compile
  * ./mvnw -B -q -pl client-trainer dependency:build-classpath -Dmdep.outputFile=$PWD/client-trainer/target/cp.txt -Dmdep.includeScope=test
- * java -cp client-trainer/target/test-classes:client-trainer/target/classes:protocol/target/classes:$(cat client-trainer/target/cp.txt) \
- *     io.zkpfl.trainer.bench.EngineBench --rounds 3
+ * java -cp client-trainer/target/test-classes:client-trainer/target/classes:protocol/target/classes:zk-core/target/classes:$(cat client-trainer/target/cp.txt) \
+ *     io.zkpfl.trainer.bench.EngineBench --rounds 3 --batch 32,128 --threads 1,2
  * </pre>
  *
- * Options: {@code dl4j:<build>:<pipeline>} with build {@code generic} (nd4j-native's
- * {@code linux-x86_64} jar), {@code avx2} or {@code onednn-avx2} (its classifier jars, fetched with
- * {@code dependency:get}) and pipeline {@code trainer} ({@link LocalTrainer} as the CLI runs it),
- * {@code allocating} (the same loop without LocalTrainer), {@code prebuilt} (mini-batch DataSets
- * built before timing, only {@code fit} timed) or {@code prebuilt-nows} (the same with workspaces
- * off); {@code djl} (DJL's PyTorch engine, {@link DjlNetwork}); {@code torch} (PyTorch through
- * {@code src/test/python/torch_bench.py}). A {@code +passive} suffix runs the option with
- * {@code OMP_WAIT_POLICY=PASSIVE}. {@code overhead} in {@code --models} times logreg steps at
- * batch 1. Rates are given per wall-clock second and per CPU-second of the child process.
+ * Options: {@code trainer} ({@link SpecNetwork} on libtorch through {@link LocalTrainer}, as the CLI
+ * trains: mini-batches built in Java and copied in); {@code djl} (the same libtorch through DJL's
+ * {@code Trainer}, {@code SequentialBlock} and {@code Loss}, {@link DjlNetwork}); {@code torch}
+ * (PyTorch through {@code src/test/python/torch_bench.py}). A {@code +passive} suffix runs the
+ * option with {@code OMP_WAIT_POLICY=PASSIVE}. {@code overhead} in {@code --models} times logreg
+ * steps at batch 1. Rates are given per wall-clock second and per CPU-second of the child process.
+ * The DL4J options of docs/adr/0045 left with DL4J (docs/adr/0047).
  */
 public final class EngineBench {
 
-    private static final String DEFAULT_OPTIONS = "dl4j:generic:trainer,dl4j:avx2:trainer,dl4j:onednn-avx2:trainer,"
-            + "dl4j:generic:prebuilt,djl,torch";
+    private static final String DEFAULT_OPTIONS = "trainer,djl,torch";
     private static final String DEFAULT_SAMPLES = "overhead=1000,logreg=30000,mlp=30000,cnn=3000";
     private static final float LEARNING_RATE = 0.01f;
     private static final String PASSIVE = "+passive";
-    private static final Pattern NATIVE_JAR = Pattern.compile("(nd4j-native-([0-9][^-]*-[^-]+)-linux-x86_64)(-[a-z0-9-]+)?\\.jar");
 
     private EngineBench() {
     }
 
     /**
-     * {@code [--rounds N] [--options a,b] [--models overhead,mlp,cnn] [--batch B] [--threads 1,2] [--python python3]
+     * {@code [--rounds N] [--options a,b] [--models overhead,mlp,cnn] [--batch 32,128] [--threads 1,2] [--python python3]
      * [--samples overhead=1000,mlp=30000,cnn=3000]}, or a child run.
      */
     public static void main(String[] args) throws Exception {
@@ -83,13 +71,13 @@ public final class EngineBench {
             System.exit(0);
         }
         Map<String, String> a = new LinkedHashMap<>(Map.of("--rounds", "3", "--options", DEFAULT_OPTIONS,
-                "--models", "overhead,mlp,cnn", "--batch", "32", "--threads", "1", "--python", "/usr/bin/python3",
+                "--models", "overhead,logreg,mlp,cnn", "--batch", "32,128", "--threads", "1", "--python", "/usr/bin/python3",
                 "--samples", DEFAULT_SAMPLES));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
         driver(Integer.parseInt(a.get("--rounds")), List.of(a.get("--options").split(",")), a.get("--models"),
-                Integer.parseInt(a.get("--batch")), Arrays.stream(a.get("--threads").split(",")).mapToInt(Integer::parseInt).toArray(),
+                Arrays.stream(a.get("--batch").split(",")).mapToInt(Integer::parseInt).toArray(), Arrays.stream(a.get("--threads").split(",")).mapToInt(Integer::parseInt).toArray(),
                 a.get("--python"), a.get("--samples"));
     }
 
@@ -99,7 +87,7 @@ public final class EngineBench {
     private record Sample(double samplesPerSecond, double msPerStep, double samplesPerCpuSecond, double load) {
     }
 
-    static void driver(int rounds, List<String> options, String models, int batch, int[] threads, String python, String samples)
+    static void driver(int rounds, List<String> options, String models, int[] batches, int[] threads, String python, String samples)
             throws IOException, InterruptedException {
         Path init = Files.createTempDirectory("engine-bench");
         for (BuiltInModel m : BuiltInModel.values()) {
@@ -108,8 +96,10 @@ public final class EngineBench {
         Map<Key, List<Sample>> results = new LinkedHashMap<>();
         List<String> runs = new ArrayList<>();
         for (int t : threads) {
-            for (String o : options) {
-                runs.add(o + "@" + t);
+            for (int b : batches) {
+                for (String o : options) {
+                    runs.add(o + "@" + t + "@" + b);
+                }
             }
         }
         System.out.printf(Locale.ROOT, "host: %d cores, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
@@ -117,14 +107,22 @@ public final class EngineBench {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < runs.size(); i++) {
                 String run = runs.get((i + r) % runs.size());
-                String option = run.substring(0, run.indexOf('@'));
-                int t = Integer.parseInt(run.substring(run.indexOf('@') + 1));
+                String[] parts = run.split("@");
+                String option = parts[0];
+                int t = Integer.parseInt(parts[1]);
+                int batch = Integer.parseInt(parts[2]);
+                // the batch-1 overhead measurement runs once per option and thread count, with the first batch size
+                String runModels = batch == batches[0] ? models : Arrays.stream(models.split(",")).filter(m -> !m.equals("overhead"))
+                        .reduce((x, y) -> x + "," + y).orElse("");
+                if (runModels.isEmpty()) {
+                    continue;
+                }
                 List<String> command = baseOption(option).equals("torch")
                         ? List.of(python, torchScript().toString(), "--data", DatasetFolder.FASHION_MNIST.toString(),
-                                "--models", models, "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
+                                "--models", runModels, "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
                                 "--init", init.toString(), "--samples", samples, "--overhead-steps",
                                 Integer.toString(budgets(samples).getOrDefault("overhead", 1000)))
-                        : javaCommand(option, models, batch, t, samples);
+                        : javaCommand(option, runModels, batch, t, samples);
                 double loadBefore = loadAverage();
                 List<String> lines = runChild(command, t, option.endsWith(PASSIVE));
                 double load = (loadBefore + loadAverage()) / 2;
@@ -150,18 +148,19 @@ public final class EngineBench {
                     ? "### Per-step overhead: logreg, batch 1 (median of " + rounds + " rounds)"
                     : "### " + model + ", SGD (median of " + rounds + " rounds)");
             System.out.println(overhead
-                    ? "| option | threads | ms per step | steps/s | steps per CPU-s | PyTorch ÷ option (wall) | (CPU) | load |"
-                    : "| option | threads | samples/s | samples per CPU-s | ms per step | PyTorch ÷ option (wall) | (CPU) | load |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+                    ? "| option | threads | ms per step | steps/s | steps per CPU-s | option ÷ PyTorch, time (wall) | (CPU) | load |"
+                    : "| option | batch | threads | samples/s | samples per CPU-s | ms per step | option ÷ PyTorch, time (wall) | (CPU) | load |");
+            System.out.println(overhead ? "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+                    : "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+            List<Integer> batches = results.keySet().stream().filter(k -> k.model.equals(model)).map(Key::batch).distinct().sorted().toList();
             for (int t : threads) {
-                List<Sample> torch = results.get(new Key("torch", model, overhead ? 1 : batchOf(results, model), t));
-                for (String option : options) {
-                    for (Map.Entry<Key, List<Sample>> e : results.entrySet()) {
-                        Key k = e.getKey();
-                        if (!k.option.equals(option) || !k.model.equals(model) || k.threads != t) {
+                for (int batch : batches) {
+                    List<Sample> torch = results.get(new Key("torch", model, batch, t));
+                    for (String option : options) {
+                        List<Sample> v = results.get(new Key(option, model, batch, t));
+                        if (v == null) {
                             continue;
                         }
-                        List<Sample> v = e.getValue();
                         double rate = median(v, Sample::samplesPerSecond);
                         double cpuRate = median(v, Sample::samplesPerCpuSecond);
                         double ms = median(v, Sample::msPerStep);
@@ -172,8 +171,8 @@ public final class EngineBench {
                         System.out.println(overhead
                                 ? String.format(Locale.ROOT, "| %s | %d | %.3f | %,.0f | %,.0f | %s | %s | %.1f–%.1f |",
                                         option, t, ms, 1000 / ms, cpuRate, wallRatio, cpuRatio, lo, hi)
-                                : String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.3f | %s | %s | %.1f–%.1f |",
-                                        option, t, rate, cpuRate, ms, wallRatio, cpuRatio, lo, hi));
+                                : String.format(Locale.ROOT, "| %s | %d | %d | %,.0f | %,.0f | %.3f | %s | %s | %.1f–%.1f |",
+                                        option, batch, t, rate, cpuRate, ms, wallRatio, cpuRatio, lo, hi));
                     }
                 }
             }
@@ -183,8 +182,8 @@ public final class EngineBench {
             int many = threads[threads.length - 1];
             System.out.println();
             System.out.println("### Thread scaling: samples/s with " + many + " threads ÷ with " + few + " (wall clock)");
-            System.out.println("| option | model | " + few + " thread(s) | " + many + " threads | speed-up |");
-            System.out.println("| --- | --- | ---: | ---: | ---: |");
+            System.out.println("| option | model | batch | " + few + " thread(s) | " + many + " threads | speed-up |");
+            System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
             for (Map.Entry<Key, List<Sample>> e : results.entrySet()) {
                 Key k = e.getKey();
                 List<Sample> more = results.get(new Key(k.option, k.model, k.batch, many));
@@ -193,13 +192,9 @@ public final class EngineBench {
                 }
                 double one = median(e.getValue(), Sample::samplesPerSecond);
                 double several = median(more, Sample::samplesPerSecond);
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f |%n", k.option, k.model, one, several, several / one);
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.2f |%n", k.option, k.model, k.batch, one, several, several / one);
             }
         }
-    }
-
-    private static int batchOf(Map<Key, List<Sample>> results, String model) {
-        return results.keySet().stream().filter(k -> k.model.equals(model)).mapToInt(Key::batch).findFirst().orElse(0);
     }
 
     private static double median(List<Sample> samples, ToDoubleFunction<Sample> field) {
@@ -239,39 +234,11 @@ public final class EngineBench {
     private static List<String> javaCommand(String option, String models, int batch, int threads, String samples) {
         String cp = System.getProperty("java.class.path");
         option = baseOption(option);
-        if (option.startsWith("dl4j:")) {
-            String build = option.split(":")[1];
-            cp = swapNativeJar(cp, build);
-        }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", cp, EngineBench.class.getName(), "child", option, models, Integer.toString(batch), Integer.toString(threads), samples));
         return command;
-    }
-
-    /** Puts nd4j-native's {@code build} jar ({@code generic}: no classifier suffix) on the class path in place of the one there. */
-    private static String swapNativeJar(String cp, String build) {
-        List<String> out = new ArrayList<>();
-        boolean swapped = false;
-        for (String entry : cp.split(File.pathSeparator)) {
-            Matcher m = NATIVE_JAR.matcher(Path.of(entry).getFileName().toString());
-            if (m.matches()) {
-                Path variant = Path.of(entry).resolveSibling(m.group(1) + (build.equals("generic") ? "" : "-" + build) + ".jar");
-                if (!Files.exists(variant)) {
-                    throw new IllegalStateException("missing " + variant.getFileName() + ": ./mvnw dependency:get -Dartifact=org.nd4j:nd4j-native:"
-                            + m.group(2) + ":jar:linux-x86_64" + (build.equals("generic") ? "" : "-" + build));
-                }
-                out.add(variant.toString());
-                swapped = true;
-            } else {
-                out.add(entry);
-            }
-        }
-        if (!swapped) {
-            throw new IllegalStateException("nd4j-native's linux-x86_64 jar is not on the class path");
-        }
-        return String.join(File.pathSeparator, out);
     }
 
     private static List<String> runChild(List<String> command, int threads, boolean passive) throws IOException, InterruptedException {
@@ -320,74 +287,27 @@ public final class EngineBench {
             BuiltInModel m = BuiltInModel.byName(overhead ? "logreg" : model);
             int b = overhead ? 1 : batch;
             int samples = budgets.get(model);
-            double[] timed = baseOption(option).equals("djl")
-                    ? djl(m.spec(), train, b, samples)
-                    : dl4j(baseOption(option).split(":")[2], m.spec(), train, b, samples);
+            double[] timed = switch (baseOption(option)) {
+                case "djl" -> djl(m.spec(), train, b, samples);
+                case "trainer" -> trainer(m.spec(), train, b, samples);
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            };
             System.out.printf(Locale.ROOT, "RESULT %s %s %d %d %.1f %.4f %.1f%n", option, model, b, threads, timed[0], timed[1], timed[2]);
         }
     }
 
-    /** Warm-up on a quarter of the budget, then {samples/s, ms per step} over the budget. */
-    private static double[] dl4j(String pipeline, ModelSpec spec, LabelledImages train, int batch, int samples) {
+    /** {@link SpecNetwork} through {@link LocalTrainer}: warm-up on a quarter of the budget, then {samples/s, ms per step, samples per CPU-s}. */
+    private static double[] trainer(ModelSpec spec, LabelledImages train, int batch, int samples) {
         TrainingPlan plan = new TrainingPlan(1, batch, LEARNING_RATE, Optimiser.SGD);
         SpecNetwork net = SpecNetwork.build(spec, plan, 1);
         int steps = (samples + batch - 1) / batch;
-        if (pipeline.equals("trainer")) {
-            LocalTrainer.train(net, train.head(samples / 4), plan, 1, new TrainingProgress.Silent());
-            long cpu = cpuNanos();
-            LocalTrainer.TrainingRun run = LocalTrainer.train(net, train.head(samples), plan, 2, new TrainingProgress.Silent());
-            return new double[] {run.samplesPerSecond(), 1000 * run.seconds() / steps, samples / ((cpuNanos() - cpu) / 1e9)};
-        }
-        MultiLayerNetwork network = net.network();
-        if (pipeline.equals("allocating")) {
-            int[] order = shuffled(train.count(), 2);
-            allocatingEpoch(spec, network, train, order, samples / 4, batch);
-            long cpu = cpuNanos();
-            long start = System.nanoTime();
-            allocatingEpoch(spec, network, train, order, samples, batch);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
-        }
-        if (pipeline.equals("prebuilt-nows")) {
-            MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
-            conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
-            conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
-            MultiLayerNetwork plain = new MultiLayerNetwork(conf);
-            plain.init(network.params().dup(), false);
-            network = plain;
-        } else if (!pipeline.equals("prebuilt")) {
-            throw new IllegalArgumentException("unknown pipeline " + pipeline);
-        }
-        List<DataSet> batches = new ArrayList<>();
-        int[] order = shuffled(train.count(), 2);
-        for (int from = 0; from < samples; from += batch) {
-            TensorBatch t = TensorBatch.of(spec, train, order, from, Math.min(samples, from + batch));
-            batches.add(new DataSet(t.features(), t.labels()));
-        }
-        for (DataSet d : batches.subList(0, batches.size() / 4)) {
-            network.fit(d);
-        }
+        LocalTrainer.train(net, train.head(samples / 4), plan, 1, new TrainingProgress.Silent());
         long cpu = cpuNanos();
-        long start = System.nanoTime();
-        for (DataSet d : batches) {
-            network.fit(d);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new double[] {samples / seconds, 1000 * seconds / steps, samples / ((cpuNanos() - cpu) / 1e9)};
-    }
-
-    /** The training loop without {@link LocalTrainer}: fresh feature and label arrays for every mini-batch. */
-    private static void allocatingEpoch(ModelSpec spec, MultiLayerNetwork network, LabelledImages train, int[] order, int samples, int batch) {
-        double lossSum = 0;
-        for (int from = 0; from < samples; from += batch) {
-            int to = Math.min(samples, from + batch);
-            TensorBatch t = TensorBatch.of(spec, train, order, from, to);
-            network.fit(t.features(), t.labels());
-            lossSum += network.score() * (to - from);
-        }
-        if (Double.isNaN(lossSum)) {
+        LocalTrainer.TrainingRun run = LocalTrainer.train(net, train.head(samples), plan, 2, new TrainingProgress.Silent());
+        if (Double.isNaN(run.lastEpochLoss())) {
             throw new IllegalStateException("training diverged");
         }
+        return new double[] {run.samplesPerSecond(), 1000 * run.seconds() / steps, samples / ((cpuNanos() - cpu) / 1e9)};
     }
 
     private static double[] djl(ModelSpec spec, LabelledImages train, int batch, int samples) {

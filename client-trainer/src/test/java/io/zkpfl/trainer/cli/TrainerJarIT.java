@@ -37,6 +37,8 @@ class TrainerJarIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
+        // an empty cache: libtorch must come out of the jar itself (ai.djl.offline, no download)
+        pb.environment().put("DJL_CACHE_DIR", dir.resolve("djl-cache").toString());
         Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -55,11 +57,14 @@ class TrainerJarIT {
             for (String n : natives) {
                 assertTrue(n.contains("linux-x86_64") || n.contains("linux-x86-64"), "foreign native library in the jar: " + n);
             }
-            assertEquals(1, natives.stream().filter(n -> n.endsWith("/libnd4jcpu.so")).count(), "one build of libnd4j: " + natives);
-            var services = zip.getEntry("META-INF/services/org.nd4j.linalg.factory.Nd4jBackend");
-            assertTrue(services != null, "ND4J backend service file present");
-            String backends = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(backends.contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), backends);
+            assertEquals(1, natives.stream().filter(n -> n.endsWith("/libtorch_cpu.so")).count(), "one build of libtorch: " + natives);
+            assertEquals(List.of("jnilib/linux-x86_64/cpu/libdjl_torch.so"), natives.stream().filter(n -> n.contains("djl_torch")).toList(),
+                    "DJL's JNI glue for the host's CPU only");
+            assertTrue(zip.getEntry("native/lib/pytorch.properties") != null, "libtorch's descriptor, so DJL takes it from the jar");
+            var services = zip.getEntry("META-INF/services/ai.djl.engine.EngineProvider");
+            assertTrue(services != null, "DJL engine service file present");
+            String engines = new String(zip.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(engines.contains("ai.djl.pytorch.engine.PtEngineProvider"), engines);
         }
     }
 
@@ -77,7 +82,7 @@ class TrainerJarIT {
         new DatasetFolder(data).write(DatasetFolder.TRAIN, FashionMnist.train(600));
         new DatasetFolder(data).write(DatasetFolder.TEST, FashionMnist.test(200));
 
-        // The jar runs with OMP_NUM_THREADS=1; --threads overrides it before ND4J loads, as libnd4j reports.
+        // The jar runs with OMP_NUM_THREADS=1; --threads overrides it, as libtorch reports.
         Result single = java("train", "--data", data.toString(), "--model", "logreg", "--limit", "100");
         assertEquals(0, single.exit(), single.err());
         assertTrue(single.out().contains(", 1 thread(s)"), single.out());

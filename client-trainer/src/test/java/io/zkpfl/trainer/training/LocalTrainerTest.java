@@ -62,16 +62,16 @@ class LocalTrainerTest {
         LabelledImages test = FashionMnist.test(300);
         LocalTrainer.train(net, FashionMnist.train(1000), new TrainingPlan(1, 32, 0.1, Optimiser.SGD), 2, new TrainingProgress.Silent());
         TensorBatch batch = TensorBatch.of(spec, test, null, 0, test.count());
-        float[][] out = net.output(batch.features()).toFloatMatrix();
+        float[] out = net.output(batch.features(), batch.count());
         int correct = 0;
         double nll = 0;
         for (int i = 0; i < test.count(); i++) {
             int best = 0;
             for (int o = 1; o < 10; o++) {
-                best = out[i][o] > out[i][best] ? o : best;
+                best = out[i * 10 + o] > out[i * 10 + best] ? o : best;
             }
             correct += best == test.label(i) ? 1 : 0;
-            nll -= Math.log(out[i][test.label(i)]);
+            nll -= Math.log(out[i * 10 + test.label(i)]);
         }
         Evaluation e = Evaluator.evaluate(net, test);
         assertEquals(correct / 300.0, e.accuracy(), 1e-12);

@@ -1,5 +1,6 @@
 package io.zkpfl.devstack.chain;
 
+import io.zkpfl.zk.solidity.SolcJs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,46 +15,17 @@ import java.util.Locale;
 public record NodeModules(Path dir) {
 
     /** System property naming the {@code node_modules} folder (or the folder that contains it). */
-    public static final String PROPERTY = "zkpfl.node-modules";
+    public static final String PROPERTY = SolcJs.NODE_MODULES_PROPERTY;
     /** Environment variable naming the {@code node_modules} folder (or the folder that contains it). */
-    public static final String ENV = "ZKPFL_NODE_MODULES";
+    public static final String ENV = SolcJs.NODE_MODULES_ENV;
 
     /**
-     * Locates {@code node_modules}.
+     * Locates {@code node_modules} ({@link SolcJs#nodeModules()}).
      *
      * @throws IllegalStateException when none is found, saying where to run {@code npm ci}
      */
     public static NodeModules locate() {
-        String configured = System.getProperty(PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(ENV);
-        }
-        if (configured != null && !configured.isBlank()) {
-            Path p = Path.of(configured).toAbsolutePath().normalize();
-            if (Files.isDirectory(p.resolve("node_modules"))) {
-                p = p.resolve("node_modules");
-            }
-            if (!Files.isDirectory(p)) {
-                throw new IllegalStateException(PROPERTY + "/" + ENV + " points at " + p
-                        + ", which is not a directory: run npm ci in the zkPFL repository root");
-            }
-            return new NodeModules(p);
-        }
-        Path start = Path.of("").toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("package.json")) && Files.isDirectory(dir.resolve("node_modules"))) {
-                return new NodeModules(dir.resolve("node_modules"));
-            }
-        }
-        Path root = start;
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("package.json"))) {
-                root = dir;
-                break;
-            }
-        }
-        throw new IllegalStateException("no node_modules found above " + start
-                + ": run npm ci in " + root + " (or set " + PROPERTY + ")");
+        return new NodeModules(SolcJs.nodeModules());
     }
 
     /**

@@ -3,16 +3,23 @@ package io.zkpfl.marketplace.chain;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.protocol.chain.DevChainKeys;
+import io.zkpfl.zk.kzg.Srs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.XECPublicKey;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.Web3jService;
 
 /**
  * The dev bootstrap ({@code zkpfl.chain.bootstrap=dev}): deploys the zkPFL platform on a dev chain whose
@@ -28,6 +35,10 @@ public final class DevPlatform {
 
     /** Tokens minted to each dev owner (accounts 1 to 4). */
     public static final long OWNER_TOKENS = 100_000;
+    /** Tokens minted to each dev trainer ({@link DevChainKeys#trainerKey}): enough to stake. */
+    public static final long TRAINER_TOKENS = 10_000;
+    /** Ether each dev trainer gets for gas. */
+    public static final long TRAINER_ETHER = 1_000;
     /** Dev accounts that register as zk-nodes. */
     public static final List<Integer> NODE_ACCOUNTS = List.of(5, 6, 7);
 
@@ -39,12 +50,26 @@ public final class DevPlatform {
         return DevChainKeys.privateKey(i);
     }
 
-    /** Deploys and seeds the platform; returns its addresses. */
-    public static PlatformAddresses deploy(Web3j web3j, long chainId) {
+    /**
+     * Deploys and seeds the platform; returns its addresses. With {@code srsPtau} the market gets the KZG verifier
+     * of that SRS and the DLEQ verifier ({@link RoundPlatform}), so rounds can run; without, it has neither.
+     */
+    public static PlatformAddresses deploy(Web3j web3j, Web3jService rpc, long chainId, Optional<Path> srsPtau) {
         long t0 = System.nanoTime();
         Credentials admin = Credentials.create(DevChainKeys.privateKey(0));
         PlatformConfig platform = PlatformConfig.defaults(Credentials.create(DevChainKeys.privateKey(9)).getAddress());
-        PlatformAddresses addresses = ChainClient.deployPlatform(web3j, chainId, admin, platform);
+        PlatformAddresses addresses;
+        if (srsPtau.isPresent()) {
+            Srs srs;
+            try {
+                srs = Srs.fromPtau(srsPtau.get(), 2, 2);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the SRS " + srsPtau.get() + ": " + e.getMessage(), e);
+            }
+            addresses = RoundPlatform.deploy(web3j, chainId, admin, platform, srs);
+        } else {
+            addresses = ChainClient.deployPlatform(web3j, chainId, admin, platform);
+        }
         ChainClient client = ChainClient.connect(web3j, chainId, admin, addresses);
         for (int i = 1; i <= 4; i++) {
             client.mint(Credentials.create(DevChainKeys.privateKey(i)).getAddress(), PlatformConfig.tokens(OWNER_TOKENS));
@@ -58,6 +83,13 @@ public final class DevPlatform {
             client.mint(node.getAddress(), platform.nodeMinStake());
             client.as(node).registerNode(platform.nodeMinStake(), x25519PublicKey(k), "http://127.0.0.1/dev-node-" + k);
         }
+        for (int i = 0; i < DevChainKeys.TRAINERS; i++) {
+            String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
+            setBalance(rpc, trainer, TRAINER_ETHER);
+            client.mint(trainer, PlatformConfig.tokens(TRAINER_TOKENS));
+        }
+        LOG.infof("dev trainers 0-%d (DevChainKeys.trainerKey) hold %d ether and %d tokens each",
+                DevChainKeys.TRAINERS - 1, TRAINER_ETHER, TRAINER_TOKENS);
         LOG.infof("dev platform deployed in %.1f s: token %s, registry %s, certifier %s, market %s; "
                         + "dev accounts 1-4 hold %d tokens (1-3 approved the market), accounts %s are zk-nodes",
                 (System.nanoTime() - t0) / 1e9, addresses.token(), addresses.registry(), addresses.certifier(),
@@ -81,6 +113,21 @@ public final class DevPlatform {
             return le;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("X25519 is not available in this JDK", e);
+        }
+    }
+
+    /** Anvil's {@code anvil_setBalance}: dev chains only. */
+    private static void setBalance(Web3jService rpc, String account, long ether) {
+        try {
+            var request = new org.web3j.protocol.core.Request<>("anvil_setBalance",
+                    List.of(account, "0x" + BigInteger.TEN.pow(18).multiply(BigInteger.valueOf(ether)).toString(16)),
+                    rpc, org.web3j.protocol.core.methods.response.VoidResponse.class);
+            var response = request.send();
+            if (response.hasError()) {
+                throw new IllegalStateException("anvil_setBalance failed: " + response.getError().getMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("anvil_setBalance failed", e);
         }
     }
 }

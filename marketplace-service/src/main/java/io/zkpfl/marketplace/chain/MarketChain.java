@@ -79,7 +79,8 @@ public class MarketChain {
         MarketplaceConfig.Chain chain = config.chain();
         OkHttpClient http = new OkHttpClient.Builder().connectTimeout(chain.timeout()).readTimeout(chain.timeout())
                 .writeTimeout(chain.timeout()).callTimeout(chain.timeout()).build();
-        web3j = Web3j.build(new HttpService(chain.rpcUrl().toString(), http));
+        HttpService rpc = new HttpService(chain.rpcUrl().toString(), http);
+        web3j = Web3j.build(rpc);
         relayer = Credentials.create(chain.relayerKey().orElseGet(() -> {
             if (chain.bootstrap() != MarketplaceConfig.Bootstrap.DEV) {
                 throw new IllegalStateException("zkpfl.chain.relayer-key is not set: the service needs the private key of "
@@ -91,7 +92,7 @@ public class MarketChain {
         if (c.token().isPresent() && c.registry().isPresent() && c.certifier().isPresent() && c.market().isPresent()) {
             addresses = new PlatformAddresses(c.token().get(), c.registry().get(), c.certifier().get(), c.market().get());
         } else if (chain.bootstrap() == MarketplaceConfig.Bootstrap.DEV) {
-            addresses = DevPlatform.deploy(web3j, chain.id());
+            addresses = DevPlatform.deploy(web3j, rpc, chain.id(), config.srs().ptau());
             devBootstrapped = true;
         } else {
             throw new IllegalStateException("zkpfl.chain.contracts.{token,registry,certifier,market} must all be set "

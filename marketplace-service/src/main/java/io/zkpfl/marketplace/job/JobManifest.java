@@ -2,6 +2,7 @@ package io.zkpfl.marketplace.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zkpfl.protocol.dp.JobPrivacy;
 import io.zkpfl.protocol.model.TrainingPlan;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,11 @@ import org.web3j.crypto.Hash;
  *
  * <pre>{"version":1,"modelSpec":"0x…","parameterCount":d,
  *  "initialWeights":{"keccak256":"0x…","bytes":n,"initialisation":null|{"method":"he-xavier-normal","seed":s}},
- *  "training":{"localEpochs":e,"batchSize":b,"learningRate":"0.05","optimiser":"sgd"}}</pre>
+ *  "training":{"localEpochs":e,"batchSize":b,"learningRate":"0.05","optimiser":"sgd"}
+ *  [,"privacy":{"epsilon":"…","delta":"…","noiseMultiplier":"…","l2Clip":"…","minTrainers":n}]}</pre>
+ *
+ * The {@code privacy} key is present only for a job with differential privacy ({@link JobPrivacy#toJson()}), so jobs
+ * without it keep their manifests.
  *
  * {@code modelSpec} is keccak-256 of the canonical model JSON (the {@code model.json} artefact), {@code keccak256}
  * of the initial weight bytes (the {@code weights.bin} artefact). {@code modelHash} = keccak-256 of the manifest's
@@ -42,6 +47,12 @@ public record JobManifest(String json) {
      */
     public static JobManifest of(String canonicalModel, long parameterCount, byte[] weights, Long seed, TrainingPlan training,
             BigDecimal learningRate) {
+        return of(canonicalModel, parameterCount, weights, seed, training, learningRate, null);
+    }
+
+    /** As {@link #of(String, long, byte[], Long, TrainingPlan, BigDecimal)}, with the job's DP terms or {@code null}. */
+    public static JobManifest of(String canonicalModel, long parameterCount, byte[] weights, Long seed, TrainingPlan training,
+            BigDecimal learningRate, JobPrivacy privacy) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("modelSpec", keccakHex(canonicalModel.getBytes(StandardCharsets.UTF_8)));
@@ -59,6 +70,9 @@ public record JobManifest(String json) {
         t.put("batchSize", training.batchSize());
         t.put("learningRate", learningRate.stripTrailingZeros().toPlainString());
         t.put("optimiser", training.optimiser().name().toLowerCase(Locale.ROOT));
+        if (privacy != null) {
+            root.set("privacy", privacy.toJson());
+        }
         return new JobManifest(root.toString());
     }
 

@@ -1,5 +1,6 @@
 package io.zkpfl.marketplace.job;
 
+import io.zkpfl.protocol.dp.JobPrivacy;
 import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.model.TrainingPlan;
 import java.math.BigDecimal;
@@ -30,6 +31,8 @@ import java.math.BigInteger;
  * @param evaluator        the job's evaluator (reward engine account), lower-case hex
  * @param nonce            owner-chosen number, used once per owner on chain
  * @param deadline         unix time (seconds) after which the signature is no longer accepted
+ * @param privacy          differential-privacy terms (docs/privacy.md), or {@code null} for none; signed through the
+ *                         manifest
  * @param initialWeights   little-endian float32 weights in canonical order, or {@code null} to let the service initialise them
  * @param signature        65-byte EIP-712 signature {@code r ‖ s ‖ v} of {@code JobParams} by {@code owner}, or
  *                         {@code null} when only the typed data is asked for
@@ -55,6 +58,7 @@ public record JobRequest(
         String evaluator,
         BigInteger nonce,
         long deadline,
+        JobPrivacy privacy,
         byte[] initialWeights,
         byte[] signature) {
 

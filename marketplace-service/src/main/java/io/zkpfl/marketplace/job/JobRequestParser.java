@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.marketplace.problem.ProblemException;
+import io.zkpfl.protocol.dp.JobPrivacy;
 import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.model.ModelSpecException;
@@ -153,9 +154,55 @@ public final class JobRequestParser {
                 throw ProblemException.invalid("signature", "an EIP-712 signature is 65 bytes (r ‖ s ‖ v), got " + signature.length);
             }
         }
+        JobPrivacy privacy = privacy(root.get("privacy"), minTrainers, maxTrainers, maxSamples, maxRounds, model.parameterCount());
         return new JobRequest(owner, model, training, learningRate, target, maxRounds, feeToken, feeAmount, permit, size,
-                threshold, minTrainers, maxTrainers, maxSamples, clipQ16, alpha, windows, evaluator, nonce, deadline, weights,
-                signature);
+                threshold, minTrainers, maxTrainers, maxSamples, clipQ16, alpha, windows, evaluator, nonce, deadline, privacy,
+                weights, signature);
+    }
+
+    /**
+     * The job's DP terms ({@code null} when absent): each of {@code epsilon, delta, noiseMultiplier, l2Clip} a
+     * positive decimal, {@code δ < 1/maxTrainers}, and every one of the job's {@code maxRounds} must fit the budget,
+     * so the job ends before it is spent (docs/privacy.md).
+     */
+    static JobPrivacy privacy(JsonNode node, int minTrainers, int maxTrainers, long maxSamples, int maxRounds, long dimension) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ProblemException.invalid("privacy", "must be an object {epsilon, delta, noiseMultiplier, l2Clip} of decimals");
+        }
+        java.util.Map<String, BigDecimal> v = new java.util.LinkedHashMap<>();
+        for (String name : new String[] {"epsilon", "delta", "noiseMultiplier", "l2Clip"}) {
+            JsonNode f = node.get(name);
+            if (f == null || !(f.isNumber() || f.isTextual())) {
+                throw ProblemException.invalid("privacy." + name, "required, a positive decimal");
+            }
+            try {
+                v.put(name, new BigDecimal(f.asText()));
+            } catch (NumberFormatException e) {
+                throw ProblemException.invalid("privacy." + name, "not a decimal: " + f.asText());
+            }
+        }
+        JobPrivacy privacy;
+        try {
+            privacy = new JobPrivacy(v.get("epsilon"), v.get("delta"), v.get("noiseMultiplier"), v.get("l2Clip"), minTrainers);
+        } catch (IllegalArgumentException e) {
+            String field = v.keySet().stream().filter(e.getMessage()::startsWith).findFirst().orElse("");
+            throw ProblemException.invalid(field.isEmpty() ? "privacy" : "privacy." + field, e.getMessage());
+        }
+        if (privacy.delta().compareTo(BigDecimal.ONE.divide(BigDecimal.valueOf(maxTrainers), java.math.MathContext.DECIMAL64)) >= 0) {
+            throw ProblemException.invalid("privacy.delta", "δ must be below 1/maxTrainers = 1/" + maxTrainers
+                    + ", or one trainer's data could leak whole; got " + privacy.delta().toPlainString());
+        }
+        long fit = privacy.roundsWithinBudget(maxSamples, dimension);
+        if (fit < maxRounds) {
+            throw ProblemException.invalid(fit == 0 ? "privacy.noiseMultiplier" : "maxRounds", "with noise multiplier "
+                    + privacy.noiseMultiplier().toPlainString() + " only " + fit + " round(s) fit the budget ε = "
+                    + privacy.epsilon().toPlainString() + " at δ = " + privacy.delta().toPlainString() + "; lower maxRounds to "
+                    + "at most " + fit + ", or raise ε or the noise multiplier");
+        }
+        return privacy;
     }
 
     private static JobRequest.FeePermit permit(JsonNode node) {

@@ -121,7 +121,7 @@ public class JobService {
             weights = FlatParameters.encode(WeightInitializer.initialise(request.model(), seed));
         }
         JobManifest manifest = JobManifest.of(request.model().toJson(), request.model().parameterCount(), weights, seed,
-                request.training(), request.learningRate());
+                request.training(), request.learningRate(), request.privacy());
         long bucket;
         try {
             bucket = JobManifest.bucket(request.model().parameterCount());

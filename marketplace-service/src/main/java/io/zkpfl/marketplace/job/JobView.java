@@ -26,6 +26,7 @@ public record JobView(
         long deadline,
         Map<String, Artifact> artifacts,
         Initialisation initialisation,
+        Privacy privacy,
         OnChainTerms onChainTerms,
         SubmissionView submission,
         MarketChain.OnChainState chain,
@@ -57,6 +58,18 @@ public record JobView(
 
     /** An artefact on IPFS and where the API serves it. */
     public record Artifact(String cid, long size, String keccak256, String href) {
+    }
+
+    /**
+     * A job's differential-privacy terms (docs/privacy.md), how many rounds fit its budget, and {@code ε} spent after
+     * the rounds the chain has completed (each completed round was certified and is charged once).
+     */
+    public record Privacy(String epsilon, String delta, String noiseMultiplier, String l2Clip, int minTrainers,
+                          long roundsWithinBudget, Spent spent) {
+    }
+
+    /** {@code ε} at the job's {@code δ} after {@code completedRounds}. */
+    public record Spent(long completedRounds, double epsilon) {
     }
 
     /** Present when the service initialised the weights because the owner sent none. */
@@ -91,10 +104,34 @@ public record JobView(
                 new Committee(job.committeeSize, job.threshold), job.minTrainers, job.nonce.toString(), job.deadline,
                 artifacts,
                 job.weightsSeed == null ? null : new Initialisation("he-normal for relu layers, xavier-normal otherwise, zero biases", job.weightsSeed),
+                privacy(job, chain),
                 job.modelHash == null ? null : new OnChainTerms(job.modelHash, job.bucket, job.evaluator, job.chainParams),
                 job.submission == null ? null : new SubmissionView(job.submission, job.submitAttempts,
                         job.chainJobId == null ? null : job.chainJobId.toString(), job.txHash, job.chainBlock, job.submitError, job.onChainAt),
                 chain,
                 job.createdAt);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The manifest's DP terms with the budget's figures, or {@code null} for a job without DP. */
+    static Privacy privacy(Job job, MarketChain.OnChainState chain) {
+        if (job.manifest == null || job.chainParams == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(job.manifest).get("privacy");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            io.zkpfl.protocol.dp.JobPrivacy p = io.zkpfl.protocol.dp.JobPrivacy.fromJson(node);
+            long maxSamples = JSON.readTree(job.chainParams).get("maxSamples").asLong();
+            long rounds = chain == null || chain.round() == null ? 0 : chain.round();
+            return new Privacy(p.epsilon().toPlainString(), p.delta().toPlainString(), p.noiseMultiplier().toPlainString(),
+                    p.l2Clip().toPlainString(), p.minTrainers(), p.roundsWithinBudget(maxSamples, job.parameterCount),
+                    new Spent(rounds, rounds == 0 ? 0 : p.spentAfter(rounds, maxSamples, job.parameterCount).epsilon()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + job.id + " has a stored manifest that is not JSON", e);
+        }
     }
 }

@@ -80,6 +80,7 @@ class MarketChainTest {
             public Outbox outbox() { throw new UnsupportedOperationException(); }
             public Db db() { throw new UnsupportedOperationException(); }
             public Kafka kafka() { throw new UnsupportedOperationException(); }
+            public Srs srs() { return Optional::empty; }
         };
     }
 }

@@ -91,6 +91,20 @@ class BadJobInputIT {
     }
 
     @Test
+    void privacyTermsOutOfRangeOrBeyondTheBudget() {
+        rejects(signed(j -> j.body.putObject("privacy").put("epsilon", 3).put("delta", 0.5).put("noiseMultiplier", 1)
+                .put("l2Clip", 1)), 400, "privacy.delta", "(0, 0.01]");
+        rejects(signed(j -> j.body.put("maxTrainers", 200).putObject("privacy").put("epsilon", 3).put("delta", 0.005)
+                .put("noiseMultiplier", 1).put("l2Clip", 1)), 400, "privacy.delta", "below 1/maxTrainers = 1/200");
+        rejects(signed(j -> j.body.putObject("privacy").put("epsilon", 3).put("delta", "1e-5").put("l2Clip", 1)), 400,
+                "privacy.noiseMultiplier", "required");
+        rejects(signed(j -> j.body.put("maxRounds", 10).putObject("privacy").put("epsilon", 1).put("delta", "1e-5")
+                .put("noiseMultiplier", 1).put("l2Clip", 1)), 400, "privacy.noiseMultiplier", "only 0 round(s) fit the budget");
+        rejects(signed(j -> j.body.put("maxRounds", 100).put("maxSamples", 60_000).putObject("privacy").put("epsilon", 8)
+                .put("delta", "1e-5").put("noiseMultiplier", 5).put("l2Clip", 1)), 400, "maxRounds", "at most 61");
+    }
+
+    @Test
     void badSignature() {
         SignedJob job = JobResourceIT.job();
         job.signedBy(JobResourceIT.OWNER_KEY);

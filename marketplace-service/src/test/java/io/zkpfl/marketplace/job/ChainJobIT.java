@@ -122,6 +122,19 @@ class ChainJobIT {
     }
 
     @Test
+    void devTrainersAreFundedToStakeAtOnce() throws Exception {
+        ChainClient chain = reader();
+        for (int i : new int[] {0, io.zkpfl.protocol.chain.DevChainKeys.TRAINERS - 1}) {
+            String trainer = Credentials.create(io.zkpfl.protocol.chain.DevChainKeys.trainerKey(i)).getAddress();
+            assertEquals(io.zkpfl.contracts.PlatformConfig.tokens(10_000), chain.balanceOf(chain.addresses().token(), trainer),
+                    "dev trainer " + i + " holds tokens to stake");
+            java.math.BigInteger wei = WEB3J.ethGetBalance(trainer, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                    .send().getBalance();
+            assertEquals(0, wei.compareTo(java.math.BigInteger.TEN.pow(21)), "dev trainer " + i + " holds 1000 ether for gas");
+        }
+    }
+
+    @Test
     void aSignedJobReachesTheChainWithTheDerivedModelHashAndBucket() {
         SignedJob job = JobResourceIT.job();
         String body = job.signedBy(JobResourceIT.OWNER_KEY);

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,6 +84,29 @@ class JobResourceIT {
                 .then().statusCode(200).extract().asByteArray();
         assertEquals(4 * SignedJob.TINY_PARAMETERS, served.length);
         assertEquals(created.getString("artifacts.'weights.bin'.keccak256"), "0x" + java.util.HexFormat.of().formatHex(org.web3j.crypto.Hash.sha3(served)));
+    }
+
+    @Test
+    void privacyTermsAreSignedThroughTheManifestAndTheBudgetIsShown() {
+        SignedJob job = job();
+        job.body.put("maxRounds", 10).put("maxSamples", 60_000);
+        job.body.putObject("privacy").put("epsilon", 8).put("delta", "0.00001").put("noiseMultiplier", 5).put("l2Clip", 1);
+        var created = given().contentType(ContentType.JSON).body(job.signedBy(OWNER_KEY)).when().post("/api/v1/jobs")
+                .then().statusCode(201)
+                .body("privacy.epsilon", equalTo("8"))
+                .body("privacy.noiseMultiplier", equalTo("5"))
+                .body("privacy.minTrainers", equalTo(job.body.get("minTrainers").asInt()))
+                .body("privacy.spent.completedRounds", equalTo(0))
+                .extract().jsonPath();
+        // z = 5 at δ = 1e-5 fits 61 rounds within ε = 8 (docs/privacy.md); the job asked for 10
+        assertEquals(61, created.getLong("privacy.roundsWithinBudget"));
+        String manifest = given().when().get("/api/v1/jobs/" + created.getLong("id") + "/artifacts/manifest.json")
+                .then().statusCode(200).extract().asString();
+        assertTrue(manifest.endsWith(",\"privacy\":{\"epsilon\":\"8\",\"delta\":\"0.00001\",\"noiseMultiplier\":\"5\","
+                + "\"l2Clip\":\"1\",\"minTrainers\":" + job.body.get("minTrainers").asInt() + "}}"), manifest);
+        assertEquals(created.getString("artifacts.'manifest.json'.keccak256"),
+                "0x" + java.util.HexFormat.of().formatHex(org.web3j.crypto.Hash.sha3(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                "the on-chain modelHash commits to the privacy terms");
     }
 
     @Test

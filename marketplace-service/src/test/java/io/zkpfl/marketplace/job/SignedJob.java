@@ -3,6 +3,7 @@ package io.zkpfl.marketplace.job;
 import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.path.json.JsonPath;
 import io.zkpfl.contracts.JobSignature;
@@ -146,7 +147,21 @@ final class SignedJob {
                 + "\"training\":{\"localEpochs\":" + training.get("localEpochs").asInt() + ",\"batchSize\":"
                 + training.get("batchSize").asInt() + ",\"learningRate\":\""
                 + training.get("learningRate").decimalValue().stripTrailingZeros().toPlainString() + "\",\"optimiser\":\""
-                + training.get("optimiser").asText() + "\"}}";
+                + training.get("optimiser").asText() + "\"}" + privacy() + "}";
+    }
+
+    /** The manifest's privacy object, by hand: decimals as plain strings, n_min = minTrainers. */
+    private String privacy() {
+        JsonNode p = body.get("privacy");
+        if (p == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(",\"privacy\":{");
+        for (String name : new String[] {"epsilon", "delta", "noiseMultiplier", "l2Clip"}) {
+            sb.append('"').append(name).append("\":\"")
+                    .append(new BigDecimal(p.get(name).asText()).stripTrailingZeros().toPlainString()).append("\",");
+        }
+        return sb.append("\"minTrainers\":").append(body.get("minTrainers").asInt()).append('}').toString();
     }
 
     /** The JobParams of the body with the documented defaults for what it leaves out. */

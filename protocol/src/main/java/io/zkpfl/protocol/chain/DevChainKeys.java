@@ -36,4 +36,20 @@ public final class DevChainKeys {
         }
         return PRIVATE_KEYS.get(i);
     }
+
+    /** Number of dev trainer keys the dev platform funds ({@link #trainerKey}). */
+    public static final int TRAINERS = 16;
+
+    /**
+     * The private key of dev trainer {@code i} (0..{@value #TRAINERS}−1): keccak-256 of {@code "zkpfl-dev-trainer-<i>"},
+     * as 32-byte hex with {@code 0x}. The marketplace's dev bootstrap gives each ether and tokens, so the demo and
+     * a user's own trainer can stake at once. Public knowledge, like the accounts above.
+     */
+    public static String trainerKey(int i) {
+        if (i < 0 || i >= TRAINERS) {
+            throw new IndexOutOfBoundsException("dev trainer index must be in [0, " + TRAINERS + "): " + i);
+        }
+        byte[] k = org.web3j.crypto.Hash.sha3(("zkpfl-dev-trainer-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "0x" + java.util.HexFormat.of().formatHex(k);
+    }
 }

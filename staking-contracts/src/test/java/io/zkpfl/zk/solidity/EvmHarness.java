@@ -23,7 +23,7 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * An Anvil chain for zk-core's Solidity exports (Groth16, KZG, DLEQ verifiers): compiles a generated source with
- * solc-js (staking-contracts/src/test/js/compile-solidity.js), deploys it, calls it and measures gas from receipts
+ * solc-js ({@link SolcJs}), deploys it, calls it and measures gas from receipts
  * (eth_estimateGas under-reports calls that turn a failing precompile into a revert).
  */
 public final class EvmHarness implements AutoCloseable {
@@ -51,13 +51,7 @@ public final class EvmHarness implements AutoCloseable {
 
     /** Compiles {@code source} and deploys contract {@code name}; returns its address. */
     public String deploy(String source, String name) throws Exception {
-        Path sol = dir.resolve(name + ".sol");
-        Files.writeString(sol, source);
-        Path script = NodeTool.repoRoot().resolve("staking-contracts/src/test/js/compile-solidity.js");
-        NodeTool.Result res = NodeTool.node(dir, script, sol.toString(), name);
-        assertEquals(0, res.exitCode(), res.output());
-        JsonNode compiled = JSON.readTree(res.stdout());
-        String bytecode = compiled.get("bytecode").asText();
+        String bytecode = SolcJs.compile(source, name).bytecode();
         var tx = Transaction.createContractTransaction(from, null, null, BigInteger.valueOf(8_000_000), BigInteger.ZERO, bytecode);
         var sent = web3.ethSendTransaction(tx).send();
         assertFalse(sent.hasError(), () -> sent.getError().getMessage());

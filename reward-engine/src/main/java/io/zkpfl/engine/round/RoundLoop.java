@@ -1,0 +1,433 @@
+package io.zkpfl.engine.round;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import io.zkpfl.contracts.AttemptState;
+import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.ChainRevertException;
+import io.zkpfl.contracts.JobState;
+import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
+import io.zkpfl.engine.chain.EngineChain;
+import io.zkpfl.protocol.ipfs.Cid;
+import io.zkpfl.protocol.ipfs.KuboClient;
+import io.zkpfl.protocol.model.FlatParameters;
+import io.zkpfl.protocol.model.ModelSpec;
+import io.zkpfl.protocol.round.NextModel;
+import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.vss.CommitmentSums;
+import io.zkpfl.protocol.vss.VssParameters;
+import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.Kzg;
+import io.zkpfl.zk.kzg.Opening;
+import io.zkpfl.zk.kzg.Srs;
+import io.zkpfl.zk.solidity.KzgSolidityVerifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * The evaluator's round loop (docs/protocol.md, steps 8 and 9). For each job whose {@code JobParams.evaluator} is
+ * this engine's address, on every pass it reads the current attempt from the chain and acts on its phase:
+ * <ul>
+ *   <li>certified, {@code t} reveals posted and D3 passed: fetches the reveals from IPFS by their posted CIDs,
+ *   computes {@code A} and {@code w'} with {@link NextModel} (reveals that do not open {@code C_k} are skipped),
+ *   stores {@code w'} and posts the opening of {@code C_A} at {@code z_A} ({@code openResult}); an opening already
+ *   posted by someone else is fine;</li>
+ *   <li>aggregated: measures {@code w'} on the validation data, publishes its bytes to IPFS and posts
+ *   {@code postRoundResult} with its keccak, the accuracy and the trainers' accuracy shares.</li>
+ * </ul>
+ * Every step is recorded before the next, so a restart anywhere resumes where the chain and the database say.
+ */
+@ApplicationScoped
+public class RoundLoop {
+
+    private static final Logger LOG = Logger.getLogger(RoundLoop.class);
+    private static final long PPM = 1_000_000L;
+
+    private final EngineChain chain;
+    private final ModelStore store;
+    private final RoundNotices notices;
+    private final ChainRounds rounds;
+    private final Optional<SrsSource> srs;
+    private final KuboClient ipfs;
+    private final ValidationSet validation;
+    private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
+    private final Map<String, String> lastProblem = new HashMap<>();
+    private final boolean enabled;
+    private final Timer evaluations;
+
+    public RoundLoop(EngineChain chain, ModelStore store, RoundNotices notices, MeterRegistry metrics,
+                     @ConfigProperty(name = "zkpfl.engine.srs-file") Optional<String> srsFile,
+                     @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl,
+                     @ConfigProperty(name = "zkpfl.engine.validation-dir") String validationDir,
+                     @ConfigProperty(name = "zkpfl.engine.enabled", defaultValue = "true") boolean enabled) {
+        this.chain = chain;
+        this.store = store;
+        this.notices = notices;
+        this.rounds = new ChainRounds(chain);
+        this.srs = srsFile.map(f -> new SrsSource(Path.of(f)));
+        this.ipfs = KuboClient.create(ipfsUrl);
+        this.validation = new ValidationSet(Path.of(validationDir));
+        this.enabled = enabled;
+        this.evaluations = metrics.timer("zkpfl_engine_evaluation_seconds");
+        if (srs.isEmpty()) {
+            LOG.warn("zkpfl.engine.srs-file is not set: the engine follows its jobs but cannot combine reveals");
+        }
+    }
+
+    public ChainRounds rounds() {
+        return rounds;
+    }
+
+    @Scheduled(every = "${zkpfl.engine.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "1s")
+    void poll() {
+        if (!enabled) {
+            return;
+        }
+        try {
+            discover();
+        } catch (RuntimeException e) {
+            warnOnce("discover", "looking for new jobs failed: " + e.getMessage());
+            return;
+        }
+        for (ModelStore.JobRow job : store.activeJobs()) {
+            try {
+                step(job);
+                lastProblem.remove(job.job().toString());
+            } catch (RuntimeException e) {
+                warnOnce(job.job().toString(), "job " + job.job() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void warnOnce(String key, String message) {
+        if (!message.equals(lastProblem.put(key, message))) {
+            LOG.warn(message);
+        }
+    }
+
+    /** Records every job created since the last pass, and whether this engine is its evaluator. */
+    public void discover() {
+        long count = chain.client().jobCount().longValue();
+        for (long id = store.knownJobs() + 1; id <= count; id++) {
+            BigInteger job = BigInteger.valueOf(id);
+            boolean mine = params(job).evaluator.equalsIgnoreCase(chain.evaluator());
+            store.recordJob(job, mine);
+            if (mine) {
+                LOG.infof("job %s names this engine as its evaluator", job);
+            }
+        }
+    }
+
+    public JobParams params(BigInteger job) {
+        return params.computeIfAbsent(job, j -> chain.client().jobParams(j));
+    }
+
+    synchronized void step(ModelStore.JobRow job) {
+        BigInteger id = job.job();
+        ChainClient client = chain.client();
+        JobState state = client.job(id);
+        if (state.status() != 1) {
+            store.finish(id);
+            LOG.infof("job %s ended with status %d", id, state.status());
+            return;
+        }
+        AttemptState attempt = client.attempt(id);
+        int round = state.round();
+        switch (attempt.phase()) {
+            case CERTIFIED -> {
+                announce("round.certified", id, round, state.attempt(), n -> n.put("openedNodes",
+                        attempt.openedNodes().toString()));
+                JobParams p = params(id);
+                long now = chain.now();
+                if (attempt.revealCount() >= p.threshold.intValue() && now > attempt.openingDeadline()
+                        && now <= attempt.revealDeadline()) {
+                    if (job.initialWeights() == null) {
+                        warnOnce(id + "/model", "job " + id + " round " + round + " is ready to combine, but its "
+                                + "round-0 model is not registered (POST /api/v1/jobs/" + id + "/artifacts)");
+                        return;
+                    }
+                    ModelStore.RoundRow row = aggregate(job, state, attempt);
+                    openResult(id, row, attempt);
+                }
+            }
+            case AGGREGATED -> {
+                if (job.initialWeights() == null) {
+                    warnOnce(id + "/model", "job " + id + " round " + round + " is aggregated, but its round-0 model "
+                            + "is not registered (POST /api/v1/jobs/" + id + "/artifacts)");
+                    return;
+                }
+                ModelStore.RoundRow row = aggregate(job, state, attempt);
+                lastAggregate.remove(id + "/" + round);
+                if (!row.aggregated()) {
+                    store.set(id, round, "aggregated", true);
+                }
+                evaluateAndPost(job, state, attempt, store.round(id, round).orElseThrow());
+            }
+            default -> {
+                // committing: nothing for the evaluator yet; paid, failed, skipped: the next attempt opens
+            }
+        }
+    }
+
+    private void announce(String type, BigInteger job, int round, int attempt,
+                          java.util.function.Consumer<ObjectNode> fill) {
+        String key = type + "/" + job + "/" + round + "/" + attempt;
+        if (announced.putIfAbsent(key, true) == null) {
+            ObjectNode n = notices.notice(type, job, round, attempt);
+            fill.accept(n);
+            if (!notices.send(n)) {
+                announced.remove(key);
+            }
+        }
+    }
+
+    /** The stored {@code w'} of this round, computed from the reveals first if there is none. */
+    private ModelStore.RoundRow aggregate(ModelStore.JobRow job, JobState state, AttemptState attempt) {
+        BigInteger id = job.job();
+        int round = state.round();
+        Optional<ModelStore.RoundRow> existing = store.round(id, round);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        JobParams p = params(id);
+        ModelSpec spec = ModelSpec.parse(job.spec());
+        float[] current = currentModel(job, round);
+        int t = p.threshold.intValue();
+        int m = p.committeeSize.intValue();
+        int d = p.bucket.intValue();
+        VssParameters vss = new VssParameters(t, m, current.length, d);
+        Srs s = srs.orElseThrow(() -> new IllegalStateException("zkpfl.engine.srs-file is not set"))
+                .forLengths(d, vss.blindingLength());
+        List<Reveal> reveals = fetchReveals(id, round, state.attempt(), d, vss.blindingLength());
+        NextModel.Result result = new NextModel(s, vss).compute(id, round, state.attempt(), sums(attempt, t), reveals,
+                current, BigInteger.valueOf(attempt.sampleSum()));
+        String hash = Numeric.toHexString(result.weightsHash());
+        store.saveAggregate(id, round, state.attempt(), FlatParameters.encode(result.weights()), hash,
+                result.used().toString(), result.rejected().toString());
+        // A and b_A are needed only for the opening, which follows at once; after a restart they are recomputed
+        lastAggregate.put(id + "/" + round, result);
+        LOG.infof("job %s round %d: combined the reveals of nodes %s (%s), w' keccak %s over Σn = %d", id, round,
+                result.used(), result.rejected().isEmpty() ? "none refused" : "refused " + result.rejected(), hash,
+                attempt.sampleSum());
+        return store.round(id, round).orElseThrow();
+    }
+
+    private final Map<String, NextModel.Result> lastAggregate = new ConcurrentHashMap<>();
+
+    /** The model the round trained from: the latest aggregated round's {@code w'} before it, else round 0's. */
+    float[] currentModel(ModelStore.JobRow job, int round) {
+        ModelSpec spec = ModelSpec.parse(job.spec());
+        byte[] bytes = store.latestAggregatedBefore(job.job(), round).map(ModelStore.RoundRow::weights)
+                .orElse(job.initialWeights());
+        return FlatParameters.decode(bytes, spec);
+    }
+
+    private static CommitmentSums sums(AttemptState attempt, int t) {
+        List<G1> points = new ArrayList<>();
+        for (int l = 0; l < t; l++) {
+            points.add(point(attempt.sums().get(2 * l), attempt.sums().get(2 * l + 1)));
+        }
+        return new CommitmentSums(points);
+    }
+
+    static G1 point(BigInteger x, BigInteger y) {
+        if (x.signum() == 0 && y.signum() == 0) {
+            return G1.INFINITY;
+        }
+        return G1.fromAffine(Fp.of(x), Fp.of(y));
+    }
+
+    /** The reveals posted for the attempt, fetched from IPFS by their CIDs; unreadable ones are left out. */
+    private List<Reveal> fetchReveals(BigInteger job, int round, int attempt, int length, int blinding) {
+        long max = 64L + 32L * (length + blinding);
+        List<Reveal> out = new ArrayList<>();
+        for (ChainRounds.Event e : rounds.attemptEvents(job, round, attempt, "PartialRevealed")) {
+            String node = e.args().get("node").asText();
+            try {
+                Cid cid = Cid.fromBytes(Numeric.hexStringToByteArray(e.args().get("cid").asText()));
+                out.add(Reveal.fromBytes(ipfs.catVerifiedBytes(cid, max)));
+            } catch (IOException | RuntimeException ex) {
+                LOG.warnf("job %s round %d: the reveal of node %s (tx %s) is unusable: %s", job, round, node, e.txHash(),
+                        ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void openResult(BigInteger job, ModelStore.RoundRow row, AttemptState attempt) {
+        if (row.aggregated()) {
+            return;
+        }
+        ChainClient client = chain.client();
+        NextModel.Result result = lastAggregate.remove(job + "/" + row.round());
+        if (result == null) {
+            // after a restart: recompute A from the reveals (deterministic, the same t nodes)
+            ModelStore.JobRow j = store.job(job).orElseThrow();
+            JobParams p = params(job);
+            int t = p.threshold.intValue();
+            int d = p.bucket.intValue();
+            float[] current = currentModel(j, row.round());
+            VssParameters vss = new VssParameters(t, p.committeeSize.intValue(), current.length, d);
+            Srs s = srs.orElseThrow().forLengths(d, vss.blindingLength());
+            result = new NextModel(s, vss).compute(job, row.round(), row.attempt(), sums(attempt, t),
+                    fetchReveals(job, row.round(), row.attempt(), d, vss.blindingLength()), current,
+                    BigInteger.valueOf(attempt.sampleSum()));
+        }
+        JobParams p = params(job);
+        int d = p.bucket.intValue();
+        Srs s = srs.orElseThrow().forLengths(d, result.aggregate().blinding().length);
+        ChainClient.OpeningPoint ca = client.resultPoint(job);
+        Opening opening = Kzg.open(s, result.aggregate().values(), result.aggregate().blinding(), Fr.of(ca.z()));
+        try {
+            TransactionReceipt r = client.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(opening))));
+            store.set(job, row.round(), "open_tx", r.getTransactionHash());
+            store.set(job, row.round(), "aggregated", true);
+            LOG.infof("job %s round %d: opened C_A at z_A (tx %s, block %s)", job, row.round(), r.getTransactionHash(),
+                    r.getBlockNumber());
+            announce("round.aggregated", job, row.round(), row.attempt(), n -> {
+                n.put("tx", r.getTransactionHash());
+                n.put("block", r.getBlockNumber().longValue());
+                n.put("weightsHash", row.weightsHash());
+            });
+        } catch (ChainRevertException e) {
+            AttemptState now = client.attempt(job);
+            if (now.phase() == AttemptState.Phase.AGGREGATED || now.phase() == AttemptState.Phase.PAID) {
+                store.set(job, row.round(), "aggregated", true);
+                LOG.infof("job %s round %d: C_A was already opened by someone else", job, row.round());
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private void evaluateAndPost(ModelStore.JobRow job, JobState state, AttemptState attempt, ModelStore.RoundRow row) {
+        BigInteger id = job.job();
+        int round = row.round();
+        ModelSpec spec = ModelSpec.parse(job.spec());
+        float[] next = FlatParameters.decode(row.weights(), spec);
+        Integer accuracy = row.accuracyPpm();
+        if (accuracy == null) {
+            ValidationSet.Measured measured = evaluations.record(() -> validation.measure(spec, next));
+            accuracy = measured.accuracyPpm();
+            store.set(id, round, "accuracy_ppm", accuracy);
+            LOG.infof("job %s round %d: w' scores %d ppm (%d of %d validation samples)", id, round, accuracy,
+                    measured.correct(), measured.samples());
+        }
+        String cid = row.weightsCid();
+        if (cid == null) {
+            try {
+                cid = ipfs.add(row.weights()).toString();
+            } catch (IOException e) {
+                throw new IllegalStateException("publishing w' to IPFS failed: " + e.getMessage(), e);
+            }
+            store.set(id, round, "weights_cid", cid);
+        }
+        final int acc = accuracy;
+        final String weightsCid = cid;
+        announce("round.evaluated", id, round, row.attempt(), n -> {
+            n.put("accuracyPpm", acc);
+            n.put("weightsHash", row.weightsHash());
+            n.put("weightsCid", weightsCid);
+        });
+        if (row.resultTx() != null) {
+            return;
+        }
+        List<BigInteger> shares = accuracyShares(id, round, row.attempt(), attempt.included());
+        ChainClient client = chain.client();
+        try {
+            TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares);
+            store.set(id, round, "result_tx", r.getTransactionHash());
+            List<JobMarket.RewardCreditedEventResponse> credits = JobMarket.getRewardCreditedEvents(r);
+            BigInteger paid = credits.stream().map(c -> c.amount).reduce(BigInteger.ZERO, BigInteger::add);
+            LOG.infof("job %s round %d: posted w' %s with %d ppm (tx %s, block %s): %s paid to %d trainers", id, round,
+                    row.weightsHash(), acc, r.getTransactionHash(), r.getBlockNumber(), paid, credits.size());
+            announce("payment.made", id, round, row.attempt(), n -> {
+                n.put("tx", r.getTransactionHash());
+                n.put("block", r.getBlockNumber().longValue());
+                n.put("total", paid.toString());
+                var list = n.putArray("payments");
+                for (var c : credits) {
+                    list.addObject().put("account", c.account.toLowerCase(Locale.ROOT)).put("amount", c.amount.toString());
+                }
+            });
+        } catch (ChainRevertException e) {
+            Optional<ChainRounds.Event> paid = rounds.events(id, "RoundPaid").stream()
+                    .filter(ev -> ev.args().get("round").asInt() == round).findFirst();
+            if (paid.isPresent()) {
+                store.set(id, round, "result_tx", paid.get().txHash());
+                LOG.infof("job %s round %d: the result was already posted (tx %s)", id, round, paid.get().txHash());
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The included trainers' accuracy shares (ppm, in commit order, summing to 10^6): proportional to their declared
+     * samples n_i, the remainder of the integer division going to the earliest committers (docs/adr/0080).
+     */
+    List<BigInteger> accuracyShares(BigInteger job, int round, int attempt, List<String> included) {
+        List<Long> samples = new ArrayList<>();
+        for (ChainRounds.Event e : rounds.attemptEvents(job, round, attempt, "RoundCommitted")) {
+            String trainer = e.args().get("trainer").asText();
+            if (included.stream().anyMatch(trainer::equalsIgnoreCase)) {
+                samples.add(e.args().get("samples").asLong());
+            }
+        }
+        return shares(samples);
+    }
+
+    /** Largest-remainder split of 10^6 ppm by {@code weights}; ties to the earlier position. */
+    static List<BigInteger> shares(List<Long> weights) {
+        long total = weights.stream().mapToLong(Long::longValue).sum();
+        long[] out = new long[weights.size()];
+        long[] rem = new long[weights.size()];
+        long given = 0;
+        for (int i = 0; i < out.length; i++) {
+            long num = weights.get(i) * PPM;
+            out[i] = total == 0 ? 0 : num / total;
+            rem[i] = total == 0 ? 0 : num % total;
+            given += out[i];
+        }
+        if (total == 0 && out.length > 0) {
+            // no declared work: equal split
+            for (int i = 0; i < out.length; i++) {
+                out[i] = PPM / out.length;
+            }
+            given = PPM / out.length * out.length;
+            Arrays.fill(rem, 1);
+        }
+        Integer[] order = new Integer[out.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Long.compare(rem[b], rem[a]) : Integer.compare(a, b));
+        for (int i = 0; given < PPM && out.length > 0; i = (i + 1) % out.length) {
+            out[order[i]]++;
+            given++;
+        }
+        return Arrays.stream(out).mapToObj(BigInteger::valueOf).collect(Collectors.toList());
+    }
+}

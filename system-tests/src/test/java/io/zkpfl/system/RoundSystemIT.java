@@ -1,0 +1,210 @@
+package io.zkpfl.system;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zkpfl.contracts.JobState;
+import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.protocol.chain.DevChainKeys;
+import io.zkpfl.protocol.ipfs.Cid;
+import io.zkpfl.protocol.ipfs.KuboClient;
+import io.zkpfl.protocol.model.FlatParameters;
+import io.zkpfl.protocol.model.ModelSpec;
+import io.zkpfl.protocol.round.NextModel;
+import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.vss.CommitmentSums;
+import io.zkpfl.protocol.vss.VssParameters;
+import io.zkpfl.zk.bn254.Fp;
+import io.zkpfl.zk.bn254.G1;
+import io.zkpfl.zk.kzg.Srs;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * The whole protocol with every party a separate process (docs/protocol.md): the marketplace takes a signed job and
+ * puts it on chain, three trainers stake, join and run two rounds on Fashion-MNIST, three nodes check, sum, open and
+ * reveal, and the reward engine combines, opens C_A, evaluates and pays. Everything checked here is read from the
+ * chain and IPFS with the contract wrappers and the protocol library, not from any service's own view.
+ */
+class RoundSystemIT {
+
+    /** 4×4 max-pooling then softmax regression: 7·7·10 + 10 = 500 parameters, D = 512. */
+    static final String MODEL = """
+            {"input": {"shape": [1, 28, 28]},
+             "layers": [{"type": "maxpool2d", "pool": [4, 4]}, {"type": "flatten"},
+                        {"type": "output", "units": 10, "activation": "softmax"}],
+             "loss": "cross_entropy"}""";
+    static final int TRAINERS = 3;
+    static final int ROUNDS = 2;
+
+    static SystemStack system;
+
+    @BeforeAll
+    static void start() throws Exception {
+        system = new SystemStack(9);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    static ObjectNode job() throws Exception {
+        ObjectNode j = SystemStack.JSON.createObjectNode();
+        j.put("owner", Credentials.create(DevChainKeys.privateKey(SystemStack.OWNER)).getAddress().toLowerCase());
+        j.set("model", SystemStack.JSON.readTree(MODEL));
+        j.putObject("training").put("localEpochs", 1).put("batchSize", 32).put("learningRate", 0.1).put("optimiser", "sgd");
+        j.put("targetAccuracy", 0.99);
+        j.put("maxRounds", ROUNDS);
+        j.putObject("fee").put("token", system.addresses.token()).put("amount", "100000000000000000000");
+        j.putObject("committee").put("size", 3).put("threshold", 2);
+        j.put("minTrainers", TRAINERS).put("maxTrainers", TRAINERS).put("maxSamples", 1000);
+        j.putObject("windows").put("commit", 300).put("complaint", 15).put("partial", 120).put("proof", 120).put("reveal", 120);
+        j.put("nonce", String.valueOf(System.nanoTime()));
+        j.put("deadline", Instant.now().getEpochSecond() + 3_600);
+        return j;
+    }
+
+    @Test
+    void threeTrainersThreeNodesAndTheEngineRunTwoRoundsOfTheWholeProtocol() throws Exception {
+        long fromBlock = system.web3j.ethBlockNumber().send().getBlockNumber().longValue();
+        long id = system.postJob(job());
+        JsonNode view = await(Duration.ofMinutes(2), () -> {
+            JsonNode j = system.job(id);
+            return "ON_CHAIN".equals(j.path("submission").path("state").asText()) ? j : null;
+        });
+        BigInteger chainJob = new BigInteger(view.get("submission").get("chainJobId").asText());
+        JsonNode artifacts = view.get("artifacts");
+        system.send(HttpRequest.newBuilder(system.engine.baseUrl().resolve("/api/v1/jobs/" + chainJob + "/artifacts"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(SystemStack.JSON.createObjectNode()
+                        .put("manifestCid", artifacts.get("manifest.json").get("cid").asText())
+                        .put("modelCid", artifacts.get("model.json").get("cid").asText())
+                        .put("weightsCid", artifacts.get("weights.bin").get("cid").asText()).toString())), 200);
+
+        for (int i = 0; i < TRAINERS; i++) {
+            java.nio.file.Path key = java.nio.file.Files.createDirectories(system.dir.resolve("trainer-" + i)).resolve("key.hex");
+            java.nio.file.Files.writeString(key, DevChainKeys.trainerKey(i).substring(2));
+            system.trainerCommand(i, "wallet", "import", "--private-key-file", key.toString(), "--light");
+            system.trainerCommand(i, "stake");
+            system.trainerCommand(i, "join", "--job", Long.toString(id));
+        }
+        for (int i = 0; i < TRAINERS; i++) {
+            system.trainer(i, "run", "run", "--job", Long.toString(id), "--rounds", Integer.toString(ROUNDS),
+                    "--limit", Integer.toString(400 + 100 * i), "--seed", Integer.toString(i));
+        }
+        await(Duration.ofMinutes(10), () -> system.reader.job(chainJob).status() == 2 ? Boolean.TRUE : null);
+
+        long toBlock = system.web3j.ethBlockNumber().send().getBlockNumber().longValue();
+        List<Log> logs = logs(fromBlock, toBlock);
+        List<JobMarket.RoundPaidEventResponse> paid = decode(logs, JobMarket.ROUNDPAID_EVENT, JobMarket::getRoundPaidEventFromLog);
+        assertEquals(ROUNDS, paid.stream().filter(e -> e.jobId.equals(chainJob)).count(), "every round was paid");
+
+        ModelSpec spec = ModelSpec.parse(MODEL);
+        int d = (int) spec.parameterCount();
+        Srs srs = Srs.fromPtau(system.ptau, 512, 5);
+        VssParameters params = new VssParameters(2, 3, d, 512);
+        KuboClient ipfs = KuboClient.create(system.stack.ipfs().apiUrl());
+        float[] w = FlatParameters.decode(ipfs.catVerifiedBytes(Cid.parse(artifacts.get("weights.bin").get("cid").asText()), 1 << 24), spec);
+        for (int round = 0; round < ROUNDS; round++) {
+            int r = round;
+            var aggregated = decode(logs, JobMarket.ROUNDAGGREGATED_EVENT, JobMarket::getRoundAggregatedEventFromLog).stream()
+                    .filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r).findFirst().orElseThrow();
+            int attempt = aggregated.attempt.intValue();
+            var included = decode(logs, JobMarket.INCLUDEDSETFIXED_EVENT, JobMarket::getIncludedSetFixedEventFromLog).stream()
+                    .filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r && e.attempt.intValue() == attempt)
+                    .findFirst().orElseThrow();
+            assertEquals(TRAINERS, included.included.size(), "round " + r + " included every trainer");
+            // P_l from the trainers' own commitments as the chain logged them, independently of the contract's sums
+            List<List<G1>> perTrainer = new ArrayList<>();
+            for (var c : decode(logs, JobMarket.ROUNDCOMMITTED_EVENT, JobMarket::getRoundCommittedEventFromLog)) {
+                if (c.jobId.equals(chainJob) && c.round.intValue() == r && c.attempt.intValue() == attempt) {
+                    List<G1> points = new ArrayList<>();
+                    for (int l = 0; l < c.points.size(); l += 2) {
+                        points.add(G1.fromAffine(Fp.of(c.points.get(l)), Fp.of(c.points.get(l + 1))));
+                    }
+                    perTrainer.add(points);
+                }
+            }
+            CommitmentSums sums = CommitmentSums.of(perTrainer);
+            assertEquals(List.of(aggregated.resultX, aggregated.resultY), words(sums.aggregate()),
+                    "round " + r + ": the chain's C_A is the sum of the trainers' C_i0");
+            List<Reveal> reveals = new ArrayList<>();
+            for (var rv : decode(logs, JobMarket.PARTIALREVEALED_EVENT, JobMarket::getPartialRevealedEventFromLog)) {
+                if (rv.jobId.equals(chainJob) && rv.round.intValue() == r && rv.attempt.intValue() == attempt) {
+                    reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(rv.cid), 1 << 26)));
+                }
+            }
+            NextModel.Result next = new NextModel(srs, params).compute(chainJob, r, attempt, sums, reveals, w,
+                    aggregated.sampleSum);
+            var roundPaid = paid.stream().filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r).findFirst().orElseThrow();
+            assertArrayEquals(next.weightsHash(), roundPaid.model,
+                    "round " + r + ": the evaluator posted the hash of w' that the revealed partials give anyone");
+            assertTrue(roundPaid.accuracy.longValue() > 100_000, "round " + r + " accuracy " + roundPaid.accuracy + " ppm");
+            w = next.weights();
+        }
+        JobState state = system.reader.job(chainJob);
+        assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(state.remaining()), "escrow is conserved");
+        for (int k = 0; k < SystemStack.NODES.size(); k++) {
+            String node = Credentials.create(DevChainKeys.privateKey(SystemStack.NODES.get(k))).getAddress();
+            assertTrue(system.reader.claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
+        }
+        for (int i = 0; i < TRAINERS; i++) {
+            String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
+            assertTrue(system.reader.claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
+        }
+    }
+
+    static List<BigInteger> words(G1 p) {
+        return List.of(io.zkpfl.zk.solidity.KzgSolidityVerifier.commitmentWords(List.of(p)));
+    }
+
+    List<Log> logs(long from, long to) throws Exception {
+        EthLog r = system.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), system.addresses.market())).send();
+        List<Log> out = new ArrayList<>();
+        r.getLogs().forEach(l -> out.add((Log) l.get()));
+        return out;
+    }
+
+    static <T> List<T> decode(List<Log> logs, org.web3j.abi.datatypes.Event event, java.util.function.Function<Log, T> f) {
+        String topic = EventEncoder.encode(event);
+        return logs.stream().filter(l -> !l.getTopics().isEmpty() && l.getTopics().getFirst().equals(topic)).map(f).toList();
+    }
+
+    interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    static <T> T await(Duration timeout, Probe<T> probe) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not reached within " + timeout + "; logs in " + system.dir);
+            }
+            Thread.sleep(1_000);
+        }
+    }
+}
