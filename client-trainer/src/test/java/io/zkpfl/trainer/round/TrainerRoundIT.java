@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.chain.AnvilNode;
@@ -139,8 +140,14 @@ class TrainerRoundIT {
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         Credentials adminKey = Credentials.create(DevChainKeys.privateKey(0));
         Credentials treasury = actor("treasury");
-        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
-                new PlatformConfig(tokens(500), tokens(1_000), 3_600, tokens(100), treasury.getAddress()));
+        // the platform's SRS: a small powers-of-tau with one contribution, as a .ptau file
+        Ptau ptau = PowersOfTau.contribute(PowersOfTau.start(4), "trainer-it", new SplittableRandom(7));
+        srsFile = dir.resolve("test.ptau");
+        ptau.write(srsFile);
+        srs = Srs.fromPtau(srsFile, BUCKET, M + 2);
+        // the platform with the KZG verifier of that SRS and the DLEQ verifier
+        addresses = RoundPlatform.deploy(web3j, anvil.chainId(), adminKey,
+                new PlatformConfig(tokens(500), tokens(1_000), 3_600, tokens(100), treasury.getAddress()), srs);
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
         owner = funded("owner", tokens(100_000));
         for (int k = 0; k < M; k++) {
@@ -151,12 +158,6 @@ class TrainerRoundIT {
         }
         trainer = funded("trainer", tokens(500));
 
-        // the platform's SRS: a small powers-of-tau with one contribution, as a .ptau file
-        Ptau ptau = PowersOfTau.contribute(PowersOfTau.start(4), "trainer-it", new SplittableRandom(7));
-        srsFile = dir.resolve("test.ptau");
-        ptau.write(srsFile);
-        srs = Srs.fromPtau(srsFile, BUCKET, M + 2);
-        admin.setKzgVerifier(deployVerifier(adminKey));
 
         // the trainer's data: 2x2 grey images, label 1 when the first pixel is bright
         SplittableRandom rnd = new SplittableRandom(11);
@@ -220,26 +221,6 @@ class TrainerRoundIT {
                 // best effort
             }
         }
-    }
-
-    /** The KZG batch verifier zk-core exports for {@link #srs}, compiled with solc-js and deployed by the admin. */
-    static String deployVerifier(Credentials adminKey) throws Exception {
-        Path sol = dir.resolve("TrainerItKzgVerifier.sol");
-        Files.writeString(sol, KzgSolidityVerifier.generate(srs, "TrainerItKzgVerifier"));
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Process p = new ProcessBuilder("node", root.resolve("staking-contracts/src/test/js/compile-solidity.js").toString(),
-                sol.toString(), "TrainerItKzgVerifier").directory(dir.toFile()).redirectErrorStream(false).start();
-        byte[] stdout = p.getInputStream().readAllBytes();
-        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), stderr);
-        String bytecode = new ObjectMapper().readTree(stdout).get("bytecode").asText();
-        var tm = new org.web3j.tx.RawTransactionManager(web3j, adminKey, anvil.chainId());
-        var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
-                bytecode, BigInteger.ZERO, true);
-        var receipt = new org.web3j.tx.response.PollingTransactionReceiptProcessor(web3j, 50, 2_400)
-                .waitForTransactionReceipt(sent.getTransactionHash());
-        assertTrue(receipt.isStatusOK(), "verifier deployed");
-        return receipt.getContractAddress();
     }
 
     static Credentials actor(String name) {
