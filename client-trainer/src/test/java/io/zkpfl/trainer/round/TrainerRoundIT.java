@@ -671,4 +671,61 @@ class TrainerRoundIT {
                 "the evaluator posted");
         assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round.intValue() == 1), "nothing committed in round 1");
     }
+
+    static Path importKey(String name, Credentials who) throws Exception {
+        Path key = dir.resolve(name + ".key");
+        Files.writeString(key, Numeric.toHexStringNoPrefixZeroPadded(who.getEcKeyPair().getPrivateKey(), 64));
+        Path store = dir.resolve(name + ".json");
+        TrainerProcess.run(dir, "wallet", "import", "--keystore", store.toString(), "--password-file",
+                passwordFile.toString(), "--private-key-file", key.toString(), "--light").ok();
+        return store;
+    }
+
+    @Test
+    @Order(6)
+    void rewardsAreShownAndClaimedOnce() throws Exception {
+        // the owner of the stopped job 4 has its unspent fee credited; the rewards command reads and claims any credit
+        Path store = importKey("owner", owner);
+        BigInteger owed = admin.claimable(owner.getAddress(), addresses.token());
+        assertTrue(owed.signum() > 0, "the stopped job's refund is credited");
+        BigInteger before = admin.balanceOf(addresses.token(), owner.getAddress());
+        String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
+        var shown = TrainerProcess.run(dir, concat(args("rewards"), concat(wallet, connection()))).ok();
+        assertTrue(shown.out().contains("claimable " + new java.math.BigDecimal(owed, 18).stripTrailingZeros().toPlainString()
+                + " of token " + addresses.token()), shown.out());
+        TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).ok();
+        assertEquals(before.add(owed), admin.balanceOf(addresses.token(), owner.getAddress()));
+        assertEquals(BigInteger.ZERO, admin.claimable(owner.getAddress(), addresses.token()));
+        TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).refused(4, "nothing to claim");
+    }
+
+    @Test
+    @Order(7)
+    void unstakeUnbondsAndWithdrawsAfterTheDelayButNotWhileJobsHoldTheStake() throws Exception {
+        Credentials leaver = funded("leaver", tokens(500));
+        Path store = importKey("leaver", leaver);
+        String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
+        TrainerProcess.run(dir, concat(args("stake"), concat(wallet, connection()))).ok();
+        assertEquals(BigInteger.ZERO, admin.balanceOf(addresses.token(), leaver.getAddress()));
+        var unbonding = TrainerProcess.run(dir, concat(args("unstake"), concat(wallet, connection()))).ok();
+        assertTrue(unbonding.out().contains("unbonding 500 tokens"), unbonding.out());
+        TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection())))
+                .refused(4, "unbonding is not over");
+        passTime(admin.stakeAccount(leaver.getAddress()).unbondingEndsAt.longValue());
+        var withdrawn = TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection()))).ok();
+        assertTrue(withdrawn.out().contains("withdrew 500 tokens"), withdrawn.out());
+        assertEquals(tokens(500), admin.balanceOf(addresses.token(), leaver.getAddress()));
+        // the trainer under test is in live jobs: its stake stays locked; a job that ended gives its lock back once
+        String[] trainerWallet = args("--keystore", keystore.toString(), "--password-file", passwordFile.toString());
+        TrainerProcess.run(dir, concat(args("unstake"), concat(trainerWallet, connection()))).refused(4, "stake locked");
+        TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
+                .refused(4, "is still active");
+        BigInteger locks = admin.stakeAccount(trainer.getAddress()).locks;
+        admin.as(owner).stopJob(new BigInteger(views.get(3L).path("submission").path("chainJobId").asText()));
+        var released = TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection()))).ok();
+        assertEquals(locks.subtract(BigInteger.ONE), admin.stakeAccount(trainer.getAddress()).locks);
+        assertTrue(released.out().contains("released job 3; " + locks.subtract(BigInteger.ONE) + " job(s) still hold"), released.out());
+        TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
+                .refused(4, "nothing to release");
+    }
 }
