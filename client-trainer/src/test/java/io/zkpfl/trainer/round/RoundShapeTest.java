@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 class RoundShapeTest {
 
     @Test
-    void theBucketIsTheShareLengthWhenItHoldsTheUpdateAndTheMasks() {
+    void theBucketIsTheShareLengthAndMustHoldTheUpdateAndTheMasks() {
         assertEquals(16, RoundShape.length(10, 3, 16));
         assertEquals(16, RoundShape.length(13, 3, 16), "d + m = 16 fits exactly");
-        assertEquals(32, RoundShape.length(14, 3, 16), "d + m = 17 needs the next power of two");
         // the marketplace's bucket for the 25,450-parameter CNN is 2^15 (≥ d + 2), which also holds d + m
         assertEquals(1 << 15, RoundShape.length(25_450, 5, 1 << 15));
-        // a v1 bucket of d + 2 = 2^k exactly cannot hold m = 3 masks
-        assertEquals(2048, RoundShape.length(1022, 3, 1024));
-        assertEquals(2048, RoundShape.params(2, 3, 1022, 1024).length());
+        assertEquals(1 << 15, RoundShape.params(2, 5, 25_450, 1 << 15).length());
+        // d + m = 17 does not fit 16: refused, as the nodes and the reward engine cannot run it either
+        TrainerException e = assertThrows(TrainerException.class, () -> RoundShape.length(14, 3, 16));
+        assertEquals(TrainerException.REFUSED, e.exitCode());
+        assertTrue(e.getMessage().contains("bucket D = 16 cannot hold its 14 parameters and 3 masks"), e.getMessage());
     }
 
     @Test
