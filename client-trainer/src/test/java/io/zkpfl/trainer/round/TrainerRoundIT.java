@@ -589,10 +589,17 @@ class TrainerRoundIT {
         BigInteger[] sums = new BigInteger[D_MODEL];
         java.util.Arrays.fill(sums, BigInteger.ZERO);
         List<Dealing> dealings = new ArrayList<>();
+        // everyone joins before anyone commits: the last joined trainer's commit would close the commit window
+        List<Credentials> players = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Credentials c = funded(label + "-trainer-" + i, tokens(500));
             admin.as(c).stakeAsTrainer(tokens(500));
             admin.as(c).join(job);
+            players.add(c);
+        }
+        admin.as(trainer).join(job);
+        for (int i = 0; i < 2; i++) {
+            Credentials c = players.get(i);
             Fr[] update = new Fr[D_MODEL];
             for (int j = 0; j < D_MODEL; j++) {
                 long q = rnd.nextLong(-(n[i] << 14), (n[i] << 14) + 1); // |Δ_j| ≤ 1/4, times n_i, in Q16
@@ -605,7 +612,6 @@ class TrainerRoundIT {
             d.commitments().forEach(p -> points.addAll(words(p)));
             admin.as(c).commitRound(job, points, Hash.sha3((label + " manifest " + i).getBytes(StandardCharsets.UTF_8)), n[i]);
         }
-        admin.as(trainer).join(job);
         passTime(admin.attempt(job).complaintDeadline());
         List<Share> partials = new ArrayList<>();
         for (int k = 1; k <= M; k++) { // every node opens, so none is slashed out of the node pool
