@@ -221,12 +221,14 @@ public final class TrainerChain implements AutoCloseable {
             case "DeadlinePassed" -> operation + " came too late: the deadline (block time " + first + ") has passed";
             case "AlreadyRegistered" -> "already registered: " + first + " has a stake; 'stake' adds to it";
             case "NotRegistered" -> "not staked: " + first + " has no stake in the registry";
-            case "StakeLocked" -> "stake locked: " + first + " is in " + (a.size() > 1 ? a.get(1) : "some") + " live job(s); "
-                    + "'client-trainer release' after they end";
+            case "StakeLocked" -> "stake locked: " + (a.size() > 1 ? a.get(1) : "some") + " job(s) hold the stake of " + first
+                    + " until they end and release it";
             case "UnbondingNotOver" -> "unbonding is not over: withdraw after block time " + first;
             case "NothingToWithdraw" -> "nothing to withdraw: request unbonding first ('client-trainer unstake --amount N')";
             case "BelowMinimumStake" -> "below the minimum stake: " + first + " < " + (a.size() > 1 ? a.get(1) : "?");
             case "NothingToClaim" -> "nothing to claim";
+            case "NotParticipant" -> "nothing to release: " + first + " holds no lock in this job (never joined, or released)";
+            case "JobStillActive" -> "job " + first + " is still active: its stake lock can be released when it ends";
             case "InvalidAmount" -> "invalid amount";
             case "SamplesOutOfRange" -> "declared sample count " + first + " is outside [1, " + (a.size() > 1 ? a.get(1) : "?") + "]";
             case "ERC20InsufficientBalance" -> "not enough tokens: " + reason;

@@ -33,7 +33,8 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, header = "Lists jobs, newest first.",
-            description = "One line per job: marketplace id, chain job id, status, parameters, target, rounds, committee.")
+            description = "One line per job: marketplace id, chain job id, status, submission, parameters, target accuracy, "
+                    + "rounds and fee (tokens).")
     static final class ListJobs implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -50,14 +51,15 @@ final class JobsCommand implements Runnable {
             String q = "size=" + size + (status == null ? "" : "&status=" + status.toUpperCase(Locale.ROOT));
             JsonNode page = m.jobs(q);
             PrintWriter out = spec.commandLine().getOut();
-            out.println(String.format(Locale.ROOT, "%-6s %-9s %-9s %10s %7s %7s %9s", "id", "chain-id", "status",
-                    "parameters", "target", "rounds", "committee"));
+            out.println(String.format(Locale.ROOT, "%-6s %-9s %-9s %-9s %10s %7s %7s %12s", "id", "chain-id", "status",
+                    "on-chain", "parameters", "target", "rounds", "fee"));
             for (JsonNode j : page.path("items")) {
-                out.println(String.format(Locale.ROOT, "%-6s %-9s %-9s %10d %7s %7d %9s", j.path("id").asText(),
-                        j.path("chainJobId").asText(j.path("submission").path("chainJobId").asText("-")),
-                        j.path("status").asText(), j.path("parameterCount").asLong(), j.path("targetAccuracy").asText(),
-                        j.path("maxRounds").asInt(), j.path("committee").path("threshold").asText() + "-of-"
-                                + j.path("committee").path("size").asText()));
+                JsonNode chainJob = j.path("chainJobId");
+                out.println(String.format(Locale.ROOT, "%-6s %-9s %-9s %-9s %10d %7s %7d %12s", j.path("id").asText(),
+                        chainJob.isMissingNode() || chainJob.isNull() ? "-" : chainJob.asText(), j.path("status").asText(),
+                        j.path("submission").isTextual() ? j.path("submission").asText() : "-",
+                        j.path("parameterCount").asLong(), j.path("targetAccuracy").asText(), j.path("maxRounds").asInt(),
+                        j.path("feeAmount").isMissingNode() ? "-" : Tokens.format(new java.math.BigInteger(j.path("feeAmount").asText("0")))));
             }
             out.println(page.path("total").asText("?") + " job(s)");
             out.flush();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         description = {"Takes part in zkPFL jobs as a trainer (wallet, stake, jobs, join, run, rewards), and prepares data,",
             "trains and evaluates models locally and simulates plaintext FedAvg."},
         subcommands = {WalletCommand.class, StakeCommand.class, UnstakeCommand.class, JobsCommand.class, JoinCommand.class,
-            RunCommand.class, RewardsCommand.class, PartitionCommand.class, TrainCommand.class, EvaluateCommand.class,
+            RunCommand.class, RewardsCommand.class, ReleaseCommand.class, PartitionCommand.class, TrainCommand.class, EvaluateCommand.class,
             SimulateCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerCli implements Runnable {
 

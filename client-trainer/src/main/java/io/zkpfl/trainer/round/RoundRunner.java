@@ -166,8 +166,8 @@ public final class RoundRunner {
                 continue;
             }
             AttemptState attempt = chain.guard("attemptState", () -> chain.client().attempt(jobId));
-            RoundSpool spool = new RoundSpool(settings.stateDir(), chain.chainId(), chain.addresses().market(), jobId,
-                    state.round(), state.attempt());
+            RoundSpool spool = new RoundSpool(settings.stateDir(), chain.chainId(), chain.addresses().market(),
+                    chain.address(), jobId, state.round(), state.attempt());
             if (attempt.committed().stream().anyMatch(chain.address()::equalsIgnoreCase)) {
                 republish(spool, state);
                 done++;

@@ -6,7 +6,7 @@ import java.math.BigInteger;
 
 /**
  * A job's sharing shape and clipping terms derived from its signed on-chain parameters (docs/adr/0075): share length
- * {@code D} = the job's {@code bucket} when it holds {@code d + m}, else the smallest power of two that does; per
+ * {@code D} = the job's {@code bucket}, which must hold {@code d + m}; per
  * coordinate clip {@code B = clipQ16 / 2^16}; L2 clip {@code C = B·√d}, so only {@code B} binds (the chain's overflow
  * bound is stated in {@code B}); {@code N_max = maxSamples}.
  */
@@ -15,14 +15,17 @@ public final class RoundShape {
     private RoundShape() {
     }
 
-    /** Share length D for {@code d} parameters, committee {@code m} and the job's bucket. */
+    /**
+     * Share length D: the job's bucket, which must hold the {@code d} coordinates and {@code m} masks.
+     *
+     * @throws TrainerException (refused) when it does not; the nodes and the reward engine use the bucket as D too
+     */
     public static int length(long d, int m, long bucket) {
-        long needed = d + m;
-        if (bucket >= needed) {
-            return Math.toIntExact(bucket);
+        if (bucket < d + m) {
+            throw TrainerException.refused("the job's bucket D = " + bucket + " cannot hold its " + d + " parameters and "
+                    + m + " masks; no party can run it");
         }
-        long p = Long.highestOneBit(needed);
-        return Math.toIntExact(p < needed ? p << 1 : p);
+        return Math.toIntExact(bucket);
     }
 
     /** The VSS parameters of a job. */

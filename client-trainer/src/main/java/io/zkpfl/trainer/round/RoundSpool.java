@@ -19,8 +19,9 @@ final class RoundSpool {
 
     private final Path dir;
 
-    RoundSpool(Path stateDir, long chainId, String market, BigInteger job, int round, int attempt) {
-        this.dir = stateDir.resolve("chain-" + chainId).resolve(market.toLowerCase())
+    /** One trainer's messages: several trainers may share a state directory (one user running several keys). */
+    RoundSpool(Path stateDir, long chainId, String market, String trainer, BigInteger job, int round, int attempt) {
+        this.dir = stateDir.resolve("chain-" + chainId).resolve(market.toLowerCase()).resolve(trainer.toLowerCase())
                 .resolve("job-" + job).resolve("round-" + round + "-attempt-" + attempt);
     }
 

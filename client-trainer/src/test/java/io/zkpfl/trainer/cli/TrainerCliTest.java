@@ -80,7 +80,7 @@ class TrainerCliTest {
             }
         }
         Run top = run("--help");
-        for (String name : List.of("wallet", "stake", "unstake", "jobs", "join", "run", "rewards", "partition", "train",
+        for (String name : List.of("wallet", "stake", "unstake", "jobs", "join", "run", "rewards", "release", "partition", "train",
                 "evaluate", "simulate", "models")) {
             assertTrue(top.out().contains("  " + name + " "), top.out());
         }

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
+import io.zkpfl.contracts.setup.RoundPlatform;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.chain.AnvilNode;
@@ -139,8 +140,14 @@ class TrainerRoundIT {
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         Credentials adminKey = Credentials.create(DevChainKeys.privateKey(0));
         Credentials treasury = actor("treasury");
-        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
-                new PlatformConfig(tokens(500), tokens(1_000), 3_600, tokens(100), treasury.getAddress()));
+        // the platform's SRS: a small powers-of-tau with one contribution, as a .ptau file
+        Ptau ptau = PowersOfTau.contribute(PowersOfTau.start(4), "trainer-it", new SplittableRandom(7));
+        srsFile = dir.resolve("test.ptau");
+        ptau.write(srsFile);
+        srs = Srs.fromPtau(srsFile, BUCKET, M + 2);
+        // the platform with the KZG verifier of that SRS and the DLEQ verifier
+        addresses = RoundPlatform.deploy(web3j, anvil.chainId(), adminKey,
+                new PlatformConfig(tokens(500), tokens(1_000), 3_600, tokens(100), treasury.getAddress()), srs);
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
         owner = funded("owner", tokens(100_000));
         for (int k = 0; k < M; k++) {
@@ -151,12 +158,6 @@ class TrainerRoundIT {
         }
         trainer = funded("trainer", tokens(500));
 
-        // the platform's SRS: a small powers-of-tau with one contribution, as a .ptau file
-        Ptau ptau = PowersOfTau.contribute(PowersOfTau.start(4), "trainer-it", new SplittableRandom(7));
-        srsFile = dir.resolve("test.ptau");
-        ptau.write(srsFile);
-        srs = Srs.fromPtau(srsFile, BUCKET, M + 2);
-        admin.setKzgVerifier(deployVerifier(adminKey));
 
         // the trainer's data: 2x2 grey images, label 1 when the first pixel is bright
         SplittableRandom rnd = new SplittableRandom(11);
@@ -181,6 +182,8 @@ class TrainerRoundIT {
                         .put("market", addresses.market()).put("token", addresses.token())
                         .put("registry", addresses.registry()).put("certifier", addresses.certifier());
                 body = c.toString().getBytes(StandardCharsets.UTF_8);
+            } else if (path.equals("/api/v1/jobs")) {
+                body = listing().getBytes(StandardCharsets.UTF_8);
             } else if (hrefs.containsKey(path)) {
                 body = hrefs.get(path);
             } else if (path.startsWith("/api/v1/jobs/") && views.containsKey(Long.parseLong(path.substring(13)))) {
@@ -220,26 +223,6 @@ class TrainerRoundIT {
         }
     }
 
-    /** The KZG batch verifier zk-core exports for {@link #srs}, compiled with solc-js and deployed by the admin. */
-    static String deployVerifier(Credentials adminKey) throws Exception {
-        Path sol = dir.resolve("TrainerItKzgVerifier.sol");
-        Files.writeString(sol, KzgSolidityVerifier.generate(srs, "TrainerItKzgVerifier"));
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Process p = new ProcessBuilder("node", root.resolve("staking-contracts/src/test/js/compile-solidity.js").toString(),
-                sol.toString(), "TrainerItKzgVerifier").directory(dir.toFile()).redirectErrorStream(false).start();
-        byte[] stdout = p.getInputStream().readAllBytes();
-        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), stderr);
-        String bytecode = new ObjectMapper().readTree(stdout).get("bytecode").asText();
-        var tm = new org.web3j.tx.RawTransactionManager(web3j, adminKey, anvil.chainId());
-        var sent = tm.sendTransaction(web3j.ethGasPrice().send().getGasPrice(), BigInteger.valueOf(6_000_000), null,
-                bytecode, BigInteger.ZERO, true);
-        var receipt = new org.web3j.tx.response.PollingTransactionReceiptProcessor(web3j, 50, 2_400)
-                .waitForTransactionReceipt(sent.getTransactionHash());
-        assertTrue(receipt.isStatusOK(), "verifier deployed");
-        return receipt.getContractAddress();
-    }
-
     static Credentials actor(String name) {
         Credentials c = Credentials.create(Numeric.toHexStringNoPrefixZeroPadded(
                 new BigInteger(1, Hash.sha3(("zkpfl-trainer-it-" + name).getBytes(StandardCharsets.UTF_8))), 64));
@@ -251,6 +234,22 @@ class TrainerRoundIT {
         Credentials c = actor(name);
         admin.mint(c.getAddress(), amount);
         return c;
+    }
+
+    /** The listing in the shape of the marketplace's JobPage of JobSummary rows. */
+    static String listing() {
+        StringBuilder items = new StringBuilder();
+        views.keySet().stream().sorted(java.util.Comparator.reverseOrder()).forEach(id -> {
+            if (items.length() > 0) {
+                items.append(',');
+            }
+            items.append("{\"id\":").append(id).append(",\"status\":\"OPEN\",\"owner\":\"").append(owner.getAddress())
+                    .append("\",\"parameterCount\":").append(D_MODEL).append(",\"targetAccuracy\":0.9,\"maxRounds\":3,")
+                    .append("\"feeToken\":\"").append(addresses.token()).append("\",\"feeAmount\":1000000000000000000000,")
+                    .append("\"minTrainers\":2,\"submission\":\"ON_CHAIN\",\"chainJobId\":\"")
+                    .append(views.get(id).path("submission").path("chainJobId").asText()).append("\"}");
+        });
+        return "{\"items\":[" + items + "],\"page\":0,\"size\":20,\"total\":" + views.size() + ",\"next\":null}";
     }
 
     static String marketplaceUrl() {
@@ -365,6 +364,13 @@ class TrainerRoundIT {
         assertTrue(joined.out().contains("as trainer 1 of 8"), joined.out());
         assertEquals(List.of(trainer.getAddress().toLowerCase()),
                 admin.job(job).trainers().stream().map(String::toLowerCase).toList());
+
+        var listed = TrainerProcess.run(dir, concat(args("jobs", "list"), connection())).ok();
+        assertTrue(listed.out().lines().anyMatch(l -> l.matches("1\\s+" + job + "\\s+OPEN\\s+ON_CHAIN\\s+10\\s+0\\.9\\s+3\\s+1000")),
+                listed.out());
+        var shown = TrainerProcess.run(dir, concat(args("jobs", "show", "1"), connection())).ok();
+        assertTrue(shown.out().contains("on chain: job " + job + ", active, round 0 attempt 0, 1 of 8 trainers, model "
+                + hex(admin.jobParams(job).modelHash)), shown.out());
 
         // the committee posts its round keys, each from its own address
         List<String> committee = admin.job(job).committee();
@@ -583,10 +589,17 @@ class TrainerRoundIT {
         BigInteger[] sums = new BigInteger[D_MODEL];
         java.util.Arrays.fill(sums, BigInteger.ZERO);
         List<Dealing> dealings = new ArrayList<>();
+        // everyone joins before anyone commits: the last joined trainer's commit would close the commit window
+        List<Credentials> players = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Credentials c = funded(label + "-trainer-" + i, tokens(500));
             admin.as(c).stakeAsTrainer(tokens(500));
             admin.as(c).join(job);
+            players.add(c);
+        }
+        admin.as(trainer).join(job);
+        for (int i = 0; i < 2; i++) {
+            Credentials c = players.get(i);
             Fr[] update = new Fr[D_MODEL];
             for (int j = 0; j < D_MODEL; j++) {
                 long q = rnd.nextLong(-(n[i] << 14), (n[i] << 14) + 1); // |Δ_j| ≤ 1/4, times n_i, in Q16
@@ -599,7 +612,6 @@ class TrainerRoundIT {
             d.commitments().forEach(p -> points.addAll(words(p)));
             admin.as(c).commitRound(job, points, Hash.sha3((label + " manifest " + i).getBytes(StandardCharsets.UTF_8)), n[i]);
         }
-        admin.as(trainer).join(job);
         passTime(admin.attempt(job).complaintDeadline());
         List<Share> partials = new ArrayList<>();
         for (int k = 1; k <= M; k++) { // every node opens, so none is slashed out of the node pool
@@ -664,5 +676,62 @@ class TrainerRoundIT {
                 dir.resolve("state6").toString(), "--poll", "200"), connection())).refused(4, "model hash mismatch",
                 "the evaluator posted");
         assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round.intValue() == 1), "nothing committed in round 1");
+    }
+
+    static Path importKey(String name, Credentials who) throws Exception {
+        Path key = dir.resolve(name + ".key");
+        Files.writeString(key, Numeric.toHexStringNoPrefixZeroPadded(who.getEcKeyPair().getPrivateKey(), 64));
+        Path store = dir.resolve(name + ".json");
+        TrainerProcess.run(dir, "wallet", "import", "--keystore", store.toString(), "--password-file",
+                passwordFile.toString(), "--private-key-file", key.toString(), "--light").ok();
+        return store;
+    }
+
+    @Test
+    @Order(6)
+    void rewardsAreShownAndClaimedOnce() throws Exception {
+        // the owner of the stopped job 4 has its unspent fee credited; the rewards command reads and claims any credit
+        Path store = importKey("owner", owner);
+        BigInteger owed = admin.claimable(owner.getAddress(), addresses.token());
+        assertTrue(owed.signum() > 0, "the stopped job's refund is credited");
+        BigInteger before = admin.balanceOf(addresses.token(), owner.getAddress());
+        String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
+        var shown = TrainerProcess.run(dir, concat(args("rewards"), concat(wallet, connection()))).ok();
+        assertTrue(shown.out().contains("claimable " + new java.math.BigDecimal(owed, 18).stripTrailingZeros().toPlainString()
+                + " of token " + addresses.token()), shown.out());
+        TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).ok();
+        assertEquals(before.add(owed), admin.balanceOf(addresses.token(), owner.getAddress()));
+        assertEquals(BigInteger.ZERO, admin.claimable(owner.getAddress(), addresses.token()));
+        TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).refused(4, "nothing to claim");
+    }
+
+    @Test
+    @Order(7)
+    void unstakeUnbondsAndWithdrawsAfterTheDelayButNotWhileJobsHoldTheStake() throws Exception {
+        Credentials leaver = funded("leaver", tokens(500));
+        Path store = importKey("leaver", leaver);
+        String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
+        TrainerProcess.run(dir, concat(args("stake"), concat(wallet, connection()))).ok();
+        assertEquals(BigInteger.ZERO, admin.balanceOf(addresses.token(), leaver.getAddress()));
+        var unbonding = TrainerProcess.run(dir, concat(args("unstake"), concat(wallet, connection()))).ok();
+        assertTrue(unbonding.out().contains("unbonding 500 tokens"), unbonding.out());
+        TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection())))
+                .refused(4, "unbonding is not over");
+        passTime(admin.stakeAccount(leaver.getAddress()).unbondingEndsAt.longValue());
+        var withdrawn = TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection()))).ok();
+        assertTrue(withdrawn.out().contains("withdrew 500 tokens"), withdrawn.out());
+        assertEquals(tokens(500), admin.balanceOf(addresses.token(), leaver.getAddress()));
+        // the trainer under test is in live jobs: its stake stays locked; a job that ended gives its lock back once
+        String[] trainerWallet = args("--keystore", keystore.toString(), "--password-file", passwordFile.toString());
+        TrainerProcess.run(dir, concat(args("unstake"), concat(trainerWallet, connection()))).refused(4, "stake locked");
+        TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
+                .refused(4, "is still active");
+        BigInteger locks = admin.stakeAccount(trainer.getAddress()).locks;
+        admin.as(owner).stopJob(new BigInteger(views.get(3L).path("submission").path("chainJobId").asText()));
+        var released = TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection()))).ok();
+        assertEquals(locks.subtract(BigInteger.ONE), admin.stakeAccount(trainer.getAddress()).locks);
+        assertTrue(released.out().contains("released job 3; " + locks.subtract(BigInteger.ONE) + " job(s) still hold"), released.out());
+        TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
+                .refused(4, "nothing to release");
     }
 }
