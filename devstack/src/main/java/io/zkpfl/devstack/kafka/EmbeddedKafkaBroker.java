@@ -19,12 +19,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -40,6 +43,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  * <p>Clients reach the broker through a {@link LoopbackProxy} (its port is the advertised listener), so
  * that the in-process broker can be stalled and killed as clients see it; {@link #restart()} starts a new
  * node on the same log directory and ports (ADR 0012).
+ *
+ * <p>A Kafka server ends its JVM ({@code Exit.halt}/{@code Exit.exit}) on a fault it deems fatal. Embedded here, that
+ * JVM is the caller's (a test run, the demo), so the broker's exit and halt procedures are replaced, once per JVM, by
+ * one that prints the fault on standard error and throws instead: the broker's thread dies, {@link #start()} retries
+ * on fresh ports and a restart reports the fault, and the host process lives on to say what happened.
  */
 public final class EmbeddedKafkaBroker extends ProxiedComponent implements KafkaEndpoint, AutoCloseable {
 
@@ -54,6 +62,22 @@ public final class EmbeddedKafkaBroker extends ProxiedComponent implements Kafka
     private final int controllerPort;
     private final String clusterId;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How many times an embedded broker in this JVM asked to end it, and the last such request. */
+    private static final AtomicLong FATAL_FAULTS = new AtomicLong();
+    private static final AtomicReference<String> LAST_FATAL = new AtomicReference<>();
+
+    static {
+        Exit.Procedure refuse = (status, message) -> {
+            String what = "embedded Kafka asked to end the JVM with status " + status
+                    + (message == null ? "" : ": " + message);
+            LAST_FATAL.set(what);
+            FATAL_FAULTS.incrementAndGet();
+            System.err.println("zkpfl devstack: " + what + " (refused; the broker is failed instead)");
+            throw new IllegalStateException(what);
+        };
+        Exit.setExitProcedure(refuse);
+        Exit.setHaltProcedure(refuse);
+    }
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, Properties props, LoopbackProxy proxy, Path logDir,
                                 int brokerPort, int controllerPort, String clusterId) {
@@ -171,6 +195,7 @@ public final class EmbeddedKafkaBroker extends ProxiedComponent implements Kafka
     }
 
     private void awaitReady() {
+        long faultsBefore = FATAL_FAULTS.get();
         Map<String, Object> conf = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
@@ -179,6 +204,9 @@ public final class EmbeddedKafkaBroker extends ProxiedComponent implements Kafka
         Exception last = null;
         try (Admin admin = Admin.create(conf)) {
             while (System.nanoTime() < deadline) {
+                if (FATAL_FAULTS.get() != faultsBefore) {
+                    throw new IllegalStateException("Kafka failed while starting: " + LAST_FATAL.get());
+                }
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
@@ -242,6 +270,11 @@ public final class EmbeddedKafkaBroker extends ProxiedComponent implements Kafka
         server.startup();
         proxy.listen();
         awaitReady();
+    }
+
+    /** How many fatal faults embedded brokers of this JVM have reported (each one refused rather than ending it). */
+    public static long fatalFaults() {
+        return FATAL_FAULTS.get();
     }
 
     /** The KRaft controller port. */

@@ -47,6 +47,19 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void aFatalFaultOfTheBrokerIsReportedInsteadOfEndingTheHostJvm() {
+        long before = EmbeddedKafkaBroker.fatalFaults();
+        // what Kafka's ProcessTerminatingFaultHandler does on a fault it deems fatal
+        IllegalStateException halted = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> org.apache.kafka.common.utils.Exit.halt(1, "metadata publishing failed"));
+        assertTrue(halted.getMessage().contains("status 1: metadata publishing failed"), halted.getMessage());
+        IllegalStateException exited = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> org.apache.kafka.common.utils.Exit.exit(1));
+        assertTrue(exited.getMessage().contains("status 1"), exited.getMessage());
+        assertEquals(before + 2, EmbeddedKafkaBroker.fatalFaults());
+    }
+
+    @Test
     void plainProducerAndConsumerRoundTrip() throws Exception {
         String topic = "devstack-roundtrip";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
