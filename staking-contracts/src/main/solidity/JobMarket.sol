@@ -26,6 +26,17 @@ contract JobMarket is JobMarketBase {
 
     /// @notice The contract whose voteExclusion, advance, openResult and postRoundResult run on this market's storage.
     address public immutable rounds;
+    /// @notice The block whose hash seeds a job's committee draw (its creation block, later when deferred).
+    mapping(uint256 => uint256) public drawBlock;
+    /// @notice keccak256(abi.encode(pool, weights)) of the node pool and its stake weights at the job's creation.
+    mapping(uint256 => bytes32) public drawPool;
+
+    error CommitteeAlreadyDrawn(uint256 jobId);
+    error NotThePoolAtCreation(uint256 jobId);
+    error DrawNotReady(uint256 jobId, uint256 fromBlock);
+
+    event DrawPending(uint256 indexed jobId, uint256 drawBlock, address[] pool, uint256[] weights);
+    event DrawDeferred(uint256 indexed jobId, uint256 drawBlock);
 
     constructor(StakingRegistry registry_, address admin) JobMarketBase(registry_, new JobRules()) {
         rounds = address(new JobRounds(registry_, rules));
@@ -97,14 +108,32 @@ contract JobMarket is JobMarketBase {
         job.model = p.modelHash;
         job.escrowed = received;
         emit JobCreated(jobId, p.owner, p.feeToken, received, p.modelHash, p.bucket);
-        _drawCommittee(jobId, job);
-        _openAttempt(jobId, job);
+        // the committee is drawn in a later block, from this block's hash, over the stakes as they stand now
+        (address[] memory pool, uint256[] memory weights) = registry.nodePool();
+        rules.requireEligible(weights, p.committeeSize);
+        drawBlock[jobId] = block.number;
+        drawPool[jobId] = keccak256(abi.encode(pool, weights));
+        emit DrawPending(jobId, block.number, pool, weights);
     }
 
-    function _drawCommittee(uint256 jobId, Job storage job) private {
-        (address[] memory pool, uint256[] memory weights) = registry.nodePool();
-        bytes32 seed = keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), address(this), jobId));
-        uint256[] memory picked = rules.draw(weights, job.p.committeeSize, seed);
+    /// @notice Draws the job's committee and opens its first attempt; anyone may call it, from the block after the
+    /// job's creation on. The seed is the hash of the creation block, which nobody knew when the owner signed or the
+    /// relayer sent the job; the weights are the node pool's stakes at creation (`pool` and `weights` as in the
+    /// job's DrawPending event). When that block is older than the 256 hashes the EVM keeps, the draw moves to the
+    /// block of this call (DrawDeferred) and a later call draws.
+    function drawCommittee(uint256 jobId, address[] calldata pool, uint256[] calldata weights) external nonReentrant {
+        Job storage job = _active(jobId);
+        if (job.committee.length != 0) revert CommitteeAlreadyDrawn(jobId);
+        if (keccak256(abi.encode(pool, weights)) != drawPool[jobId]) revert NotThePoolAtCreation(jobId);
+        uint256 seedBlock = drawBlock[jobId];
+        if (block.number <= seedBlock) revert DrawNotReady(jobId, seedBlock + 1);
+        bytes32 hash = blockhash(seedBlock);
+        if (hash == bytes32(0)) {
+            drawBlock[jobId] = block.number;
+            emit DrawDeferred(jobId, block.number);
+            return;
+        }
+        uint256[] memory picked = rules.draw(weights, job.p.committeeSize, keccak256(abi.encode(hash, address(this), jobId)));
         for (uint256 j = 0; j < picked.length; j++) {
             address node = pool[picked[j]];
             job.committee.push(node);
@@ -112,6 +141,7 @@ contract JobMarket is JobMarketBase {
             registry.lock(node, StakingRegistry.Kind.Node);
         }
         emit CommitteeDrawn(jobId, job.committee);
+        _openAttempt(jobId, job);
     }
 
     /// @notice Joins a live job as trainer; the caller's stake stays locked until the job ends.

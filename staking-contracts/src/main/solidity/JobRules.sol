@@ -45,10 +45,12 @@ contract JobRules {
         if (p.clipQ16 > ((R - 1) / 2 - 1) / (uint256(p.maxTrainers) * p.maxSamples)) revert InvalidParameter("quantisation");
     }
 
-    /// @notice Draws `m` distinct positions of `weights` without replacement, each with probability
-    /// proportional to its weight among the non-zero ones, from `seed`.
-    function draw(uint256[] memory weights, uint256 m, bytes32 seed) external pure returns (uint256[] memory picked) {
-        uint256 total;
+    /// @notice Reverts with NotEnoughNodes unless at least `m` of `weights` are non-zero.
+    function requireEligible(uint256[] memory weights, uint256 m) external pure {
+        _eligibleWeight(weights, m);
+    }
+
+    function _eligibleWeight(uint256[] memory weights, uint256 m) private pure returns (uint256 total) {
         uint256 eligible;
         for (uint256 i = 0; i < weights.length; i++) {
             if (weights[i] != 0) {
@@ -57,6 +59,12 @@ contract JobRules {
             }
         }
         if (eligible < m) revert NotEnoughNodes(eligible, m);
+    }
+
+    /// @notice Draws `m` distinct positions of `weights` without replacement, each with probability
+    /// proportional to its weight among the non-zero ones, from `seed`.
+    function draw(uint256[] memory weights, uint256 m, bytes32 seed) external pure returns (uint256[] memory picked) {
+        uint256 total = _eligibleWeight(weights, m);
         picked = new uint256[](m);
         for (uint256 j = 0; j < m; j++) {
             seed = keccak256(abi.encode(seed, j));

@@ -222,6 +222,11 @@ public final class ChainClient {
         return call("accountOf", registry.accountOf(account));
     }
 
+    /** The registered nodes and their committee-draw weights now (0 below the minimum stake or at capacity). */
+    public org.web3j.tuples.generated.Tuple2<List<String>, List<BigInteger>> nodePool() {
+        return call("nodePool", registry.nodePool());
+    }
+
     // ------------------------------------------------------------------ jobs
 
     /** Allow-lists an ERC-20 as fee token with its minimum fee (admin only). */
@@ -249,13 +254,111 @@ public final class ChainClient {
         return createJob(p, ownerSignature, new FeePermit(BigInteger.ZERO, BigInteger.ZERO, new byte[32], new byte[32]));
     }
 
-    /** Creates a job from signed parameters, approving the fee by EIP-2612 permit; returns the job id. */
+    /**
+     * Creates a job from signed parameters, approving the fee by EIP-2612 permit, then draws its committee (which
+     * opens its first attempt); returns the job id.
+     */
     public BigInteger createJob(JobParams p, byte[] ownerSignature, FeePermit permit) {
         TransactionReceipt receipt = send("createJob", market.createJob(p, ownerSignature, permit));
-        return JobMarket.getJobCreatedEvents(receipt).getFirst().jobId;
+        BigInteger jobId = JobMarket.getJobCreatedEvents(receipt).getFirst().jobId;
+        drawCommittee(receipt);
+        return jobId;
     }
 
-    /** Like {@link #createJob(JobParams, byte[])} (fee approved beforehand), returning the receipt. */
+    /** How long {@link #drawCommittee} waits for the block after the job's creation block. */
+    private static final java.time.Duration DRAW_WAIT = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Draws the committee of the job that {@code createJobReceipt} created, from its DrawPending event (the node
+     * pool and stakes at creation); the draw needs a block after the creation block, so a DrawNotReady revert is
+     * retried until one is mined. A draw the chain deferred (the creation block's hash had aged out) is repeated
+     * once. Returns the receipt of the call that drew.
+     */
+    public TransactionReceipt drawCommittee(TransactionReceipt createJobReceipt) {
+        JobMarket.DrawPendingEventResponse pending = JobMarket.getDrawPendingEvents(createJobReceipt).getFirst();
+        return drawCommittee(pending.jobId, pending.pool, pending.weights);
+    }
+
+    /** Draws the committee of {@code jobId} over the pool and weights of its DrawPending event (see above). */
+    public TransactionReceipt drawCommittee(BigInteger jobId, List<String> pool, List<BigInteger> weights) {
+        long deadline = System.nanoTime() + DRAW_WAIT.toNanos();
+        while (true) {
+            Optional<TransactionReceipt> drawn = tryDrawCommittee(jobId, pool, weights);
+            if (drawn.isPresent()) {
+                return drawn.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + jobId + ": no block after its draw block within " + DRAW_WAIT);
+            }
+            sleepQuietly(250);
+        }
+    }
+
+    /**
+     * One attempt at drawing the committee of {@code jobId}: the receipt when this call drew it, empty when the draw
+     * block has no successor yet (DrawNotReady) or the call only moved an aged-out draw to its own block.
+     *
+     * @throws ChainRevertException for any other refusal, e.g. CommitteeAlreadyDrawn or JobNotActive
+     */
+    public Optional<TransactionReceipt> tryDrawCommittee(BigInteger jobId, List<String> pool, List<BigInteger> weights) {
+        try {
+            TransactionReceipt r = send("drawCommittee", market.drawCommittee(jobId, pool, weights));
+            return JobMarket.getCommitteeDrawnEvents(r).isEmpty() ? Optional.empty() : Optional.of(r);
+        } catch (ChainRevertException e) {
+            if ("DrawNotReady".equals(e.reason().name())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** A job created in {@code createdBlock} whose committee is still to be drawn over {@code pool} and {@code weights}. */
+    public record PendingDraw(BigInteger jobId, long createdBlock, List<String> pool, List<BigInteger> weights) {
+    }
+
+    /** The jobs created in blocks {@code from..to} (inclusive) that are active and have no committee yet. */
+    public List<PendingDraw> pendingDraws(long fromBlock, long toBlock) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), addresses.market());
+        filter.addSingleTopic(EventEncoder.encode(JobMarket.DRAWPENDING_EVENT));
+        try {
+            EthLog logs = web3j.ethGetLogs(filter).send();
+            if (logs.hasError()) {
+                throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
+            }
+            List<PendingDraw> pending = new ArrayList<>();
+            for (EthLog.LogResult<?> r : logs.getLogs()) {
+                Log log = (Log) r.get();
+                var e = JobMarket.getDrawPendingEventFromLog(log);
+                JobState state = job(e.jobId);
+                if (state.status() == 1 && state.committee().isEmpty()) {
+                    pending.add(new PendingDraw(e.jobId, log.getBlockNumber().longValueExact(), e.pool, e.weights));
+                }
+            }
+            return pending;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("eth_getLogs failed", e);
+        }
+    }
+
+    /** The block whose hash seeds the job's committee draw (0 for no such job). */
+    public long drawBlock(BigInteger jobId) {
+        return call("drawBlock", market.drawBlock(jobId)).longValueExact();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the next block", e);
+        }
+    }
+
+    /**
+     * Like {@link #createJob(JobParams, byte[])} (fee approved beforehand), returning the receipt, without drawing the
+     * committee: see {@link #drawCommittee(TransactionReceipt)}.
+     */
     public TransactionReceipt createJobReceipt(JobParams p, byte[] ownerSignature) {
         return send("createJob", market.createJob(p, ownerSignature,
                 new FeePermit(BigInteger.ZERO, BigInteger.ZERO, new byte[32], new byte[32])));

@@ -70,6 +70,10 @@ public class MarketChain {
     private volatile PlatformAddresses addresses;
     private volatile ChainClient reader;
     private volatile boolean devBootstrapped;
+    /** Where the next scan for jobs without a committee starts; -1 before the first scan. */
+    private volatile long drawScanFrom = -1;
+    /** How far back the first scan for jobs without a committee looks (a draw older than 256 blocks is deferred anyway). */
+    private static final long DRAW_LOOKBACK_BLOCKS = 4_096;
 
     public MarketChain(MarketplaceConfig config) {
         this.config = config;
@@ -200,6 +204,36 @@ public class MarketChain {
             throw new IllegalStateException("createJob mined in " + receipt.getTransactionHash() + " without a JobCreated event");
         }
         return new Submitted(created.getFirst().jobId, receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact());
+    }
+
+    /**
+     * Draws the committee of every active job of this market that has none yet, which opens its first round
+     * (docs/contracts.md, "Committee draw"). A draw needs a block after the job's creation block, so a job created
+     * moments ago is drawn by a later call. The submission worker calls this after its submissions, so that the
+     * relayer's transactions never race for a nonce. Returns how many committees this call drew.
+     */
+    public int drawPendingCommittees() {
+        long latest = blockNumber();
+        long from = drawScanFrom < 0 ? Math.max(0, latest - DRAW_LOOKBACK_BLOCKS) : drawScanFrom;
+        long next = latest + 1;
+        int drawn = 0;
+        for (ChainClient.PendingDraw d : reader.pendingDraws(from, latest)) {
+            try {
+                Optional<TransactionReceipt> r = reader.tryDrawCommittee(d.jobId(), d.pool(), d.weights());
+                if (r.isPresent()) {
+                    drawn++;
+                    LOG.infof("chain job %s: committee drawn in block %d (tx %s)", d.jobId(), r.get().getBlockNumber(),
+                            r.get().getTransactionHash());
+                } else {
+                    next = Math.min(next, d.createdBlock());
+                }
+            } catch (ChainRevertException e) {
+                // drawn by someone else in between, or the job ended: nothing left to do for it
+                LOG.infof("chain job %s: committee not drawn by this service: %s", d.jobId(), ChainRejection.text(e.reason()));
+            }
+        }
+        drawScanFrom = next;
+        return drawn;
     }
 
     /** A mined {@code createJob}: the chain's job id, the transaction (null when found through events) and its block. */

@@ -89,6 +89,8 @@ public class JobSubmitter {
                         .chain(outcome -> record(due, outcome)))
                 .collect().asList()
                 .replaceWithVoid()
+                // then the committees of jobs on chain (these and earlier ones), from the same worker: one relayer nonce
+                .chain(() -> vertx.executeBlocking(Uni.createFrom().item(chain::drawPendingCommittees)).replaceWithVoid())
                 .onFailure().invoke(e -> LOG.warnf("job submission paused: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
     }

@@ -31,7 +31,8 @@ public final class RoundGasBench {
             owner.approve(terms.feeToken(), chain.addresses.market(), terms.fee());
             var p = terms.params();
             TransactionReceipt created = owner.createJobReceipt(p, owner.signJob(p, chain.owner));
-            setup.put("createJob (signature, escrow, committee draw, open)", List.of(created.getGasUsed().longValue()));
+            setup.put("createJob (signature, escrow, pool snapshot)", List.of(created.getGasUsed().longValue()));
+            setup.put("drawCommittee (draw, locks, open)", List.of(owner.drawCommittee(created).getGasUsed().longValue()));
             BigInteger job = chain.admin.jobCount();
             for (Credentials trainer : chain.trainers) {
                 setup.computeIfAbsent("join", k -> new ArrayList<>())
