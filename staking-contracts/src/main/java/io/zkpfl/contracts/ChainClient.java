@@ -331,7 +331,7 @@ public final class ChainClient {
                 Log log = (Log) r.get();
                 var e = JobMarket.getDrawPendingEventFromLog(log);
                 JobState state = job(e.jobId);
-                if (state.status() == 1 && state.committee().isEmpty()) {
+                if (state.jobStatus() == JobState.Status.ACTIVE && state.committee().isEmpty()) {
                     pending.add(new PendingDraw(e.jobId, log.getBlockNumber().longValueExact(), e.pool, e.weights));
                 }
             }

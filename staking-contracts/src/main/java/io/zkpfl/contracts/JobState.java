@@ -17,6 +17,24 @@ public record JobState(int status, int round, int attempt, String model, BigInte
         trainers = List.copyOf(trainers);
     }
 
+    /** The job's status, in the order of the Solidity enum {@code JobStatus}. */
+    public enum Status {
+        NONE, ACTIVE, COMPLETED, FAILED;
+
+        /** The status the contract reports as {@code code}. */
+        public static Status of(int code) {
+            if (code < 0 || code >= values().length) {
+                throw new IllegalArgumentException("no job status " + code);
+            }
+            return values()[code];
+        }
+    }
+
+    /** {@link #status()} as the enum. */
+    public Status jobStatus() {
+        return Status.of(status);
+    }
+
     /** The escrow neither paid nor refunded. */
     public BigInteger remaining() {
         return escrowed.subtract(paid).subtract(refunded);

@@ -85,6 +85,9 @@ public final class LocalSystem implements AutoCloseable {
         for (String dependency : new String[] {"db", "chain", "ipfs"}) {
             props.put("zkpfl." + dependency + ".timeout", "PT15S");
         }
+        // the marketplace's dashboard reads rounds and payments from the engine's audit API, which starts after it
+        int enginePort = ServiceProcess.freePort();
+        props.put("zkpfl.audit.url", "http://127.0.0.1:" + enginePort);
         marketplace = service("marketplace", jars.marketplace(), props, marketplacePort);
         chain = get(marketplace.baseUrl().resolve("/api/v1/chain"));
         long fromBlock = Long.decode(new io.zkpfl.devstack.chain.JsonRpc(stack.chain().rpcUrl())
@@ -111,7 +114,7 @@ public final class LocalSystem implements AutoCloseable {
         e.put("zkpfl.engine.keystore-password-file", engineKey.resolveSibling("password").toString());
         e.put("zkpfl.engine.srs-file", ptau.toString());
         e.put("zkpfl.index.confirmations", "1");
-        starting.add(CompletableFuture.supplyAsync(() -> service("engine", jars.engine(), e, 0)));
+        starting.add(CompletableFuture.supplyAsync(() -> service("engine", jars.engine(), e, enginePort)));
         RuntimeException failed = null;
         for (CompletableFuture<ServiceProcess> f : starting) {
             try {
