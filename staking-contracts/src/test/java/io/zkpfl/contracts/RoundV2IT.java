@@ -426,7 +426,6 @@ class RoundV2IT {
         Credentials cheat = chain.trainers.get(1);
         round.commit(chain.trainers.get(0), 100);
         Dealing bad = round.commit(cheat, 200);
-        round.commit(chain.trainers.get(2), 300);
 
         // the cheat seals for node 1 a share off its commitments
         Share honest = bad.shareFor(1);
@@ -442,8 +441,10 @@ class RoundV2IT {
         DleqProof proof = Dleq.prove(keys.get(0).secret(), envelope.ephemeral(), rng);
         List<BigInteger> eph = TestChain.words(List.of(envelope.ephemeral()));
         List<BigInteger> sh = TestChain.words(List.of(shared));
+        // while a joined trainer has yet to commit, the commit window is open and complaints wait for it to close
         assertReverts("WindowNotOpen", () -> node1.complainShare(job, cheat.getAddress(), eph, sh,
                 proof.c().toBigInteger(), proof.s().toBigInteger()));
+        round.commit(chain.trainers.get(2), 300);
         chain.passTime(chain.admin.attempt(job).commitDeadline());
         assertReverts("DeadlinePassed", () -> chain.client(round.node(2)).postRoundKey(job, eph));
         assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job, cheat.getAddress(), eph, sh,
