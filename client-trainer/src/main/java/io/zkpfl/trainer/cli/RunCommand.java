@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
             "against the chain (round 0: the manifest's hash is the signed modelHash; later: w' recomputed from the",
             "posted reveals must chain to the certified C_A and Σn), trains on --data, clips, encodes, secret-shares the",
             "update, commits on chain and delivers one envelope per node through Kafka and IPFS. Stops when the job ends or",
-            "after --rounds rounds. Restarting after a commit resends the kept envelopes and never commits twice."})
+            "after --rounds rounds. Restarting after a commit resends the kept envelopes and never commits twice.",
+            "A job whose signed manifest has privacy terms (docs/privacy.md): the update is clipped to their L2 clip and,",
+            "after fixed-point encoding, this trainer's share of the job's discrete Gaussian noise is added (exact sampler",
+            "on a SecureRandom); the log gives its σ, never the noise."})
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec

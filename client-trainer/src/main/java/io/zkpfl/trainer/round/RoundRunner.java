@@ -60,10 +60,12 @@ public final class RoundRunner {
     private final ModelHistory history;
     private final BigInteger jobId;
     private final BufferedSecureRandom rng = new BufferedSecureRandom(new SecureRandom());
+    /** The job's DP noise, or null for a job without privacy terms. */
+    private final UpdateNoise noise;
 
     private RoundRunner(TrainerChain chain, KuboClient ipfs, ShareDelivery delivery, JobModel job, Srs srs,
                         VssParameters params, ClipPolicy clip, LabelledImages data, Settings settings, PrintWriter out,
-                        byte[] initialModelHash) {
+                        byte[] initialModelHash, UpdateNoise noise) {
         this.chain = chain;
         this.ipfs = ipfs;
         this.delivery = delivery;
@@ -76,6 +78,7 @@ public final class RoundRunner {
         this.out = out;
         this.jobId = job.chainJobId();
         this.history = new ModelHistory(jobId, job.initialWeights(), initialModelHash);
+        this.noise = noise;
     }
 
     /**
@@ -98,6 +101,9 @@ public final class RoundRunner {
         long d = job.spec().parameterCount();
         VssParameters params = RoundShape.params(t, m, d, p.bucket.longValue());
         ClipPolicy clip = RoundShape.clip(p.clipQ16, p.maxSamples.longValue(), d);
+        UpdateNoise noise = UpdateNoise.terms(job.manifest())
+                .map(terms -> UpdateNoise.of(terms, clip, p.minTrainers.intValue(), new SecureRandom()))
+                .orElse(null);
         LabelledImages data = trainingData.count() > clip.maxSamples() ? trainingData.head(clip.maxSamples()) : trainingData;
         Srs srs = loadSrs(srsFile, params);
         try {
@@ -109,8 +115,12 @@ public final class RoundRunner {
             out.println(String.format(Locale.ROOT, "job %d (chain job %s): d = %d, D = %d, t = %d of m = %d, B = %s, "
                     + "N_max = %d; %d local samples", job.marketplaceId(), jobId, d, params.length(), t, m,
                     clip.coordinateClip(), clip.maxSamples(), data.count()));
+            if (noise != null) {
+                out.println(noise.describe());
+            }
             out.flush();
-            return new RoundRunner(chain, ipfs, delivery, job, srs, params, clip, data, settings, out, p.modelHash).loop();
+            return new RoundRunner(chain, ipfs, delivery, job, srs, params, clip, data, settings, out, p.modelHash, noise)
+                    .loop();
         }
     }
 
@@ -253,7 +263,12 @@ public final class RoundRunner {
             delta[j] = trained[j] - w[j];
         }
         int samples = data.count();
-        Dealing dealing = new VssDealer(srs, params).deal(new UpdateEncoder(clip).encode(delta, samples), rng);
+        Dealing dealing = new VssDealer(srs, params).deal(encode(clip, noise, delta, samples), rng);
+        if (noise != null) {
+            out.println(String.format(Locale.ROOT, "round %d attempt %d: clipped to L2 norm %.6g and added this trainer's"
+                    + " noise share (σ_i = %.1f integer units per coordinate) before dealing", round, att,
+                    noise.clip().l2Clip(), noise.shareSigma()));
+        }
         Map<String, byte[]> envelopes = new LinkedHashMap<>();
         List<Cid> cids = new ArrayList<>();
         for (int k = 1; k <= params.committeeSize(); k++) {
@@ -277,6 +292,14 @@ public final class RoundRunner {
         out.println("round " + round + " attempt " + att + ": " + envelopes.size() + " envelopes and the manifest delivered"
                 + " through Kafka and IPFS");
         out.flush();
+    }
+
+    /**
+     * What the trainer deals for {@code Δ}: the clipped, {@code n_i}-weighted fixed-point encoding, plus its share of
+     * the job's noise when the job has privacy terms ({@code noise} not null; its clip then applies).
+     */
+    static io.zkpfl.zk.bn254.Fr[] encode(ClipPolicy clip, UpdateNoise noise, float[] delta, int samples) {
+        return noise == null ? new UpdateEncoder(clip).encode(delta, samples) : noise.encode(delta, samples);
     }
 
     private void pinToIpfs(Map<String, byte[]> envelopes, byte[] manifest) {

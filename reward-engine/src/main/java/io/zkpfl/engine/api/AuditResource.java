@@ -2,6 +2,7 @@ package io.zkpfl.engine.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.engine.round.ModelStore;
+import io.zkpfl.engine.round.PrivacyTerms;
 import io.zkpfl.protocol.ipfs.Cid;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -86,11 +87,27 @@ public class AuditResource {
     public record Result(String weightsHash, long accuracyPpm, String pool, String paid, String tx, long block) {
     }
 
-    public record Round(int round, List<Attempt> attempts, Result result, List<Payment> payments) {
+    /**
+     * The differential privacy spent by the end of a round (docs/privacy.md): {@code ε} at the job's {@code δ} after
+     * the {@code certifiedRounds} certified attempts up to and including this round, each charged once.
+     */
+    public record RoundPrivacy(double epsilon, double delta, long certifiedRounds) {
+    }
+
+    /** {@code privacy} is null for a job without DP terms, or one whose manifest was not registered with this engine. */
+    public record Round(int round, List<Attempt> attempts, Result result, List<Payment> payments, RoundPrivacy privacy) {
+    }
+
+    /**
+     * A DP job's signed terms, how many certified rounds fit its budget and what the rounds so far spent.
+     */
+    public record JobPrivacy(String epsilon, String delta, String noiseMultiplier, String l2Clip, int minTrainers,
+                             long roundsWithinBudget, long certifiedRounds, double spentEpsilon) {
     }
 
     public record JobView(String job, String owner, String feeToken, String escrowed, Tx created, List<String> committee,
-                          List<String> trainers, String credited, String refunded, Integer status, Tx finished) {
+                          List<String> trainers, String credited, String refunded, Integer status, Tx finished,
+                          JobPrivacy privacy) {
     }
 
     public record AccountView(String account, String earned, String claimed, String slashed, long payments,
@@ -99,10 +116,27 @@ public class AuditResource {
 
     private final EventQueries events;
     private final ModelStore store;
+    private final PrivacyTerms privacy;
 
-    public AuditResource(EventQueries events, ModelStore store) {
+    public AuditResource(EventQueries events, ModelStore store, PrivacyTerms privacy) {
         this.events = events;
         this.store = store;
+        this.privacy = privacy;
+    }
+
+    /** The job's DP terms, if it has any and this engine holds its manifest. */
+    private java.util.Optional<PrivacyTerms.Terms> terms(BigInteger job) {
+        try {
+            return privacy.of(job);
+        } catch (RuntimeException e) {
+            throw new ProblemException(503, "Service Unavailable", "job " + job + "'s privacy terms cannot be read: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The round of each certified attempt of the job, in chain order. */
+    private List<Integer> certifiedRounds(BigInteger job) {
+        return all(job, null, List.of("RoundCertified"), null).stream().map(EventQueries.Row::round).toList();
     }
 
     @GET
@@ -157,8 +191,14 @@ public class AuditResource {
             }
         }
         JsonNode a = created.args();
+        JobPrivacy dp = terms(job).map(t -> {
+            long certified = certifiedRounds(job).size();
+            return new JobPrivacy(t.privacy().epsilon().toPlainString(), t.privacy().delta().toPlainString(),
+                    t.privacy().noiseMultiplier().toPlainString(), t.privacy().l2Clip().toPlainString(),
+                    t.privacy().minTrainers(), t.roundsWithinBudget(), certified, t.after(certified).epsilon());
+        }).orElse(null);
         return new JobView(job.toString(), a.get("owner").asText(), a.get("feeToken").asText(), a.get("escrowed").asText(),
-                Tx.of(created), committee, trainers, credited.toString(), refunded, status, finished);
+                Tx.of(created), committee, trainers, credited.toString(), refunded, status, finished, dp);
     }
 
     @GET
@@ -185,8 +225,15 @@ public class AuditResource {
             for (EventQueries.Row r : events.roundEvents(job, afterRound, numbers.getLast())) {
                 byRound.computeIfAbsent(r.round(), k -> new ArrayList<>()).add(r);
             }
+            var dp = terms(job);
+            List<Integer> certified = dp.isPresent() ? certifiedRounds(job) : List.of();
             for (int round : numbers) {
-                out.add(round(job, round, byRound.getOrDefault(round, List.of()), committee));
+                RoundPrivacy rp = dp.map(t -> {
+                    long charged = certified.stream().filter(c -> c != null && c <= round).count();
+                    var spent = t.after(charged);
+                    return new RoundPrivacy(spent.epsilon(), spent.delta(), charged);
+                }).orElse(null);
+                out.add(round(job, round, byRound.getOrDefault(round, List.of()), committee, rp));
             }
         }
         long windowEnd = (long) afterRound + n;
@@ -194,7 +241,8 @@ public class AuditResource {
         return new Page<>(out, next);
     }
 
-    private Round round(BigInteger job, int round, List<EventQueries.Row> rows, Set<String> committee) {
+    private Round round(BigInteger job, int round, List<EventQueries.Row> rows, Set<String> committee,
+                        RoundPrivacy privacy) {
         Map<Integer, List<EventQueries.Row>> byAttempt = new TreeMap<>();
         Result result = null;
         List<Payment> payments = new ArrayList<>();
@@ -212,7 +260,7 @@ public class AuditResource {
         String weightsCid = store.round(job, round).map(ModelStore.RoundRow::weightsCid).orElse(null);
         List<Attempt> attempts = new ArrayList<>();
         byAttempt.forEach((k, list) -> attempts.add(attempt(k, list, weightsCid)));
-        return new Round(round, attempts, result, payments);
+        return new Round(round, attempts, result, payments, privacy);
     }
 
     private static Attempt attempt(int attempt, List<EventQueries.Row> rows, String weightsCid) {

@@ -75,8 +75,9 @@ public class RoundLoop {
     private final Map<String, String> lastProblem = new HashMap<>();
     private final boolean enabled;
     private final Timer evaluations;
+    private final PrivacyTerms privacy;
 
-    public RoundLoop(EngineChain chain, ModelStore store, RoundNotices notices, MeterRegistry metrics,
+    public RoundLoop(EngineChain chain, ModelStore store, RoundNotices notices, MeterRegistry metrics, PrivacyTerms privacy,
                      @ConfigProperty(name = "zkpfl.engine.srs-file") Optional<String> srsFile,
                      @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl,
                      @ConfigProperty(name = "zkpfl.engine.validation-dir") String validationDir,
@@ -90,6 +91,7 @@ public class RoundLoop {
         this.validation = new ValidationSet(Path.of(validationDir));
         this.enabled = enabled;
         this.evaluations = metrics.timer("zkpfl_engine_evaluation_seconds");
+        this.privacy = privacy;
         if (srs.isEmpty()) {
             LOG.warn("zkpfl.engine.srs-file is not set: the engine follows its jobs but cannot combine reveals");
         }
@@ -348,10 +350,12 @@ public class RoundLoop {
         }
         final int acc = accuracy;
         final String weightsCid = cid;
+        Optional<io.zkpfl.protocol.dp.PrivacySpent> spent = spentAfter(id, round);
         announce("round.evaluated", id, round, row.attempt(), n -> {
             n.put("accuracyPpm", acc);
             n.put("weightsHash", row.weightsHash());
             n.put("weightsCid", weightsCid);
+            spent.ifPresent(s -> n.putObject("privacy").put("epsilon", s.epsilon()).put("delta", s.delta()));
         });
         if (row.resultTx() != null) {
             return;
@@ -383,6 +387,30 @@ public class RoundLoop {
             } else {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * {@code ε} spent after round {@code round} of a DP job: every round before the current one ended after a certified
+     * attempt (aggregated or skipped; an attempt that fails before certification does not advance the round), so
+     * {@code round + 1} certified rounds are charged (docs/privacy.md). Empty for a job without DP terms, or when the
+     * terms cannot be read now (logged; the round is evaluated and paid all the same).
+     */
+    private Optional<io.zkpfl.protocol.dp.PrivacySpent> spentAfter(BigInteger job, int round) {
+        try {
+            return privacy.of(job).map(t -> {
+                io.zkpfl.protocol.dp.PrivacySpent s = t.after(round + 1L);
+                if (announced.putIfAbsent("privacy/" + job + "/" + round, true) == null) {
+                    LOG.infof("job %s round %d: differential privacy spent ε = %.4f at δ = %s after %d certified round(s)"
+                                    + " (budget ε = %s, %d round(s) fit)", job, round, s.epsilon(),
+                            t.privacy().delta().toPlainString(), round + 1, t.privacy().epsilon().toPlainString(),
+                            t.roundsWithinBudget());
+                }
+                return s;
+            });
+        } catch (RuntimeException e) {
+            warnOnce(job + "/privacy", "job " + job + ": its privacy terms cannot be read: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -208,6 +208,15 @@ final class EngineStack implements AutoCloseable {
 
     /** As {@link #createJob(int, long)} with another evaluator. */
     Job createJob(int maxRounds, long seed, String evaluatorAddress) throws IOException {
+        return createJob(maxRounds, seed, evaluatorAddress, null, 2, 60_000);
+    }
+
+    /**
+     * A job whose manifest carries the differential-privacy terms {@code privacy} (the marketplace's
+     * {@code JobPrivacy.toJson()}, or null for none), with the chain's {@code n_min} and {@code N_max}.
+     */
+    Job createJob(int maxRounds, long seed, String evaluatorAddress, ObjectNode privacy, int minTrainers, long maxSamples)
+            throws IOException {
         float[] weights = WeightInitializer.initialise(SPEC, seed);
         byte[] weightBytes = FlatParameters.encode(weights);
         byte[] model = SPEC.toJson().getBytes(StandardCharsets.UTF_8);
@@ -221,13 +230,16 @@ final class EngineStack implements AutoCloseable {
         w.putNull("initialisation");
         m.putObject("training").put("localEpochs", 1).put("batchSize", 32).put("learningRate", "0.05")
                 .put("optimiser", "sgd");
+        if (privacy != null) {
+            m.set("privacy", privacy);
+        }
         byte[] manifest = m.toString().getBytes(StandardCharsets.UTF_8);
         Cid manifestCid = ipfs.add(manifest);
         Cid modelCid = ipfs.add(model);
         Cid weightsCid = ipfs.add(weightBytes);
         JobParams p = new JobParams(owner.getAddress(), addresses.token(), tokens(1_000), evaluatorAddress,
                 Hash.sha3(manifest), BigInteger.valueOf(BUCKET), BigInteger.valueOf(maxRounds), BigInteger.valueOf(3),
-                BigInteger.valueOf(2), BigInteger.valueOf(2), BigInteger.valueOf(8), BigInteger.valueOf(60_000),
+                BigInteger.valueOf(2), BigInteger.valueOf(minTrainers), BigInteger.valueOf(8), BigInteger.valueOf(maxSamples),
                 BigInteger.ONE.shiftLeft(16), BigInteger.valueOf(990_000), BigInteger.valueOf(300_000),
                 BigInteger.valueOf(100), BigInteger.valueOf(50), BigInteger.valueOf(100), BigInteger.valueOf(100),
                 BigInteger.valueOf(100), BigInteger.valueOf(nonce++), BigInteger.valueOf(now() + 3_600));

@@ -74,11 +74,19 @@ final class RoundPlayer {
 
     /** Trainer deals a random update in [−0.05, 0.05] per weight, times {@code n}, and commits it. */
     void commit(Credentials trainer, int n) {
+        commit(trainer, n, null);
+    }
+
+    /**
+     * As {@link #commit(Credentials, int)}, with the trainer's share of a DP job's noise added as the trainer's
+     * {@code run} adds it ({@code noise} null: none).
+     */
+    void commit(Credentials trainer, int n, io.zkpfl.trainer.round.UpdateNoise noise) {
         float[] delta = new float[(int) EngineStack.SPEC.parameterCount()];
         for (int j = 0; j < delta.length; j++) {
             delta[j] = (float) ((rng.nextDouble() - 0.5) * 0.1);
         }
-        Dealing d = dealer.deal(encoder.encode(delta, n), rng);
+        Dealing d = dealer.deal(noise == null ? encoder.encode(delta, n) : noise.encode(delta, n), rng);
         byte[] manifest = Hash.sha3(("manifest " + job + "/" + round + "/" + trainer.getAddress()).getBytes(StandardCharsets.UTF_8));
         s.client(trainer).commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())), manifest, n);
         dealings.put(trainer.getAddress().toLowerCase(), d);
