@@ -658,6 +658,13 @@ public final class ChainClient {
         return out;
     }
 
+    // --- added for client-trainer (owner CLI: `job post` approves the fee only when the allowance is short)
+
+    /** What {@code spender} may still take from {@code owner} in the ERC-20 at {@code tokenAddress}. */
+    public BigInteger allowance(String tokenAddress, String owner, String spender) {
+        return call("allowance", PlatformToken.load(tokenAddress, web3j, transactions, gas).allowance(owner, spender));
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private static TransactionReceipt send(String operation, RemoteFunctionCall<TransactionReceipt> call) {

@@ -19,10 +19,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCli.Version.class,
         description = {"Takes part in zkPFL jobs as a trainer (wallet, stake, jobs, join, run, rewards), and prepares data,",
-            "trains and evaluates models locally and simulates plaintext FedAvg."},
+            "trains and evaluates models locally and simulates plaintext FedAvg. A model owner posts, follows and",
+            "fetches jobs with 'job post|watch|fetch'."},
         subcommands = {WalletCommand.class, StakeCommand.class, UnstakeCommand.class, JobsCommand.class, JoinCommand.class,
             RunCommand.class, RewardsCommand.class, ReleaseCommand.class, PartitionCommand.class, TrainCommand.class, EvaluateCommand.class,
-            SimulateCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+            SimulateCommand.class, ModelsCommand.class, JobCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerCli implements Runnable {
 
     /** Success. */

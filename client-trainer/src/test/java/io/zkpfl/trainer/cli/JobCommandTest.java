@@ -1,0 +1,108 @@
+package io.zkpfl.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code job post|watch|fetch} options and refusals that need no service (the IT covers the rest). */
+class JobCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+        Run failsWith(int code, String... fragments) {
+            assertEquals(code, exit, () -> "exit code; stdout: " + out + "; stderr: " + err);
+            assertEquals(1, err.strip().lines().count(), () -> "one line on stderr: " + err);
+            for (String f : fragments) {
+                assertTrue(err.contains(f), () -> "stderr should mention '" + f + "': " + err);
+            }
+            return this;
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = TrainerCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyJobCommandHasHelpNamingItsOptions() {
+        Run job = run("job", "--help");
+        assertEquals(0, job.exit());
+        for (String sub : List.of("post", "watch", "fetch")) {
+            assertTrue(job.out().contains(sub), job.out());
+        }
+        Run post = run("job", "post", "--help");
+        assertEquals(0, post.exit());
+        for (String option : List.of("--model", "--weights", "--target", "--rounds", "--fee", "--committee", "--trainers",
+                "--epochs", "--learning-rate", "--epsilon", "--keystore", "--password-file", "--marketplace", "--rpc", "--engine")) {
+            assertTrue(post.out().contains(option), option + " in: " + post.out());
+        }
+        assertTrue(run("job", "watch", "--help").out().contains("--once"));
+        assertTrue(run("job", "fetch", "--help").out().contains("--cid"));
+        run("job").failsWith(TrainerCli.USAGE, "subcommand");
+    }
+
+    @Test
+    void badTermsAreUsageErrorsBeforeAnyKeyIsUnlocked() throws Exception {
+        Path missing = dir.resolve("no-keystore.json");
+        Path password = Files.writeString(dir.resolve("password"), "secret\n");
+        run("job", "post", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "--target");
+        run("job", "post", "--target", "1.5", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "--target", "(0, 1]");
+        run("job", "post", "--target", "0.1234567", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "6 decimals");
+        run("job", "post", "--target", "0.9", "--trainers", "1/4", "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "at least 2 trainers");
+        run("job", "post", "--target", "0.9", "--committee", "2/2", "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "2t - 1");
+        run("job", "post", "--target", "0.9", "--rounds", "0", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "--rounds");
+        run("job", "post", "--target", "0.9", "--fee", "-3", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "positive");
+        run("job", "post", "--target", "0.9", "--window", "vote=3", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "vote");
+        run("job", "post", "--target", "0.9", "--epsilon", "8", "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "--delta");
+        run("job", "post", "--target", "0.9", "--model", "resnet", "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "unknown model 'resnet'", "logreg, mlp, cnn");
+        run("job", "post", "--target", "0.9", "--keystore", missing.toString(), "--password-file", password.toString())
+                .failsWith(TrainerCli.BAD_INPUT, "no keystore at " + missing);
+    }
+
+    @Test
+    void inputFilesAreCheckedBeforeAnyNetworkCall() throws Exception {
+        Path spec = Files.writeString(dir.resolve("spec.json"), "{\"input\":{\"shape\":[4]},\"layers\":[{\"type\":\"output\","
+                + "\"units\":2,\"activation\":\"softmax\"}],\"loss\":\"cross_entropy\"}");
+        Path weights = Files.write(dir.resolve("w.bin"), new byte[36]);
+        run("job", "post", "--target", "0.9", "--model", spec.toString(), "--weights", weights.toString())
+                .failsWith(TrainerCli.BAD_INPUT, "36 bytes", "needs 40");
+        Path notJson = Files.writeString(dir.resolve("broken.json"), "{\"input\":");
+        run("job", "post", "--target", "0.9", "--model", notJson.toString()).failsWith(TrainerCli.BAD_INPUT, "spec file " + notJson);
+        Path existing = Files.writeString(dir.resolve("model.bin"), "keep me");
+        run("job", "fetch", "7", "--cid", "bafkqaaa", "--out", existing.toString()).failsWith(TrainerCli.BAD_INPUT, "exists", "--force");
+        assertEquals("keep me", Files.readString(existing));
+    }
+
+    @Test
+    void anUnreachableMarketplaceIsOneLineWithTheUnavailableExit() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        run("job", "watch", "3", "--once", "--marketplace", "http://127.0.0.1:" + port)
+                .failsWith(TrainerCli.UNAVAILABLE, "cannot be reached");
+        run("job", "fetch", "3", "--cid", "bafkqaaa", "--out", dir.resolve("m.bin").toString(), "--marketplace",
+                "http://127.0.0.1:" + port).failsWith(TrainerCli.UNAVAILABLE, "cannot be reached");
+    }
+}
