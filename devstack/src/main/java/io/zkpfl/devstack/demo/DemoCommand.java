@@ -147,9 +147,11 @@ public final class DemoCommand implements Callable<Integer> {
         String chainJob = view.get("submission").get("chainJobId").asText();
         URI marketplace = system.marketplace().baseUrl();
         URI engine = system.engine().baseUrl();
-        out.printf(Locale.ROOT, "%nJob %d is on chain as job %s. Watch it:%n  marketplace  %s/api/v1/jobs/%d%n"
-                        + "  audit        %s/api/v1/audit/jobs/%s/rounds%n  logs         %s%n%n", id, chainJob,
-                marketplace, id, engine, chainJob, work);
+        out.printf(Locale.ROOT, "%nJob %d is on chain as job %s. Watch it:%n  dashboard    %s/%n  marketplace  %s/api/v1/jobs/%d%n"
+                        + "  audit        %s/api/v1/audit/jobs/%s/rounds%n"
+                        + "  as the owner ./zkpfl job watch %d --marketplace %s --rpc %s --audit %s%n"
+                        + "  logs         %s%n%n", id, chainJob, marketplace, marketplace, id, engine, chainJob, id, marketplace,
+                stack.chain().rpcUrl(), engine, work);
         if (noTrainers) {
             out.printf(Locale.ROOT, "Join with your own trainer (docs/trainer.md), e.g.:%n  ./zkpfl trainer run --job %d "
                     + "--marketplace %s --rpc %s --kafka %s --ipfs %s --srs %s%n%n", id, marketplace,
@@ -213,7 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
             JsonNode job = system.get(marketplace.resolve("/api/v1/jobs/" + id));
             String status = job.path("chain").path("status").asText("");
             if ("COMPLETED".equals(status) || "FAILED".equals(status)) {
-                summary(system, engine, chainJob, status, accuracy, t0);
+                summary(system, stack, engine, id, chainJob, status, accuracy, t0);
                 return;
             }
             // a trainer that took part in its last round exits 0 while that round is still being aggregated
@@ -226,13 +228,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void summary(LocalSystem system, URI engine, String chainJob, String status, double accuracy, Instant t0) {
+    private void summary(LocalSystem system, DevStack stack, URI engine, long id, String chainJob, String status, double accuracy,
+            Instant t0) {
         out.printf(Locale.ROOT, "%nJob %s %s after %.0f s: accuracy %.4f (target %s)%n", chainJob, status.toLowerCase(Locale.ROOT),
                 Duration.between(t0, Instant.now()).toMillis() / 1000.0, accuracy, target.stripTrailingZeros().toPlainString());
         try {
             JsonNode m = system.get(engine.resolve("/api/v1/jobs/" + chainJob + "/model"));
-            out.printf(Locale.ROOT, "Final model: keccak-256 %s, IPFS %s (%s/api/v1/jobs/%s/model)%n",
-                    m.path("weightsHash").asText(), m.path("weightsCid").asText(), engine, chainJob);
+            out.printf(Locale.ROOT, "Final model: keccak-256 %s, IPFS %s (%s/api/v1/jobs/%s/model)%n"
+                            + "  fetch it, checked against the chain: ./zkpfl job fetch %s --marketplace %s --rpc %s --engine %s "
+                            + "--ipfs %s%n", m.path("weightsHash").asText(), m.path("weightsCid").asText(), engine, chainJob,
+                    id, system.marketplace().baseUrl(), stack.chain().rpcUrl(), engine, stack.ipfs().apiUrl());
         } catch (RuntimeException e) {
             out.println("Final model: " + e.getMessage());
         }
