@@ -17,7 +17,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -40,7 +49,9 @@ import org.web3j.crypto.Hash;
 /**
  * Raft (Apache Ratis over gRPC) among each job's committee, over the endpoints the nodes registered on chain (their
  * host and port are the Raft listener's): one Raft group per job, whose leader makes the calls anyone may make
- * (docs/adr/0072-raft-leader.md). Off unless {@code zkpfl.raft.port} is set; then the committee order decides.
+ * (docs/adr/0072-raft-leader.md). The group's log carries the members' signed openings of their C_k, which the
+ * leader posts in one {@code postOpenings} transaction (docs/adr/0099-openings-batched-by-the-raft-leader.md).
+ * Off unless {@code zkpfl.raft.port} is set; then the committee order decides and every node posts its own opening.
  */
 @ApplicationScoped
 public class CommitteeRaft {
@@ -52,7 +63,64 @@ public class CommitteeRaft {
     private final Chain chain;
     private final String me;
     private final AtomicLong calls = new AtomicLong(1);
+    /** Signed openings applied from the Raft logs, by attempt ("job/round/attempt") and committee index k. */
+    private final Map<String, Map<Integer, SignedOpening>> openings = new ConcurrentHashMap<>();
     private RaftServer server;
+
+    /**
+     * Node k's opening of its C_k (words z, y, ŷ, π.x, π.y) with its EIP-191 sign-off for {@code postOpenings}; nothing
+     * secret: the chain publishes the same words once the opening is posted.
+     */
+    public record SignedOpening(BigInteger job, int round, int attempt, int k, List<BigInteger> words,
+                                byte[] signature) {
+
+        String attemptKey() {
+            return job + "/" + round + "/" + attempt;
+        }
+
+        byte[] toBytes() {
+            StringBuilder sb = new StringBuilder("opening/1|").append(job).append('|').append(round).append('|')
+                    .append(attempt).append('|').append(k).append('|');
+            for (int j = 0; j < words.size(); j++) {
+                sb.append(j == 0 ? "" : ",").append(words.get(j).toString(16));
+            }
+            sb.append('|').append(java.util.HexFormat.of().formatHex(signature));
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Optional<SignedOpening> fromBytes(byte[] bytes) {
+            try {
+                String[] f = new String(bytes, StandardCharsets.UTF_8).split("\\|");
+                if (f.length != 7 || !f[0].equals("opening/1")) {
+                    return Optional.empty();
+                }
+                List<BigInteger> words = new ArrayList<>();
+                for (String w : f[5].split(",")) {
+                    words.add(new BigInteger(w, 16));
+                }
+                if (words.size() != 5) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SignedOpening(new BigInteger(f[1]), Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), List.copyOf(words),
+                        java.util.HexFormat.of().parseHex(f[6])));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The state machine of every job's group: it keeps the signed openings the log carries. */
+    private final class OpeningLog extends BaseStateMachine {
+        @Override
+        public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+            var entry = trx.getLogEntry();
+            SignedOpening.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray()).ifPresent(o ->
+                    openings.computeIfAbsent(o.attemptKey(), x -> new ConcurrentHashMap<>()).put(o.k(), o));
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+    }
 
     public CommitteeRaft(Chain chain, OperatorIdentity identity,
                          @ConfigProperty(name = "zkpfl.raft.port") Optional<Integer> port,
@@ -81,7 +149,7 @@ public class CommitteeRaft {
         File dir = storage.toFile();
         boolean known = dir.isDirectory() && dir.list() != null && dir.list().length > 0;
         server = RaftServer.newBuilder().setServerId(peerId(me)).setProperties(props)
-                .setStateMachineRegistry(gid -> new BaseStateMachine())
+                .setStateMachineRegistry(gid -> new OpeningLog())
                 .setOption(known ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
         server.start();
         LOG.infof("Raft listens on port %d (storage %s)", port.get(), storage);
@@ -162,6 +230,51 @@ public class CommitteeRaft {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Appends node k's signed opening to the job's Raft log (through its leader), waiting a few seconds at most.
+     *
+     * @return whether the committee's log took it; false when Raft is off, the group unknown or no leader answers
+     */
+    public boolean submit(SignedOpening opening) {
+        if (server == null) {
+            return false;
+        }
+        RaftProperties props = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+        RaftClient.Builder builder;
+        try {
+            var division = server.getDivision(groupId(opening.job()));
+            builder = RaftClient.newBuilder().setProperties(props).setRaftGroup(division.getGroup())
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5,
+                            TimeDuration.valueOf(300, TimeUnit.MILLISECONDS)));
+            RaftPeerId leader = division.getInfo().getLeaderId();
+            if (leader != null) {
+                builder.setLeaderId(leader);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // not in the job's group (yet)
+        }
+        try (RaftClient client = builder.build()) {
+            RaftClientReply reply = client.io().send(Message.valueOf(
+                    org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(opening.toBytes())));
+            return reply.isSuccess();
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("job %s: the Raft log did not take the opening: %s", opening.job(), e.toString());
+            return false;
+        }
+    }
+
+    /** The signed openings the job's Raft log carried for attempt {@code job/round/attempt}, by k. */
+    public Map<Integer, SignedOpening> openings(String attemptKey) {
+        return Map.copyOf(openings.getOrDefault(attemptKey, Map.of()));
+    }
+
+    /** Forgets the openings of a job's finished attempts (they are on chain or expired). */
+    public void forgetOpenings(BigInteger job, String keep) {
+        openings.keySet().removeIf(key -> key.startsWith(job + "/") && !key.equals(keep));
     }
 
     /** Raft is off, or its server runs (readiness). */

@@ -71,6 +71,14 @@ public class RoundEngine {
     private final SecureRandom rng = new SecureRandom();
     private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
     private final Map<String, Share> partials = new ConcurrentHashMap<>();
+    private final Map<String, List<BigInteger>> openingWords = new ConcurrentHashMap<>();
+    /** When this node handed its opening of an attempt to the Raft log (wall clock, ms). */
+    private final Map<String, Long> handedOver = new ConcurrentHashMap<>();
+    /** When the leader first held an opening of an attempt that is not on chain yet (wall clock, ms). */
+    private final Map<String, Long> firstPending = new ConcurrentHashMap<>();
+    private final OperatorIdentity identity;
+    private final long chainId;
+    private final long batchWaitMillis;
     private volatile long lastTickMillis;
     private volatile String lastError;
 
@@ -79,8 +87,13 @@ public class RoundEngine {
                        @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl,
                        @ConfigProperty(name = "zkpfl.chain.advance-grace") Duration grace,
                        @ConfigProperty(name = "zkpfl.intake.missing-grace") Duration missingGrace,
-                       @ConfigProperty(name = "zkpfl.node.publish-result", defaultValue = "true") boolean publishResult) {
+                       @ConfigProperty(name = "zkpfl.node.publish-result", defaultValue = "true") boolean publishResult,
+                       @ConfigProperty(name = "zkpfl.chain.id") long chainId,
+                       @ConfigProperty(name = "zkpfl.raft.batch-wait") Duration batchWait) {
         this.publishResult = publishResult;
+        this.identity = identity;
+        this.chainId = chainId;
+        this.batchWaitMillis = batchWait.toMillis();
         this.chain = chain;
         this.store = store;
         this.follower = follower;
@@ -157,6 +170,10 @@ public class RoundEngine {
         BigInteger job = row.jobId();
         JobState js = client().job(job);
         if (js.status() != 1) {
+            // the job's stake lock counts against this node's capacity until it is released
+            if (send(job, js.round(), -1, "release", "", () -> client().release(job), "NotParticipant")) {
+                LOG.infof("job %s ended: this node's stake lock is released", job);
+            }
             store.finishJob(job);
             LOG.infof("job %s ended (status %d): its round keys are deleted", job, js.status());
             return;
@@ -198,6 +215,7 @@ public class RoundEngine {
                         advanceAfter(c, a.complaintDeadline(), "too few trainers after D2");
                     } else {
                         open(c);
+                        batchOpenings(c);
                     }
                 } else {
                     advanceAfter(c, a.openingDeadline(), "not certified by D3");
@@ -206,6 +224,9 @@ public class RoundEngine {
             case CERTIFIED -> {
                 if (now <= a.openingDeadline() && !a.openedNodes().contains(c.k())) {
                     open(c);
+                }
+                if (now <= a.openingDeadline()) {
+                    batchOpenings(c);
                 }
                 if (now <= a.revealDeadline()) {
                     reveal(c);
@@ -279,12 +300,16 @@ public class RoundEngine {
         return Optional.empty();
     }
 
-    /** Envelope bytes for node {@code node}: this node's Kafka copy if it matches the CID, else IPFS. */
+    /**
+     * Envelope bytes for node {@code node}: this node's Kafka copy if the manifest's CID names it, else IPFS by that
+     * CID: one raw block for an envelope up to 256 KiB, above it Kubo's dag-pb tree, read and checked block by block
+     * (docs/adr/0098-envelope-cids-for-any-size.md).
+     */
     private Optional<byte[]> envelopeBytes(Ctx c, EnvelopeManifest mf, int trainer, int node) {
         Cid cid = mf.envelopes().get(node - 1);
         if (node == c.k()) {
             for (byte[] kafka : store.receivedBodies("envelope", c.job(), c.round(), c.attempt(), trainer)) {
-                if (cid.matches(kafka)) {
+                if (cid.namesFile(kafka)) {
                     return Optional.of(kafka);
                 }
             }
@@ -532,20 +557,133 @@ public class RoundEngine {
         if (s.isEmpty()) {
             return;
         }
-        ChainClient.OpeningPoint at = client().openingPoint(c.job(), c.k());
-        G1 mine = Kzg.commit(c.srs(), s.get().values(), s.get().blinding());
-        if (!Points.words(mine).equals(List.of(at.x(), at.y()))) {
-            note("job " + c.job() + " round " + c.round() + ": this node's partial does not open the contract's C_"
-                    + c.k() + " (the included set differs from the shares it summed); no opening posted");
+        List<BigInteger> words = openingWords.get(c.key());
+        if (words == null) {
+            ChainClient.OpeningPoint at = client().openingPoint(c.job(), c.k());
+            G1 mine = Kzg.commit(c.srs(), s.get().values(), s.get().blinding());
+            if (!Points.words(mine).equals(List.of(at.x(), at.y()))) {
+                note("job " + c.job() + " round " + c.round() + ": this node's partial does not open the contract's C_"
+                        + c.k() + " (the included set differs from the shares it summed); no opening posted");
+                return;
+            }
+            Opening o = metrics.time("opening", () -> Kzg.open(c.srs(), s.get().values(), s.get().blinding(),
+                    Fr.of(at.z())));
+            words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
+            openingWords.put(c.key(), words);
+        }
+        if (handToLeader(c, words)) {
             return;
         }
-        Opening o = metrics.time("opening", () -> Kzg.open(c.srs(), s.get().values(), s.get().blinding(),
-                Fr.of(at.z())));
-        List<BigInteger> words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
-        if (send(c.job(), c.round(), c.attempt(), "opening", "", () -> client().postOpening(c.job(), words),
+        List<BigInteger> posted = words;
+        if (send(c.job(), c.round(), c.attempt(), "opening", "", () -> client().postOpening(c.job(), posted),
                 "AlreadyOpened")) {
             metrics.round("opened");
             LOG.infof("job %s round %d attempt %d: opened C_%d", c.job(), c.round(), c.attempt(), c.k());
+        }
+    }
+
+    /**
+     * With Raft on, hands this node's signed opening to the committee's log for the leader to batch, and reports
+     * whether to leave the posting to it: yes until two batch waits have passed since the hand-over without the
+     * opening on chain; no when Raft is off or its log does not take the opening (no leader), so the node posts it
+     * itself (docs/adr/0099-openings-batched-by-the-raft-leader.md).
+     */
+    private boolean handToLeader(Ctx c, List<BigInteger> words) {
+        if (!raft.enabled()) {
+            return false;
+        }
+        Long since = handedOver.get(c.key());
+        if (since == null) {
+            byte[] signature = ChainClient.signOpening(identity.credentials(), client().addresses().market(), chainId,
+                    c.job(), c.round(), c.attempt(), c.k(), words);
+            if (!raft.submit(new CommitteeRaft.SignedOpening(c.job(), c.round(), c.attempt(), c.k(), words,
+                    signature))) {
+                note("job " + c.job() + " round " + c.round() + ": the Raft log did not take this node's opening;"
+                        + " posting it alone");
+                return false;
+            }
+            handedOver.put(c.key(), System.currentTimeMillis());
+            LOG.infof("job %s round %d attempt %d: opening of C_%d handed to the Raft leader", c.job(), c.round(),
+                    c.attempt(), c.k());
+            return true;
+        }
+        if (System.currentTimeMillis() - since < 2 * batchWaitMillis) {
+            return true;
+        }
+        LOG.infof("job %s round %d attempt %d: the leader did not post the opening of C_%d; posting it alone",
+                c.job(), c.round(), c.attempt(), c.k());
+        return false;
+    }
+
+    /**
+     * The Raft leader's step 7: posts the committee's signed openings from the Raft log that are not on chain yet in
+     * one {@code postOpenings} transaction, once every node that has not opened has handed its opening over or a
+     * batch wait has passed since the first one arrived. Each entry is checked first (sign-off by committee member
+     * k, the contract's point z_k, a valid opening of C_k), so one bad entry cannot sink the batch.
+     */
+    private void batchOpenings(Ctx c) {
+        if (!raft.enabled() || c.now() <= c.a().complaintDeadline() || !raft.isLeader(c.job())) {
+            return;
+        }
+        raft.forgetOpenings(c.job(), c.key());
+        List<Integer> opened = c.a().openedNodes();
+        List<CommitteeRaft.SignedOpening> pending = raft.openings(c.key()).values().stream()
+                .filter(o -> !opened.contains(o.k())).sorted(java.util.Comparator.comparingInt(
+                        CommitteeRaft.SignedOpening::k)).toList();
+        if (pending.isEmpty()) {
+            return;
+        }
+        long first = firstPending.computeIfAbsent(c.key(), x -> System.currentTimeMillis());
+        int m = c.js().committee().size();
+        if (opened.size() + pending.size() < m && System.currentTimeMillis() - first < batchWaitMillis) {
+            return;
+        }
+        List<BigInteger> ks = new ArrayList<>();
+        List<BigInteger> words = new ArrayList<>();
+        List<byte[]> signatures = new ArrayList<>();
+        for (CommitteeRaft.SignedOpening o : pending) {
+            if (validOpening(c, o)) {
+                ks.add(BigInteger.valueOf(o.k()));
+                words.addAll(o.words());
+                signatures.add(o.signature());
+            } else {
+                LOG.warnf("job %s round %d: the Raft log's opening for node %d does not verify; left out of the batch",
+                        c.job(), c.round(), o.k());
+            }
+        }
+        if (ks.isEmpty()) {
+            return;
+        }
+        String subject = ks.stream().map(BigInteger::toString).collect(java.util.stream.Collectors.joining(","));
+        if (send(c.job(), c.round(), c.attempt(), "openings", subject, () -> client().postOpenings(c.job(), ks, words,
+                signatures))) {
+            metrics.round("openings-batched");
+            LOG.infof("job %s round %d attempt %d: posted the openings of nodes %s in one transaction", c.job(),
+                    c.round(), c.attempt(), subject);
+        }
+    }
+
+    private boolean validOpening(Ctx c, CommitteeRaft.SignedOpening o) {
+        try {
+            if (o.k() < 1 || o.k() > c.js().committee().size() || !o.job().equals(c.job()) || o.round() != c.round()
+                    || o.attempt() != c.attempt()) {
+                return false;
+            }
+            String signer = OpeningSignatures.signer(client().addresses().market(), chainId, c.job(), c.round(),
+                    c.attempt(), o.k(), o.words(), o.signature());
+            if (!signer.equalsIgnoreCase(c.js().committee().get(o.k() - 1))) {
+                return false;
+            }
+            ChainClient.OpeningPoint at = client().openingPoint(c.job(), o.k());
+            List<BigInteger> w = o.words();
+            if (!w.get(0).equals(at.z())) {
+                return false;
+            }
+            Opening opening = new Opening(Fr.of(w.get(0)), Fr.of(w.get(1)), Fr.of(w.get(2)), Points.point(w.get(3),
+                    w.get(4)));
+            return Kzg.verify(c.srs(), Points.point(at.x(), at.y()), opening);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

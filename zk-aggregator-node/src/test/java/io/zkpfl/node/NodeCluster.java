@@ -12,7 +12,7 @@ import io.zkpfl.devstack.DevStack;
 import io.zkpfl.devstack.chain.DevAccounts;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.zk.kzg.Srs;
-import io.zkpfl.zk.r1cs.NodeTool;
+import io.zkpfl.zk.kzg.DevSrs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -38,13 +38,15 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
 /**
- * A platform deployed on the devstack's Anvil with the KZG verifier of a small snarkjs SRS (2^5 powers) and the DLEQ
- * verifier, and three zk-aggregator-node processes (quarkus-run.jar) with their own keystores and database schemas,
+ * A platform deployed on the devstack's Anvil with the KZG verifier of the dev SRS (2^15 powers, ADR 0068) and the
+ * DLEQ verifier, and three zk-aggregator-node processes (quarkus-run.jar) with their own keystores and database schemas,
  * registered through their admin endpoint.
  */
 final class NodeCluster implements AutoCloseable {
 
-    static final int POWER = 5;
+    /** Powers in the platform's SRS: enough for the jobs of D = 2^15 whose envelopes exceed 1 MiB. */
+    static final int SRS_POWER = 15;
+    /** D of most test jobs. */
     static final int BUCKET = 32;
     static final BigInteger NODE_STAKE = tokens(1_000);
     static final BigInteger TRAINER_STAKE = tokens(500);
@@ -72,7 +74,7 @@ final class NodeCluster implements AutoCloseable {
         web3j = Web3j.build(rpc);
         chainId = stack.chain().chainId();
         dir = Files.createTempDirectory("zk-node-it");
-        ptau = NodeTool.preparedPtau(POWER);
+        ptau = DevSrs.ensure(srsCache(), SRS_POWER, line -> { });
         srs = Srs.fromPtau(ptau, BUCKET, 5);
         deployBlock = web3j.ethBlockNumber().send().getBlockNumber().longValue();
         addresses = RoundPlatform.deploy(web3j, chainId, adminKey,
@@ -108,11 +110,25 @@ final class NodeCluster implements AutoCloseable {
             int raftPort = freePort();
             p.put("zkpfl.raft.port", Integer.toString(raftPort));
             p.put("zkpfl.raft.storage", keystoreDir.resolve("raft").toString());
+            // generous on a shared 2-core machine: the leader waits this long for all three openings
+            p.put("zkpfl.raft.batch-wait", "PT8S");
             // the registered endpoint is where the committee reaches this node's Raft server
             p.put("zkpfl.node.endpoint", "http://127.0.0.1:" + raftPort);
             nodeProperties.add(p);
             start(k);
         }
+    }
+
+    /** Where the demo caches the dev SRS ($XDG_CACHE_HOME/zkpfl/srs or ~/.cache/zkpfl/srs): made once, then shared. */
+    static Path srsCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("zkpfl").resolve("srs");
+    }
+
+    /** The platform's SRS for jobs of bucket {@code length} (m + 2 = 5 blinding powers). */
+    Srs srs(int length) throws IOException {
+        return Srs.fromPtau(ptau, length, 5);
     }
 
     static int freePort() throws IOException {

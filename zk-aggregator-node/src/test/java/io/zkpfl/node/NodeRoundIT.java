@@ -79,6 +79,7 @@ class NodeRoundIT {
     static KafkaProducer<String, byte[]> producer;
     static KuboClient ipfs;
     static long nonce = 1;
+    static final List<BigInteger> jobs = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -150,6 +151,14 @@ class NodeRoundIT {
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
         assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
         assertEquals(List.of(1, 2, 3), cluster.admin.attempt(job).openedNodes());
+        // the Raft leader posted the three signed openings from its log in one transaction
+        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        assertEquals(3, openings.size());
+        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        String batcher = senderOf(openings.getFirst());
+        assertTrue(committee.contains(batcher), batcher);
+        assertTrue(cluster.json(cluster.get(processOfAddress(batcher), "/node/jobs/" + job)).get("actions").toString()
+                .contains("\"action\":\"openings\""));
         round.checkRevealsAndAwaitResult(List.of());
         await("round keys deleted", 30, () -> secretsLeft(job) == 0);
         for (int k = 1; k <= M; k++) {
@@ -236,7 +245,130 @@ class NodeRoundIT {
         round.checkRevealsAndAwaitResult(List.of());
     }
 
+    @Test
+    @Order(6)
+    void aTrainerThatCommitsAndNeverDeliversIsExcludedByTheCommitteeAndNotPaid() throws Exception {
+        BigInteger job = createJob();
+        Round round = new Round(job, 66);
+        // trainer 3 commits on chain and goes offline: no manifest, no envelope, on Kafka or IPFS
+        round.commitAll(Map.of(), Delivery.KAFKA_AND_IPFS, java.util.Set.of(3));
+        String silent = round.trainerAddress(3);
+        AttemptState a = cluster.admin.attempt(job);
+        cluster.passTime(a.commitDeadline());
+        // the nodes wait zkpfl.intake.missing-grace (3 s of chain time) for late envelopes, then vote; a block
+        // after it lets them see the grace is over
+        cluster.passTime(a.commitDeadline() + 4);
+        await("a committee majority excludes the silent trainer", 90, () -> excludedOnChain(job, silent));
+        assertTrue(cluster.now() <= a.complaintDeadline(), "excluded before D2, so the round does not wait for it");
+        for (int p = 1; p <= M; p++) {
+            int node = p;
+            await("node " + p + "'s verdicts", 60, () -> {
+                JsonNode v = cluster.json(cluster.get(node, "/node/jobs/" + job)).get("verdicts");
+                return v.size() == 3 && v.path("1").asText().equals("ok") && v.path("2").asText().equals("ok")
+                        && v.path("3").asText().equals("missing");
+            });
+        }
+        assertTrue(countLogs(job, JobMarket.EXCLUSIONVOTED_EVENT, silent) >= 2, "a majority of the 3 nodes voted");
+        cluster.passTime(a.complaintDeadline());
+        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        assertEquals(List.of(round.trainerAddress(1).toLowerCase(), round.trainerAddress(2).toLowerCase()),
+                cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
+        round.checkRevealsAndAwaitResult(List.of(3));
+        // the evaluator's result pays the included trainers only (accuracy shares in the order of `included`)
+        cluster.client(cluster.actor("evaluator")).postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
+                List.of(BigInteger.valueOf(600_000), BigInteger.valueOf(400_000)));
+        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(1)) == 1, "trainer 1 paid");
+        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(2)) == 1, "trainer 2 paid");
+        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, silent), "the silent trainer is not paid");
+    }
+
+    @Test
+    @Order(7)
+    void envelopesOverOneMebibyteReachTheNodesThroughTheIpfsFallback() throws Exception {
+        int bucket = 1 << 15;
+        io.zkpfl.zk.kzg.Srs big = cluster.srs(bucket);
+        VssParameters vss = new VssParameters(T, M, bucket - M, bucket);
+        BigInteger job = createJob(bucket);
+        Round round = new Round(job, 77, vss, big);
+        double[] before = new double[M];
+        for (int p = 1; p <= M; p++) {
+            before[p - 1] = envelopesFromIpfs(p);
+        }
+        // manifests on Kafka, envelopes only on IPFS: every node must take its three from the fallback
+        round.commitAll(Map.of(), Delivery.MANIFESTS_ON_KAFKA, java.util.Set.of());
+        assertTrue(round.envelopeSizes.stream().allMatch(n -> n > (1 << 20)), "envelopes " + round.envelopeSizes);
+        assertTrue(round.envelopeCids.stream().allMatch(c -> c.codec() == Cid.DAG_PB), "named as chunked files");
+        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        awaitVerdicts(job, 3, "ok", 240);
+        for (int p = 1; p <= M; p++) {
+            assertTrue(envelopesFromIpfs(p) - before[p - 1] >= 3, "node " + p + " took its 3 envelopes from IPFS");
+        }
+        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
+        await("three reveals", 240, () -> cluster.admin.attempt(job).revealCount() == 3);
+        round.checkRevealsAndAwaitResult(List.of());
+    }
+
+    @Test
+    @Order(8)
+    void theRaftLeaderKilledMidRoundIsReplacedAndTheRoundCompletesWithoutDuplicateCalls() throws Exception {
+        BigInteger job = createJob();
+        Round round = new Round(job, 88);
+        round.commitAll(Map.of(), true);
+        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        awaitVerdicts(job, 3, "ok");
+        String leader = awaitLeader(job, List.of(1, 2, 3), "");
+        int victim = processOfAddress(leader);
+        List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
+        survivors.remove(Integer.valueOf(victim));
+        cluster.killHard(victim);
+        String successor = awaitLeader(job, survivors, leader);
+        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
+        await("the two survivors open and reveal", 90, () -> cluster.admin.attempt(job).revealCount() == 2);
+        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
+        assertFalse(cluster.admin.attempt(job).openedNodes().contains(committee.indexOf(leader) + 1));
+        round.checkReveals(List.of(), 2);
+        // after D3 only the Raft leader acts at once; the others wait grace periods of chain time, which this
+        // test does not let pass, so the result appears only if the successor makes the call
+        cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+        await("the successor's opening of C_A", 60,
+                () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+        List<Log> aggregated = logs(job, JobMarket.ROUNDAGGREGATED_EVENT);
+        assertEquals(1, aggregated.size(), "one result opening");
+        assertEquals(successor, senderOf(aggregated.getFirst()), "the new leader posted the result");
+        // and batched the survivors' openings once it gave up waiting for the dead node's
+        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        assertEquals(2, openings.size());
+        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        assertEquals(successor, senderOf(openings.getFirst()));
+        for (int p : survivors) {
+            String node = cluster.operators.get(p - 1).getAddress();
+            assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node), "one opening from " + node);
+            assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node), "one reveal from " + node);
+            assertEquals(1, countLogs(job, JobMarket.REWARDCREDITED_EVENT, node), node + " paid once");
+            String actions = cluster.json(cluster.get(p, "/node/jobs/" + job)).get("actions").toString();
+            assertEquals(node.equalsIgnoreCase(successor), actions.contains("\"action\":\"result\""),
+                    "only the leader tried the result call: " + actions);
+        }
+        // the contract slashes the dead leader for its missing opening and pays it nothing
+        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, leader));
+        assertEquals(1, countLogs(job, JobMarket.FAULTPROVEN_EVENT, leader));
+        // restarted, it rejoins the committee's Raft group under the leader elected without it
+        cluster.start(victim);
+        assertEquals(successor, awaitLeader(job, List.of(1, 2, 3), ""));
+    }
+
     // ------------------------------------------------------------------ the trainers' side
+
+    /** How the trainers of a {@link Round} deliver. */
+    enum Delivery {
+        /** manifests and envelopes on Kafka, envelopes also on IPFS */
+        KAFKA_AND_IPFS,
+        /** manifests on Kafka, envelopes only on IPFS (the nodes' fallback) */
+        MANIFESTS_ON_KAFKA,
+        /** envelopes on IPFS; the manifests are held back for {@link Round#publishManifests()} */
+        IPFS_ONLY
+    }
 
     /** One attempt played by the three trainers. */
     final class Round {
@@ -248,9 +380,20 @@ class NodeRoundIT {
         final Map<Integer, Fr[]> encoded = new TreeMap<>();
         final Map<Integer, byte[]> manifests = new TreeMap<>();
         final List<G1> keys = new ArrayList<>();
+        final VssParameters vss;
+        final io.zkpfl.zk.kzg.Srs srs;
+        final List<Integer> envelopeSizes = new ArrayList<>();
+        final List<Cid> envelopeCids = new ArrayList<>();
 
         Round(BigInteger job, long seed) throws Exception {
+            this(job, seed, VSS, cluster.srs);
+        }
+
+        /** A round of a job whose bucket is {@code vss.length()}, dealt over {@code srs}. */
+        Round(BigInteger job, long seed, VssParameters vss, io.zkpfl.zk.kzg.Srs srs) throws Exception {
             this.job = job;
+            this.vss = vss;
+            this.srs = srs;
             JobState js = cluster.admin.job(job);
             this.round = js.round();
             this.attempt = js.attempt();
@@ -265,14 +408,24 @@ class NodeRoundIT {
 
         /** Every trainer deals, seals, publishes and commits; {@code corrupt} maps trainer i to the node it cheats. */
         void commitAll(Map<Integer, Integer> corrupt, boolean viaKafka) throws Exception {
+            commitAll(corrupt, viaKafka ? Delivery.KAFKA_AND_IPFS : Delivery.IPFS_ONLY, java.util.Set.of());
+        }
+
+        /**
+         * Every trainer deals, seals and commits on chain; the manifests (on Kafka unless {@code delivery} is
+         * IPFS_ONLY, where the test publishes them later) and envelopes travel as {@code delivery} says, except for
+         * the {@code offline} trainers, which commit and then deliver nothing anywhere.
+         */
+        void commitAll(Map<Integer, Integer> corrupt, Delivery delivery, java.util.Set<Integer> offline)
+                throws Exception {
             UpdateEncoder encoder = new UpdateEncoder(new ClipPolicy(1e6, 1.0, 1000));
-            VssDealer dealer = new VssDealer(cluster.srs, VSS);
+            VssDealer dealer = new VssDealer(srs, vss);
             List<String> joined = cluster.admin.job(job).trainers();
             for (int i = 1; i <= joined.size(); i++) {
                 int idx = i;
                 Credentials trainer = trainers.stream().filter(c -> c.getAddress().equalsIgnoreCase(joined.get(idx - 1)))
                         .findFirst().orElseThrow();
-                float[] update = new float[VSS.modelLength()];
+                float[] update = new float[vss.modelLength()];
                 for (int j = 0; j < update.length; j++) {
                     update[j] = (float) ((rng.nextDouble() - 0.5) * 2.4);
                 }
@@ -292,19 +445,30 @@ class NodeRoundIT {
                     }
                     byte[] env = ShareEnvelope.seal(keys.get(k - 1), new EnvelopeTag(job, round, attempt, i, k), share,
                             new java.util.Random(rng.nextLong())).toBytes();
-                    Cid cid = ipfs.add(new ByteArrayInputStream(env), KuboClient.AddOptions.defaults().withCidVersion(1))
-                            .cid();
+                    // named before the upload, as the trainer names it in the manifest it commits (ADR 0098)
+                    Cid cid = Cid.ofFile(env);
+                    if (!offline.contains(i)) {
+                        assertEquals(cid, ipfs.add(new ByteArrayInputStream(env),
+                                KuboClient.AddOptions.defaults().withCidVersion(1)).cid(), "the store's CID of "
+                                + env.length + " bytes");
+                    }
                     cids.add(cid);
                     envelopes.add(env);
+                    envelopeSizes.add(env.length);
+                    envelopeCids.add(cid);
                 }
                 EnvelopeManifest manifest = new EnvelopeManifest(job, round, attempt, i, n, d.commitments(), cids);
-                manifests.put(i, manifest.toBytes());
-                if (viaKafka) {
+                if (!offline.contains(i)) {
+                    manifests.put(i, manifest.toBytes());
+                }
+                if (delivery != Delivery.IPFS_ONLY && !offline.contains(i)) {
                     producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS,
                             RoundTopics.manifestKey(job, round, attempt, i), manifest.toBytes()));
-                    for (int k = 1; k <= M; k++) {
-                        producer.send(new ProducerRecord<>(RoundTopics.ENVELOPES,
-                                RoundTopics.envelopeKey(job, round, attempt, i, k), envelopes.get(k - 1)));
+                    if (delivery == Delivery.KAFKA_AND_IPFS) {
+                        for (int k = 1; k <= M; k++) {
+                            producer.send(new ProducerRecord<>(RoundTopics.ENVELOPES,
+                                    RoundTopics.envelopeKey(job, round, attempt, i, k), envelopes.get(k - 1)));
+                        }
                     }
                     producer.flush();
                 }
@@ -325,6 +489,22 @@ class NodeRoundIT {
          * then lets the chain pass D3 and waits for the nodes to publish the opening of C_A.
          */
         void checkRevealsAndAwaitResult(List<Integer> excluded) throws Exception {
+            checkReveals(excluded, M);
+            // after D3 the nodes combine the reveals themselves and post the opening of C_A, which pays them
+            cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+            await("the nodes' opening of C_A", 60,
+                    () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+            for (String node : cluster.admin.job(job).committee()) {
+                assertTrue(cluster.admin.claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
+            }
+            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.attempt(job).phase());
+        }
+
+        /**
+         * Checks that the {@code reveals} partials the nodes posted combine, any two of them, to the exact sum of the
+         * included trainers' quantised updates and commit to the contract's C_A.
+         */
+        void checkReveals(List<Integer> excluded, int reveals) throws Exception {
             List<Share> partials = new ArrayList<>();
             for (Log log : logs(job, JobMarket.PARTIALREVEALED_EVENT)) {
                 var e = JobMarket.getPartialRevealedEventFromLog(log);
@@ -337,9 +517,9 @@ class NodeRoundIT {
                         e.node.toLowerCase(), "node k's reveal holds its own partial S_k");
                 partials.add(r.partial());
             }
-            assertEquals(M, partials.size());
+            assertEquals(reveals, partials.size());
             List<List<G1>> included = new ArrayList<>();
-            Fr[] expected = new Fr[VSS.modelLength()];
+            Fr[] expected = new Fr[vss.modelLength()];
             java.util.Arrays.fill(expected, Fr.ZERO);
             for (var d : dealings.entrySet()) {
                 if (!excluded.contains(d.getKey())) {
@@ -351,10 +531,10 @@ class NodeRoundIT {
                 }
             }
             CommitmentSums sums = CommitmentSums.of(included);
-            Reconstruction rec = new Reconstruction(cluster.srs, VSS, sums);
+            Reconstruction rec = new Reconstruction(srs, vss, sums);
             Share a = null;
-            for (int x = 0; x < M; x++) {
-                for (int y = x + 1; y < M; y++) {
+            for (int x = 0; x < partials.size(); x++) {
+                for (int y = x + 1; y < partials.size(); y++) {
                     a = rec.combine(List.of(partials.get(x), partials.get(y)));
                     for (int j = 0; j < expected.length; j++) {
                         assertEquals(expected[j], a.values()[j], "coordinate " + j);
@@ -362,34 +542,47 @@ class NodeRoundIT {
                 }
             }
             ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job);
-            assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(cluster.srs, a.values(),
+            assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(srs, a.values(),
                     a.blinding())))), List.of(ca.x(), ca.y()), "Com(A; b_A) is the contract's C_A");
-            // after D3 the nodes combine the reveals themselves and post the opening of C_A, which pays them
-            cluster.passTime(cluster.admin.attempt(job).openingDeadline());
-            await("the nodes' opening of C_A", 60,
-                    () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
-            for (String node : cluster.admin.job(job).committee()) {
-                assertTrue(cluster.admin.claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
-            }
-            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.attempt(job).phase());
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
     BigInteger createJob() throws Exception {
+        return createJob(NodeCluster.BUCKET);
+    }
+
+    BigInteger createJob(int bucket) throws Exception {
         Credentials owner = cluster.actor("owner-" + cluster.addresses.market());
         ChainClient oc = cluster.client(owner);
+        // the nodes serve 4 committees at once: the owner stops the earlier tests' jobs and the nodes release them
+        for (BigInteger earlier : jobs) {
+            if (cluster.admin.job(earlier).status() == 1) {
+                oc.stopJob(earlier);
+            }
+        }
+        for (BigInteger earlier : jobs) {
+            List<String> committee = cluster.admin.job(earlier).committee();
+            await("the nodes release job " + earlier, 60, () -> committee.stream().allMatch(node -> {
+                try {
+                    return countLogs(earlier, JobMarket.RELEASED_EVENT, node) == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            }));
+        }
         cluster.admin.mint(owner.getAddress(), tokens(1_000));
         JobParams p = new JobParams(owner.getAddress(), cluster.addresses.token(), tokens(1_000),
                 cluster.actor("evaluator").getAddress(), Hash.sha3("initial model".getBytes(StandardCharsets.UTF_8)),
-                BigInteger.valueOf(NodeCluster.BUCKET), BigInteger.ONE, BigInteger.valueOf(M), BigInteger.valueOf(T),
+                BigInteger.valueOf(bucket), BigInteger.ONE, BigInteger.valueOf(M), BigInteger.valueOf(T),
                 BigInteger.TWO, BigInteger.valueOf(8), BigInteger.valueOf(1000), BigInteger.ONE.shiftLeft(16),
                 BigInteger.valueOf(900_000), BigInteger.valueOf(500_000), BigInteger.valueOf(600),
                 BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600),
                 BigInteger.valueOf(nonce++), BigInteger.valueOf(cluster.now() + 3_600));
         oc.approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
         BigInteger job = oc.createJob(p, oc.signJob(p, owner));
+        jobs.add(job);
         for (Credentials t : trainers) {
             cluster.client(t).join(job);
         }
@@ -441,6 +634,49 @@ class NodeRoundIT {
         throw new IllegalStateException(a + " is none of the three operators");
     }
 
+    /** The leader that every process in {@code processes} reports for {@code job}, once they agree on one other than {@code not}. */
+    static String awaitLeader(BigInteger job, List<Integer> processes, String not) {
+        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        String[] agreed = new String[1];
+        await("one Raft leader that processes " + processes + " agree on", 90, () -> {
+            java.util.Set<String> leaders = new java.util.HashSet<>();
+            for (int p : processes) {
+                JsonNode l = cluster.json(cluster.get(p, "/node/jobs/" + job)).get("raftLeader");
+                leaders.add(l == null || l.isNull() ? "none" : l.asText().toLowerCase());
+            }
+            agreed[0] = leaders.iterator().next();
+            return leaders.size() == 1 && committee.contains(agreed[0]) && !agreed[0].equalsIgnoreCase(not);
+        });
+        return agreed[0];
+    }
+
+    /** The sender (lower case) of the transaction that emitted {@code log}. */
+    static String senderOf(Log log) {
+        try {
+            return cluster.web3j.ethGetTransactionByHash(log.getTransactionHash()).send().getTransaction()
+                    .orElseThrow().getFrom().toLowerCase();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The process (1..3) run by operator {@code address}. */
+    static int processOfAddress(String address) {
+        for (int p = 1; p <= M; p++) {
+            if (cluster.operators.get(p - 1).getAddress().equalsIgnoreCase(address)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException(address + " is none of the three operators");
+    }
+
+    /** Envelopes process p took from IPFS so far (its zkpfl_node_received_total counter). */
+    static double envelopesFromIpfs(int p) {
+        return cluster.get(p, "/q/metrics").body().lines().filter(l -> l.startsWith("zkpfl_node_received_total")
+                        && l.contains("kind=\"envelope\"") && l.contains("source=\"ipfs\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static boolean excludedOnChain(BigInteger job, String trainer) {
         try {
             String topic = org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
@@ -452,9 +688,13 @@ class NodeRoundIT {
     }
 
     static void awaitVerdicts(BigInteger job, int count, String verdict) {
+        awaitVerdicts(job, count, verdict, 90);
+    }
+
+    static void awaitVerdicts(BigInteger job, int count, String verdict, int seconds) {
         for (int k = 1; k <= M; k++) {
             int node = k;
-            await("node " + k + "'s verdicts", 90, () -> {
+            await("node " + k + "'s verdicts", seconds, () -> {
                 HttpResponse<String> r = cluster.get(node, "/node/jobs/" + job);
                 if (r.statusCode() != 200) {
                     return false;

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * An in-process content store serving the part of Kubo's RPC API that zkPFL uses, on a free loopback
  * port: {@code POST /api/v0/add} (multipart; {@code cid-version}, {@code pin}, {@code raw-leaves},
- * {@code only-hash}), {@code /api/v0/cat}, {@code /api/v0/block/get}, {@code /api/v0/pin/add} and
+ * {@code chunker=size-N}, {@code only-hash}), {@code /api/v0/cat}, {@code /api/v0/block/get}, {@code /api/v0/pin/add} and
  * {@code /api/v0/version}. CIDs are exactly those {@code ipfs add} returns for the same bytes.
  *
  * <p>Errors use Kubo's JSON shape {@code {"Message":…,"Code":…,"Type":"error"}}: 400 (Code 1) for bad
@@ -278,6 +278,10 @@ public final class IpfsStore extends ProxiedComponent implements IpfsEndpoint, A
         if (query.containsKey("raw-leaves")) {
             options = options.withRawLeaves(bool(query, "raw-leaves", options.rawLeaves()));
         }
+        String chunker = query.get("chunker");
+        if (chunker != null && !chunker.isEmpty()) {
+            options = options.withChunkSize(chunkSize(chunker));
+        }
         String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
         if (lengthHeader != null) {
             try {
@@ -417,6 +421,30 @@ public final class IpfsStore extends ProxiedComponent implements IpfsEndpoint, A
         } catch (IllegalArgumentException e) {
             throw RpcError.normal("invalid path \"" + abbreviate(arg) + "\": " + e.getMessage());
         }
+    }
+
+    /**
+     * The chunk size of Kubo's {@code size-N} chunker; other chunkers (rabin, buzhash) are refused rather than
+     * replaced, since the CID would then differ from Kubo's.
+     */
+    private static int chunkSize(String chunker) throws RpcError {
+        if (chunker.equals("default")) {
+            return ImportOptions.DEFAULT_CHUNK_SIZE;
+        }
+        if (!chunker.startsWith("size-")) {
+            throw RpcError.client("unsupported chunker \"" + abbreviate(chunker)
+                    + "\": this store implements only size-N (fixed-size chunks)");
+        }
+        try {
+            int size = Integer.parseInt(chunker.substring("size-".length()));
+            if (size >= 1 && size <= ImportOptions.MAX_CHUNK_SIZE) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw RpcError.client("chunker \"" + abbreviate(chunker) + "\": the size must be an integer in [1, "
+                + ImportOptions.MAX_CHUNK_SIZE + "]");
     }
 
     private static boolean bool(Map<String, String> query, String name, boolean fallback) throws RpcError {

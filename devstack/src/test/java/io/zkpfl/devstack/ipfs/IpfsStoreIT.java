@@ -129,6 +129,46 @@ class IpfsStoreIT {
     }
 
     @Test
+    void anEnvelopeOverOneMebibyteGetsTheCidComputedBeforeTheUpload() throws Exception {
+        byte[] envelope = random((1 << 20) + 1_234, 12);
+        Cid named = Cid.ofFile(envelope);
+        Cid stored = client.add(new ByteArrayInputStream(envelope), KuboClient.AddOptions.defaults().withCidVersion(1))
+                .cid();
+        assertEquals(named, stored);
+        assertTrue(stored.namesFile(envelope));
+        assertArrayEquals(envelope, client.catVerifiedBytes(stored, envelope.length));
+        // the raw-block CID of the whole envelope names no block of the store
+        assertEquals(null, client.blockGet(Cid.v1(Cid.RAW, envelope)));
+    }
+
+    @Test
+    void theChunkerOptionIsHonouredOrRefused() throws Exception {
+        byte[] data = random(3 * 1024 * 1024 + 5, 13);
+        String ct = "multipart/form-data; boundary=XyZ";
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(data);
+        body.writeBytes("\r\n--XyZ--\r\n".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> mib = post("/api/v0/add?cid-version=1&chunker=size-1048576", ct, body.toByteArray());
+        assertEquals(200, mib.statusCode(), mib.body());
+        assertEquals(new UnixFsImporter(ImportOptions.cidV1().withChunkSize(1 << 20)).cidOf(data).toString(),
+                JSON.readTree(mib.body()).get("Hash").asText());
+        HttpResponse<String> dflt = post("/api/v0/add?cid-version=1&chunker=size-262144", ct, body.toByteArray());
+        assertEquals(Cid.ofFile(data).toString(), JSON.readTree(dflt.body()).get("Hash").asText());
+        long before = store.blockCount();
+        byte[] small = ("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nabc\r\n--XyZ--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> rabin = post("/api/v0/add?cid-version=1&chunker=rabin", ct, small);
+        assertEquals(400, rabin.statusCode());
+        assertTrue(kuboError(rabin).get("Message").asText().contains("unsupported chunker"), rabin.body());
+        HttpResponse<String> huge = post("/api/v0/add?chunker=size-2000000", ct, small);
+        assertEquals(400, huge.statusCode());
+        assertTrue(kuboError(huge).get("Message").asText().contains("[1, 1048576]"), huge.body());
+        assertEquals(before, store.blockCount());
+    }
+
+    @Test
     void replayedAddGivesTheSameCidAndStoresNothingNew() throws Exception {
         byte[] data = random(700_000, 99);
         Cid first = client.add(data);

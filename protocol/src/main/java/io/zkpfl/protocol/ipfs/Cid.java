@@ -50,6 +50,35 @@ public record Cid(int version, int codec, Multihash multihash) {
     }
 
     /**
+     * The CID that {@code ipfs add --cid-version=1 --raw-leaves --chunker=size-262144} prints for {@code content},
+     * computed here without a node: up to one chunk (256 KiB) the raw block's CID, {@code v1(RAW, content)}; above
+     * it the root of Kubo's balanced dag-pb tree over raw 256 KiB leaves (at most 174 links per node). This is how a
+     * file of any size is named so that the CID is known before, and independently of, the upload
+     * (docs/adr/0098-envelope-cids-for-any-size.md); {@link KuboClient.AddOptions#withCidVersion(int) cid-version 1}
+     * uploads with exactly these options.
+     */
+    public static Cid ofFile(byte[] content) {
+        return new UnixFsImporter(ImportOptions.cidV1()).cidOf(content);
+    }
+
+    /**
+     * Whether this CID names {@code content} as a whole file: a raw CID whose block is exactly {@code content}, or the
+     * root that {@code ipfs add} builds for {@code content} with the options of this CID's version (CIDv0: Kubo's
+     * defaults; CIDv1 dag-pb: {@link #ofFile}). A file imported with other chunking is not recognised; fetching it
+     * by CID ({@link KuboClient#catVerifiedBytes}) still checks it block by block.
+     */
+    public boolean namesFile(byte[] content) {
+        if (codec == RAW) {
+            return matches(content);
+        }
+        if (codec != DAG_PB) {
+            return false;
+        }
+        Cid expected = version == 0 ? UnixFsImporter.kuboDefaults().cidOf(content) : ofFile(content);
+        return equals(expected);
+    }
+
+    /**
      * Parses the string form of a CID.
      *
      * @throws IllegalArgumentException when the text is not a valid CID (the message says why)

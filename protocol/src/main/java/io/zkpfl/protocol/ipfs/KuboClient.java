@@ -37,7 +37,8 @@ public final class KuboClient {
     /**
      * Options of an {@code add}.
      *
-     * @param cidVersion 0 (Kubo's default, {@code Qm…}) or 1 ({@code bafy…}/{@code bafk…}, raw leaves)
+     * @param cidVersion 0 (Kubo's default, {@code Qm…}) or 1 ({@code bafy…}/{@code bafk…}, raw leaves and 256 KiB
+     *                   chunks, sent explicitly: the root is {@link Cid#ofFile} of the bytes)
      * @param pin        whether the node pins the content
      * @param fileName   the multipart file name (Kubo echoes it as {@code Name})
      */
@@ -119,7 +120,11 @@ public final class KuboClient {
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
                 new ByteArrayInputStream(head), nonClosing(data), new ByteArrayInputStream(tail))));
-        HttpRequest request = request("add", "cid-version=" + options.cidVersion() + "&pin=" + options.pin()
+        // CIDv1 names the layout explicitly (raw leaves, 256 KiB chunks), so a node whose Import.* configuration
+        // differs from Kubo's defaults still returns the CID Cid.ofFile computes (ADR 0098)
+        String layout = options.cidVersion() == 1
+                ? "&raw-leaves=true&chunker=size-" + ImportOptions.DEFAULT_CHUNK_SIZE : "";
+        HttpRequest request = request("add", "cid-version=" + options.cidVersion() + layout + "&pin=" + options.pin()
                 + "&progress=false")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))

@@ -113,4 +113,43 @@ class CidTest {
             return block;
         }
     }
+
+    @Test
+    void ofFileIsTheRawBlockUpToOneChunkAndKubosDagAboveIt() {
+        byte[] chunk = new byte[ImportOptions.DEFAULT_CHUNK_SIZE];
+        new Random(5).nextBytes(chunk);
+        // one chunk: ipfs add --cid-version=1 stores the bytes as a single raw block
+        assertEquals(Cid.v1(Cid.RAW, chunk), Cid.ofFile(chunk));
+        byte[] envelope = new byte[(1 << 20) + 4_242];
+        new Random(6).nextBytes(envelope);
+        Cid big = Cid.ofFile(envelope);
+        // above one chunk the raw-block CID names nothing the node stores: the root of the 256 KiB tree does
+        assertEquals(Cid.DAG_PB, big.codec());
+        assertEquals(1, big.version());
+        assertFalse(big.equals(Cid.v1(Cid.RAW, envelope)));
+        UnixFsImporter importer = new UnixFsImporter(ImportOptions.cidV1());
+        assertEquals(importer.cidOf(envelope), big);
+        // five leaves of 256 KiB: the same bytes in 1 MiB chunks give another root
+        assertFalse(big.equals(new UnixFsImporter(ImportOptions.cidV1().withChunkSize(1 << 20)).cidOf(envelope)));
+    }
+
+    @Test
+    void namesFileRecognisesTheBytesOnlyUnderTheirOwnLayout() {
+        byte[] envelope = new byte[(1 << 20) + 99];
+        new Random(8).nextBytes(envelope);
+        byte[] other = envelope.clone();
+        other[envelope.length - 1] ^= 1;
+        Cid v1 = Cid.ofFile(envelope);
+        assertTrue(v1.namesFile(envelope));
+        assertFalse(v1.namesFile(other));
+        Cid v0 = UnixFsImporter.kuboDefaults().cidOf(envelope);
+        assertTrue(v0.namesFile(envelope));
+        assertFalse(v0.namesFile(other));
+        // a single large raw block (ipfs block put) names the bytes too
+        assertTrue(Cid.v1(Cid.RAW, envelope).namesFile(envelope));
+        assertFalse(Cid.v1(Cid.RAW, envelope).namesFile(other));
+        // the dag-pb root of other chunking is not recognised from the bytes alone
+        assertFalse(new UnixFsImporter(ImportOptions.cidV1().withChunkSize(1 << 20)).cidOf(envelope).namesFile(envelope));
+        assertFalse(new Cid(1, 0x71, v1.multihash()).namesFile(envelope), "dag-cbor is no file");
+    }
 }
