@@ -275,7 +275,7 @@ public final class RoundRunner {
             EnvelopeTag tag = new EnvelopeTag(jobId, round, att, i, k);
             byte[] env = ShareEnvelope.seal(keys.get(k - 1), tag, dealing.shareFor(k), rng).toBytes();
             envelopes.put(RoundTopics.envelopeKey(jobId, round, att, i, k), env);
-            cids.add(Cid.v1(Cid.RAW, env));
+            cids.add(Cid.ofFile(env)); // what IPFS names it: one raw block up to 256 KiB, a chunked file above
         }
         EnvelopeManifest manifest = new EnvelopeManifest(jobId, round, att, i, samples, dealing.commitments(), cids);
         byte[] manifestBytes = manifest.toBytes();
@@ -307,9 +307,9 @@ public final class RoundRunner {
             for (byte[] env : envelopes.values()) {
                 Cid cid = ipfs.add(new java.io.ByteArrayInputStream(env),
                         io.zkpfl.protocol.ipfs.KuboClient.AddOptions.defaults().withCidVersion(1)).cid();
-                if (!cid.equals(Cid.v1(Cid.RAW, env))) {
-                    out.println("warning: IPFS stored an envelope as " + cid + ", not as one raw block; nodes find it by"
-                            + " Kafka only");
+                if (!cid.equals(Cid.ofFile(env))) {
+                    out.println("warning: IPFS stored an envelope as " + cid + ", not as the manifest names it ("
+                            + Cid.ofFile(env) + "); nodes find it by Kafka only");
                 }
             }
             ipfs.add(new java.io.ByteArrayInputStream(manifest), io.zkpfl.protocol.ipfs.KuboClient.AddOptions.defaults()

@@ -256,6 +256,7 @@ public final class IpfsStore extends ProxiedComponent implements IpfsEndpoint, A
             // the rest of the body stays unread, so this connection cannot carry another request:
             // say so, or a client may reuse it from its pool and read nothing back (RFC 9112, 9.6)
             ex.getResponseHeaders().set("Connection", "close");
+            drain(ex.getRequestBody(), DRAIN_LIMIT);
             sendError(ex, 413, 1, e.getMessage());
         } catch (IOException e) {
             if (ex.getResponseCode() == -1) {
@@ -263,6 +264,23 @@ public final class IpfsStore extends ProxiedComponent implements IpfsEndpoint, A
             } else {
                 throw e; // the response has started: abort the connection so the client sees a broken stream
             }
+        }
+    }
+
+    /** How much of a refused body is read before the 413: a client still sending would otherwise see a reset. */
+    private static final long DRAIN_LIMIT = 64L << 20;
+
+    /** Reads and drops up to {@code limit} bytes of {@code body}; a longer body is left to the closing connection. */
+    private static void drain(java.io.InputStream body, long limit) {
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        try {
+            int n;
+            while (read < limit && (n = body.read(buffer, 0, (int) Math.min(buffer.length, limit - read))) >= 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            // the client gave up sending: the 413 goes out on what is left of the connection
         }
     }
 

@@ -89,14 +89,14 @@ class RoundSimulationTest {
                 byte[] env = ShareEnvelope.seal(nodeKeys.get(k - 1).publicKey(), new EnvelopeTag(job, 4, 0, i, k),
                         dealings.get(i).shareFor(k), csprngStandIn).toBytes();
                 wire.add(env);
-                cids.add(Cid.v1(Cid.RAW, env));
+                cids.add(Cid.ofFile(env));
             }
             byte[] manifest = new EnvelopeManifest(job, 4, 0, i, samples[i], dealings.get(i).commitments(), cids).toBytes();
             EnvelopeManifest received = EnvelopeManifest.fromBytes(manifest);
             assertEquals(dealings.get(i).commitments(), received.commitments());
             for (int k = 1; k <= 3; k++) {
                 byte[] env = wire.get(k - 1);
-                assertTrue(received.envelopes().get(k - 1).matches(env), "envelope matches its CID");
+                assertTrue(received.envelopes().get(k - 1).namesFile(env), "envelope matches its CID");
                 opened.get(k - 1).add(ShareEnvelope.fromBytes(env).open(nodeKeys.get(k - 1), new EnvelopeTag(job, 4, 0, i, k)));
             }
         }
