@@ -17,15 +17,16 @@ import java.util.regex.Pattern;
  * audit API's round (every transaction with its block, whose timestamp is chain time), the trainers' {@code run}
  * output (stamped as it appeared, {@link LineStamps}) and the nodes' logs (Quarkus timestamps).
  *
- * <p>Points on the path, each the LAST party to get there: {@code T0} attempt opened (block), {@code T1} model fetched
+ * <p>Points on the path, each the LAST party to get there: {@code T0} attempt opened (block), {@code Tk} the last node's round key mined, {@code T1} model fetched
  * and checked by the last trainer, {@code T2} its local training done, {@code T3} the last commit mined, {@code T4}
- * the last trainer's envelopes delivered (Kafka), {@code T5} the last node's share check logged, {@code T6} included
- * set fixed (after the complaint window), {@code T7} certified ({@code t} openings), {@code T8} last reveal mined,
+ * the last trainer's envelopes delivered (Kafka), {@code T5} the last node's share check logged, {@code T7}
+ * the leader's batched openings mined after the complaint window (they fix the included set and certify in one
+ * transaction), {@code T8} last reveal mined,
  * {@code T9} the aggregate's opening ({@code openResult}) mined, {@code T10} the evaluator's result mined. Block
  * timestamps are whole seconds, so a phase between two blocks is a multiple of the block time.
  */
-record RoundPhases(int round, int trainers, double model, double trainMax, double trainMean, double shareCommit,
-                   double deliver, double check, double complaint, double openings, double reveals, double aggregate,
+record RoundPhases(int round, int trainers, double keys, double model, double trainMax, double trainMean, double shareCommit,
+                   double deliver, double check, double openings, double reveals, double aggregate,
                    double evaluate, double total, long accuracyPpm) {
 
     /** What one trainer's {@code run} output says about one round. */
@@ -98,8 +99,10 @@ record RoundPhases(int round, int trainers, double model, double trainMax, doubl
      * round has no result yet.
      *
      * @param blockTime a block number's timestamp
+     * @param lastKeyBlock the block of the round's last {@code RoundKeyPosted}, null if unknown
      */
-    static RoundPhases of(JsonNode auditRound, LongFunction<Instant> blockTime, List<TrainerRound> trainers, List<Instant> nodeChecks) {
+    static RoundPhases of(JsonNode auditRound, LongFunction<Instant> blockTime, Long lastKeyBlock, List<TrainerRound> trainers,
+                          List<Instant> nodeChecks) {
         JsonNode result = auditRound.get("result");
         if (result == null || result.isNull()) {
             return null;
@@ -114,8 +117,8 @@ record RoundPhases(int round, int trainers, double model, double trainMax, doubl
             return null;
         }
         Instant t0 = blockTime.apply(attempt.path("opened").path("block").asLong());
+        Instant tk = lastKeyBlock == null ? null : blockTime.apply(lastKeyBlock);
         Instant t3 = latestBlock(attempt.path("commits"), blockTime);
-        Instant t6 = blockTime.apply(attempt.path("included").path("block").asLong());
         Instant t7 = blockTime.apply(attempt.path("certified").path("block").asLong());
         Instant t8 = latestBlock(attempt.path("reveals"), blockTime);
         Instant t9 = blockTime.apply(attempt.path("aggregate").path("block").asLong());
@@ -126,8 +129,8 @@ record RoundPhases(int round, int trainers, double model, double trainMax, doubl
         Instant t5 = latest(nodeChecks);
         double trainMax = trainers.stream().mapToDouble(TrainerRound::trainSeconds).max().orElse(Double.NaN);
         double trainMean = trainers.stream().mapToDouble(TrainerRound::trainSeconds).average().orElse(Double.NaN);
-        return new RoundPhases(auditRound.path("round").asInt(), attempt.path("commits").size(), secs(t0, t1), trainMax,
-                trainMean, secs(t2, t3), secs(t3, t4), secs(t3, t5), secs(t5, t6), secs(t6, t7), secs(t7, t8), secs(t8, t9),
+        return new RoundPhases(auditRound.path("round").asInt(), attempt.path("commits").size(), secs(t0, tk), secs(tk, t1), trainMax,
+                trainMean, secs(t2, t3), secs(t3, t4), secs(t3, t5), secs(t5, t7), secs(t7, t8), secs(t8, t9),
                 secs(t9, t10), secs(t0, t10), result.path("accuracyPpm").asLong());
     }
 

@@ -66,17 +66,17 @@ class RoundPhasesTest {
         List<RoundPhases.TrainerRound> trainers = List.of(
                 new RoundPhases.TrainerRound(T.plusSeconds(133), 3.0, T.plusSeconds(137), T.plusSeconds(139), T.plusSeconds(140)),
                 new RoundPhases.TrainerRound(T.plusSeconds(132), 5.0, T.plusMillis(138_500), T.plusSeconds(141), T.plusMillis(142_500)));
-        RoundPhases p = RoundPhases.of(round, b -> T.plusSeconds(b), trainers, List.of(T.plusSeconds(143), T.plusSeconds(144)));
+        RoundPhases p = RoundPhases.of(round, b -> T.plusSeconds(b), 131L, trainers, List.of(T.plusSeconds(143), T.plusSeconds(144)));
         assertEquals(1, p.round());
         assertEquals(2, p.trainers());
-        assertEquals(3.0, p.model(), 1e-9);        // opened 130 -> last model check 133
+        assertEquals(1.0, p.keys(), 1e-9);         // opened 130 -> last round key 131
+        assertEquals(2.0, p.model(), 1e-9);        // 131 -> last model check 133
         assertEquals(5.0, p.trainMax(), 1e-9);
         assertEquals(4.0, p.trainMean(), 1e-9);
         assertEquals(3.5, p.shareCommit(), 1e-9);  // last training end 138.5 -> last commit block 142
         assertEquals(0.5, p.deliver(), 1e-9);      // 142 -> last delivery 142.5
         assertEquals(2.0, p.check(), 1e-9);        // 142 -> last node check 144
-        assertEquals(10.0, p.complaint(), 1e-9);   // 144 -> included 154
-        assertEquals(3.0, p.openings(), 1e-9);
+        assertEquals(13.0, p.openings(), 1e-9);    // 144 -> certified 157 (complaint window, then the openings)
         assertEquals(3.0, p.reveals(), 1e-9);
         assertEquals(3.0, p.aggregate(), 1e-9);
         assertEquals(3.0, p.evaluate(), 1e-9);
@@ -87,6 +87,6 @@ class RoundPhasesTest {
     @Test
     void noPhasesBeforeTheResult() throws Exception {
         JsonNode round = new ObjectMapper().readTree("{\"round\": 0, \"attempts\": [], \"result\": null}");
-        assertNull(RoundPhases.of(round, b -> T, List.of(), List.of()));
+        assertNull(RoundPhases.of(round, b -> T, null, List.of(), List.of()));
     }
 }

@@ -165,6 +165,12 @@ public final class SecureRoundBench implements Callable<Integer> {
              LineStamps stamps = new LineStamps(200)) {
             say("starting the marketplace, three nodes and the engine");
             LocalSystem system = new LocalSystem(stack, ptau, jars, work);
+            // Ctrl-C or SIGTERM: stop every child process, then the stack, as the demo does
+            Thread stop = new Thread(() -> {
+                system.close();
+                stack.close();
+            }, "bench-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
             try {
                 system.start(0);
                 JsonRpc rpc = new JsonRpc(stack.chain().rpcUrl());
@@ -269,7 +275,14 @@ public final class SecureRoundBench implements Callable<Integer> {
                     checks.addAll(RoundPhases.nodeChecks(readLines(system.work().resolve("node-" + k + ".log")), chainJob, number,
                             ZoneId.systemDefault()));
                 }
-                RoundPhases p = RoundPhases.of(round, b -> blockTime(rpc, b), trs, checks);
+                Long keyBlock = null;
+                for (JsonNode e : system.get(engine.resolve("/api/v1/audit/events?job=" + chainJob
+                        + "&name=RoundKeyPosted&limit=500")).path("items")) {
+                    if (e.path("round").asInt(-1) == number) {
+                        keyBlock = keyBlock == null ? e.path("block").asLong() : Math.max(keyBlock, e.path("block").asLong());
+                    }
+                }
+                RoundPhases p = RoundPhases.of(round, b -> blockTime(rpc, b), keyBlock, trs, checks);
                 done.add(number);
                 if (p == null) {
                     continue;
@@ -309,6 +322,10 @@ public final class SecureRoundBench implements Callable<Integer> {
         byte[] initial = bytes(system.marketplace().baseUrl().resolve("/api/v1/jobs/" + id + "/artifacts/weights.bin"));
         Path w = dir.resolve("w0.bin");
         Files.write(w, initial);
+        // kept before the replay starts, so a replay that fails can be redone from these files alone
+        Path secureFinal = dir.resolve("secure-final.bin");
+        Files.write(secureFinal, bytes(system.engine().baseUrl().resolve("/api/v1/jobs/" + chainJob + "/model/weights")));
+        Files.writeString(dir.resolve("secure-accuracy.txt"), secure.toString());
         Pattern on = Pattern.compile("on (\\d+) samples:");
         Pattern trained = Pattern.compile("trained in ([0-9.]+) s");
         Pattern acc = Pattern.compile("accuracy ([0-9.]+)");
@@ -353,8 +370,6 @@ public final class SecureRoundBench implements Callable<Integer> {
             say(String.format(Locale.ROOT, "round %d: secure %.4f, plaintext %.4f", round, sec, plain));
         }
         // the secure run's final model, evaluated by the same command, and its distance from the plaintext one
-        Path secureFinal = dir.resolve("secure-final.bin");
-        Files.write(secureFinal, bytes(system.engine().baseUrl().resolve("/api/v1/jobs/" + chainJob + "/model/weights")));
         double secureEval = Double.parseDouble(find(acc, system.trainerOutput("evaluate", "--model", model, "--weights",
                 secureFinal.toString(), "--data", data.toString(), "--threads", "1")));
         float[] a = FlatParameters.decode(Files.readAllBytes(secureFinal), ms);
@@ -426,17 +441,17 @@ public final class SecureRoundBench implements Callable<Integer> {
     }
 
     private void header() {
-        note(String.format(Locale.ROOT, "%n| model | trainers | round | model fetch+check | train max (mean) | share+commit | deliver "
-                + "| nodes: delivery+check (check CPU) | complaint window | openings (opening CPU) | reveals | aggregate "
+        note(String.format(Locale.ROOT, "%n| model | trainers | round | round keys | model recompute + check | train max (mean) | share+commit | deliver "
+                + "| nodes: delivery+check (check CPU) | complaint window + openings (opening CPU) | reveals | aggregate "
                 + "| evaluate+pay (eval CPU) | **secure round** | plaintext round | secure ÷ plaintext | accuracy |%n"
                 + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"));
     }
 
     private void row(String model, int n, RoundPhases p, double checkCpu, double openingCpu, double evalCpu, double averaging) {
         double plain = p.trainMax() + averaging;
-        note(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f (%.1f) | %.1f | %.1f | %.1f (%.2f) | %.1f | %.1f (%.2f) | %.1f | %.1f "
-                        + "| %.1f (%.2f) | **%.1f** | %.1f | %.1f× | %.4f |%n", model, n, p.round(), p.model(), p.trainMax(),
-                p.trainMean(), p.shareCommit(), p.deliver(), p.check(), checkCpu, p.complaint(), p.openings(), openingCpu,
+        note(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f (%.1f) | %.1f | %.1f | %.1f (%.2f) | %.1f (%.2f) | %.1f | %.1f "
+                        + "| %.1f (%.2f) | **%.1f** | %.1f | %.1f× | %.4f |%n", model, n, p.round(), p.keys(), p.model(), p.trainMax(),
+                p.trainMean(), p.shareCommit(), p.deliver(), p.check(), checkCpu, p.openings(), openingCpu,
                 p.reveals(), p.aggregate(), p.evaluate(), evalCpu, p.total(), plain, p.total() / plain, p.accuracyPpm() / 1e6));
     }
 
