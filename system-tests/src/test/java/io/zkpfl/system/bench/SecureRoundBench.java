@@ -235,15 +235,19 @@ public final class SecureRoundBench implements Callable<Integer> {
         }
         Map<String, Metrics> before = scrape(system);
         List<Process> trainers = new ArrayList<>();
-        List<Path> logs = new ArrayList<>();
+        List<List<Path>> logs = new ArrayList<>();
+        List<String[]> commands = new ArrayList<>();
+        int[] restarts = new int[n];
         String label = "run-job" + chainJob;
         for (int i = 0; i < n; i++) {
             Path log = system.work().resolve("trainer-" + (i + 1)).resolve(label + ".log");
             stamps.watch(log);
-            logs.add(log);
-            trainers.add(system.startTrainer(i, label, "run", "--job", Long.toString(id), "--rounds", Integer.toString(r),
-                    "--data", trainerData(split, i).toString(), "--limit", Integer.toString(samples), "--threads", "1",
-                    "--seed", Long.toString(seed + 1000L * i)));
+            logs.add(new ArrayList<>(List.of(log)));
+            String[] command = {"run", "--job", Long.toString(id), "--rounds", Integer.toString(r), "--data",
+                trainerData(split, i).toString(), "--limit", Integer.toString(samples), "--threads", "1", "--seed",
+                Long.toString(seed + 1000L * i)};
+            commands.add(command);
+            trainers.add(system.startTrainer(i, label, command));
         }
         say(n + " trainers running (logs " + system.work().resolve("trainer-N/" + label + ".log") + ")");
         Instant until = Instant.now().plus(Duration.ofMinutes(configTimeout));
@@ -252,6 +256,7 @@ public final class SecureRoundBench implements Callable<Integer> {
         List<RoundPhases> rows = new ArrayList<>();
         Map<Integer, Long> accuracyPpm = new LinkedHashMap<>();
         double averaging = averagingSeconds(n, ModelSpec.parse(spec).parameterCount());
+        Instant allStopped = null;
         while (done.size() < r) {
             if (Instant.now().isAfter(until)) {
                 throw new IllegalStateException("only " + done.size() + " of " + r + " rounds within " + configTimeout + " min");
@@ -264,8 +269,10 @@ public final class SecureRoundBench implements Callable<Integer> {
                 }
                 Map<String, Metrics> after = scrape(system);
                 List<RoundPhases.TrainerRound> trs = new ArrayList<>();
-                for (Path log : logs) {
-                    RoundPhases.TrainerRound t = RoundPhases.trainer(stamps.lines(log), number);
+                for (List<Path> own : logs) {
+                    List<LineStamps.Stamped> lines = new ArrayList<>();
+                    own.forEach(log -> lines.addAll(stamps.lines(log)));
+                    RoundPhases.TrainerRound t = RoundPhases.trainer(lines, number);
                     if (t != null) {
                         trs.add(t);
                     }
@@ -295,10 +302,28 @@ public final class SecureRoundBench implements Callable<Integer> {
                         delta(before, after, "engine", "zkpfl_engine_evaluation_seconds"), averaging);
                 before = after;
             }
-            if (done.size() < r && trainers.stream().noneMatch(Process::isAlive)
+            for (int i = 0; i < n; i++) {
+                Process pr = trainers.get(i);
+                // exit 5: a dependency did not answer in time (on a loaded machine, Kafka's 10 s check); a user retries
+                if (!pr.isAlive() && pr.exitValue() == 5 && restarts[i] < 3) {
+                    restarts[i]++;
+                    String retry = label + "-retry" + restarts[i];
+                    say("trainer " + (i + 1) + " could not reach a dependency; starting it again (" + retry + ".log)");
+                    Path log = system.work().resolve("trainer-" + (i + 1)).resolve(retry + ".log");
+                    stamps.watch(log);
+                    logs.get(i).add(log);
+                    trainers.set(i, system.startTrainer(i, retry, commands.get(i)));
+                }
+            }
+            if (trainers.stream().anyMatch(Process::isAlive)) {
+                allStopped = null;
+            } else if (allStopped == null) {
+                allStopped = Instant.now();
+            }
+            // a trainer that committed its last round exits 0 while that round is aggregated; give the round 3 minutes
+            if (done.size() < r && allStopped != null && Instant.now().isAfter(allStopped.plus(Duration.ofMinutes(3)))
                     && trainers.stream().anyMatch(pr -> pr.exitValue() != 0)) {
-                // a trainer that committed its last round exits 0; one that failed leaves the round without it
-                throw new IllegalStateException("trainers stopped with an error; see " + logs.getFirst());
+                throw new IllegalStateException("trainers stopped with an error; see " + logs.getFirst().getLast());
             }
             Thread.sleep(1_000);
         }
