@@ -160,7 +160,9 @@ public final class RoundRunner {
     }
 
     private int loop() {
+        // rounds, not attempts: a round whose attempt failed and restarted counts once
         int done = 0;
+        long countedRound = -1;
         String last = null;
         while (done < settings.rounds()) {
             JobState state = chain.guard("jobState", () -> chain.client().job(jobId));
@@ -180,7 +182,10 @@ public final class RoundRunner {
                     chain.address(), jobId, state.round(), state.attempt());
             if (attempt.committed().stream().anyMatch(chain.address()::equalsIgnoreCase)) {
                 republish(spool, state);
-                done++;
+                if (state.round() != countedRound) {
+                    done++;
+                    countedRound = state.round();
+                }
                 last = slot;
                 continue;
             }
@@ -201,7 +206,10 @@ public final class RoundRunner {
                 continue;
             }
             commit(state, attempt, keys, spool);
-            done++;
+            if (state.round() != countedRound) {
+                done++;
+                countedRound = state.round();
+            }
             last = slot;
         }
         return done;

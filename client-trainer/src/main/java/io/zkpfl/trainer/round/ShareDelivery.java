@@ -53,14 +53,22 @@ final class ShareDelivery implements AutoCloseable {
         } catch (KafkaException e) {
             throw TrainerException.unavailable("Kafka at " + servers + " cannot be used: " + e.getMessage(), e);
         }
-        try {
-            producer.partitionsFor(RoundTopics.ENVELOPES);
-        } catch (KafkaException e) {
-            producer.close(java.time.Duration.ZERO);
-            throw TrainerException.unavailable("Kafka at " + servers + " cannot be reached (no broker answered within 10 s)", e);
+        // a loaded broker (or machine) may miss one 10 s window: give it REACH_ATTEMPTS before refusing
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.partitionsFor(RoundTopics.ENVELOPES);
+                return new ShareDelivery(servers, producer);
+            } catch (KafkaException e) {
+                if (attempt == REACH_ATTEMPTS) {
+                    producer.close(java.time.Duration.ZERO);
+                    throw TrainerException.unavailable("Kafka at " + servers + " cannot be reached (no broker answered in "
+                            + REACH_ATTEMPTS + " tries of 10 s)", e);
+                }
+            }
         }
-        return new ShareDelivery(servers, producer);
     }
+
+    private static final int REACH_ATTEMPTS = 3;
 
     /** Sends the envelopes (key → bytes, in order) and then the manifest, and waits for every acknowledgement. */
     void publish(Map<String, byte[]> envelopes, String manifestKey, byte[] manifest) {
