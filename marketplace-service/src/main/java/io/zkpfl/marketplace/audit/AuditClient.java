@@ -93,7 +93,8 @@ public class AuditClient {
             return Uni.createFrom().failure(new DependencyUnavailableException(Dependency.AUDIT, notConfigured(), null));
         }
         URI uri = URI.create(base.get().toString().replaceAll("/+$", "") + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.audit().timeout())
+        // the deadline below answers the caller; the request's own timeout, later, only frees the connection
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.audit().timeout().multipliedBy(2))
                 .header("Accept", "application/json").GET().build();
         Uni<Optional<JsonNode>> call = Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .map(response -> {
