@@ -170,9 +170,8 @@ public class JobProgress {
                     .onItem().transformToUniAndConcatenate(tick -> onFreshContext(() -> snapshot(id))
                             .map(tracker::events)
                             .onFailure().recoverWithItem(e -> tracker.failure(id, e)))
-                    .select().where(events -> events != Tracker.DONE)
                     .onItem().transformToIterable(events -> events)
-                    .select().first(event -> !tracker.completed(event));
+                    .select().first(event -> event != STOP);
         });
     }
 
@@ -183,15 +182,17 @@ public class JobProgress {
                 call.get().subscribe().with(emitter::complete, emitter::fail)));
     }
 
+    /** Follows an {@code end} event on the next tick: the stream completes there, without sending it. */
+    private static final Event STOP = new Event("", "");
+
     /** What one stream has sent so far. */
     private final class Tracker {
-        static final List<Event> DONE = List.of();
+        static final List<Event> DONE = List.of(STOP);
 
         private String job;
         private String auditState;
         private final Map<Integer, String> rounds = new HashMap<>();
         private boolean ended;
-        private boolean endSent;
 
         List<Event> events(Snapshot s) {
             if (ended) {
@@ -244,15 +245,6 @@ public class JobProgress {
             }
             auditState = data;
             return List.of(new Event(AUDIT_EVENT, data));
-        }
-
-        /** Whether the stream is complete once {@code event} is sent: it was the {@code end} event. */
-        boolean completed(Event event) {
-            if (endSent) {
-                return true;
-            }
-            endSent = END_EVENT.equals(event.name());
-            return false;
         }
 
         private String write(Object value) {
