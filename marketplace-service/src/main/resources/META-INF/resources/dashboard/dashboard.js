@@ -114,7 +114,7 @@ function renderSummary() {
   const add = (k, v) => { dl.appendChild(el("dt", k)); const d = el("dd"); if (v instanceof Node) d.appendChild(v); else d.textContent = v; dl.appendChild(d); };
   add("status", el("span", j.status + (c.status ? " · chain " + c.status : ""), { class: "status-" + (c.status || j.status), id: "job-status" }));
   add("chain job", j.chainJobId || "not on chain yet (" + j.submission + ")");
-  add("round", c.round === undefined ? "–" : (c.status === "ACTIVE" ? c.round + " of " + j.maxRounds + ", attempt " + c.attempt : (c.roundsPaid || 0) + " paid of " + j.maxRounds));
+  add("round", c.round === undefined ? "–" : (c.status === "ACTIVE" ? "round " + c.round + " (of 0–" + (j.maxRounds - 1) + "), attempt " + c.attempt : (c.roundsPaid || 0) + " paid of " + j.maxRounds));
   add("target accuracy", (Number(j.targetAccuracy) * 100).toFixed(2) + " %");
   add("committee", j.committee.threshold + " of " + j.committee.size + " nodes");
   if (c.escrowed) add("escrow", tokens(c.escrowed) + " · paid " + tokens(c.paid) + " · remaining " + tokens(c.remaining));
