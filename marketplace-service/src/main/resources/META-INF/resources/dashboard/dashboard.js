@@ -56,7 +56,7 @@ async function loadJobs() {
     body.replaceChildren();
     for (const j of page.items) {
       const tr = row([j.id, j.status, j.chainJobId || (j.submission || ""), j.maxRounds,
-        (j.createdAt || "").replace("T", " ").slice(0, 19)], { "data-job": j.id });
+        (j.createdAt || "").replace("T", " ").slice(5, 16)], { "data-job": j.id });
       if (String(j.id) === String(state.jobId)) tr.classList.add("selected");
       tr.addEventListener("click", () => { location.hash = "job=" + j.id; });
       body.appendChild(tr);
@@ -170,13 +170,15 @@ function renderPlot() {
     t.textContent = "round " + r + ": " + (a * 100).toFixed(2) + " %";
     c.appendChild(t);
     svg.appendChild(c);
-    text(x(r), y(a) - 8, (a * 100).toFixed(1) + " %");
+    text(x(r) + (r === 0 ? 6 : 0), y(a) - 8, (a * 100).toFixed(1) + " %", r === 0 ? "start" : "middle");
   }
 }
 
 function renderRounds() {
   const body = $("#rounds tbody");
   body.replaceChildren();
+  const dp = !!(state.job && state.job.privacy);
+  $("#epsilon-column").hidden = !dp;
   for (const r of [...state.rounds.values()].sort((a, b) => a.round - b.round)) {
     const a = r.attempts && r.attempts.length ? r.attempts[r.attempts.length - 1] : {};
     const res = r.result;
@@ -194,6 +196,7 @@ function renderRounds() {
       res ? tokens(res.paid) : null,
       r.epsilon === undefined ? null : r.epsilon.toFixed(3)
     ], { "data-round": r.round }));
+    if (!dp) body.lastChild.lastChild.remove();
   }
 }
 
