@@ -32,6 +32,27 @@ public interface MarketplaceConfig {
     /** The platform's structured reference string. */
     Srs srs();
 
+    /** The reward engine's audit API, which the dashboard and the model endpoint read. */
+    Audit audit();
+
+    interface Audit {
+        /**
+         * Base URL of the reward engine whose audit API indexes the platform's events (docs/audit-api.md), e.g.
+         * {@code http://127.0.0.1:8090}. Without it the dashboard shows jobs and their on-chain state only, and the
+         * rounds and model endpoints answer 503 naming {@code audit}.
+         */
+        Optional<URI> url();
+
+        /** Deadline of one audit API request. */
+        @WithDefault("PT3S")
+        Duration timeout();
+
+        /** How often a live job stream ({@code GET /api/v1/jobs/{id}/events}) polls the audit API and the chain. */
+        @WithName("poll-interval")
+        @WithDefault("PT1S")
+        Duration pollInterval();
+    }
+
     interface Srs {
         /**
          * The SRS's powers-of-tau file (snarkjs {@code .ptau}). With {@code zkpfl.chain.bootstrap=dev} the dev

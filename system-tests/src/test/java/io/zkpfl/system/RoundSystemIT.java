@@ -22,6 +22,11 @@ import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Srs;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
@@ -40,7 +47,9 @@ import org.web3j.protocol.core.methods.response.Log;
  * The whole protocol with every party a separate process (docs/protocol.md): the marketplace takes a signed job and
  * puts it on chain, three trainers stake, join and run two rounds on Fashion-MNIST, three nodes check, sum, open and
  * reveal, and the reward engine combines, opens C_A, evaluates and pays. Everything checked here is read from the
- * chain and IPFS with the contract wrappers and the protocol library, not from any service's own view.
+ * chain and IPFS with the contract wrappers and the protocol library, not from any service's own view. The marketplace's
+ * dashboard is open in a browser all along: its plot and tables must follow the rounds live and agree with the chain,
+ * and the marketplace must serve the final model that the reveals give anyone.
  */
 class RoundSystemIT {
 
@@ -90,14 +99,38 @@ class RoundSystemIT {
         JsonNode view = system.system.awaitOnChain(id, Duration.ofMinutes(2));
         BigInteger chainJob = new BigInteger(view.get("submission").get("chainJobId").asText());
         JsonNode artifacts = view.get("artifacts");
-        for (int i = 0; i < TRAINERS; i++) {
-            system.system.enrolTrainer(i, id);
+        // the dashboard, opened before any round has run and never reloaded
+        try (DashboardBrowser browser = new DashboardBrowser(system.dir.resolve("chromium-profile"))) {
+            browser.open(system.dashboard.baseUrl(), id);
+            int pointsBefore = browser.points().size();
+            int roundsBefore = browser.rounds().size();
+            assertEquals(0, pointsBefore, "no accuracy before the first round");
+            for (int i = 0; i < TRAINERS; i++) {
+                system.system.enrolTrainer(i, id);
+            }
+            for (int i = 0; i < TRAINERS; i++) {
+                system.system.startTrainer(i, "run", "run", "--job", Long.toString(id), "--rounds", Integer.toString(ROUNDS),
+                        "--limit", Integer.toString(400 + 100 * i), "--seed", Integer.toString(i));
+            }
+            int[] pointsWhileRunning = {0};
+            await(Duration.ofMinutes(10), () -> {
+                if (system.reader.job(chainJob).status() == 2) {
+                    return Boolean.TRUE;
+                }
+                try {
+                    pointsWhileRunning[0] = Math.max(pointsWhileRunning[0], browser.points().size());
+                } catch (RuntimeException e) {
+                    // the page was re-rendering: read it on the next pass
+                }
+                return null;
+            });
+            assertTrue(pointsWhileRunning[0] >= 1, "the plot gained a point while the job was still running");
+            DashboardBrowser.await(Duration.ofSeconds(90), "every round's point and row",
+                    () -> browser.points().size() == ROUNDS && browser.rounds().size() == ROUNDS);
+            assertTrue(roundsBefore < ROUNDS, "the rounds table gained rows: " + roundsBefore + " before, " + ROUNDS + " after");
+            dashboardShowsTheChain(browser, chainJob, fromBlock);
+            browser.screenshot(Path.of("target", "dashboard.png"));
         }
-        for (int i = 0; i < TRAINERS; i++) {
-            system.system.startTrainer(i, "run", "run", "--job", Long.toString(id), "--rounds", Integer.toString(ROUNDS),
-                    "--limit", Integer.toString(400 + 100 * i), "--seed", Integer.toString(i));
-        }
-        await(Duration.ofMinutes(10), () -> system.reader.job(chainJob).status() == 2 ? Boolean.TRUE : null);
 
         long toBlock = system.web3j.ethBlockNumber().send().getBlockNumber().longValue();
         List<Log> logs = logs(fromBlock, toBlock);
@@ -147,6 +180,8 @@ class RoundSystemIT {
             assertTrue(roundPaid.accuracy.longValue() > 100_000, "round " + r + " accuracy " + roundPaid.accuracy + " ppm");
             w = next.weights();
         }
+        theFinalModelIsServedByTheMarketplace(id, paid.stream().filter(e -> e.jobId.equals(chainJob)).toList(), w, spec, ipfs);
+
         JobState state = system.reader.job(chainJob);
         assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(state.remaining()), "escrow is conserved");
         for (int k = 0; k < LocalSystem.NODES.size(); k++) {
@@ -156,6 +191,52 @@ class RoundSystemIT {
         for (int i = 0; i < TRAINERS; i++) {
             String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
             assertTrue(system.reader.claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
+        }
+    }
+
+    /** Each plotted point is the accuracy the chain paid the round with; committee, trainers and payments are listed. */
+    void dashboardShowsTheChain(DashboardBrowser browser, BigInteger chainJob, long fromBlock) throws Exception {
+        List<Log> logs = logs(fromBlock, system.web3j.ethBlockNumber().send().getBlockNumber().longValue());
+        for (var e : decode(logs, JobMarket.ROUNDPAID_EVENT, JobMarket::getRoundPaidEventFromLog)) {
+            if (e.jobId.equals(chainJob)) {
+                String title = browser.pointTitle(e.round.intValue());
+                double shown = Double.parseDouble(title.replaceAll("^round \\d+: ([0-9.]+) %$", "$1"));
+                assertEquals(e.accuracy.longValue() / 10_000.0, shown, 0.0051, "round " + e.round + "'s point: " + title);
+            }
+        }
+        assertEquals(LocalSystem.NODES.size(), browser.rows("committee").size(), "the committee");
+        assertEquals(TRAINERS, browser.rows("trainers").size(), "the trainers");
+        List<JobMarket.RewardCreditedEventResponse> credited = decode(logs, JobMarket.REWARDCREDITED_EVENT,
+                JobMarket::getRewardCreditedEventFromLog).stream().filter(e -> e.jobId.equals(chainJob)).toList();
+        DashboardBrowser.await(Duration.ofSeconds(30), "every payment",
+                () -> browser.rows("payments").size() == credited.size());
+    }
+
+    /**
+     * {@code GET /api/v1/jobs/{id}/model} names the last round's w' as the chain logged it, its CID holds exactly the
+     * weights that the reveals give anyone, and {@code /model/weights} streams those bytes.
+     */
+    void theFinalModelIsServedByTheMarketplace(long id, List<JobMarket.RoundPaidEventResponse> paid, float[] w, ModelSpec spec,
+            KuboClient ipfs) throws Exception {
+        URI base = system.dashboard.baseUrl();
+        JsonNode model = system.system.get(base.resolve("/api/v1/jobs/" + id + "/model"));
+        var last = paid.getLast();
+        assertEquals(ROUNDS - 1, model.get("round").asInt(), model.toString());
+        assertEquals(Numeric.toHexString(last.model), model.get("weightsHash").asText(), "the hash the chain logged");
+        assertTrue(model.get("verifiedOnChain").asBoolean());
+        byte[] atCid = ipfs.catVerifiedBytes(Cid.parse(model.get("weightsCid").asText()), 1 << 24);
+        assertArrayEquals(last.model, Hash.sha3(atCid), "keccak of the bytes at the CID");
+        assertArrayEquals(w, FlatParameters.decode(atCid, spec), "the CID holds the w' recomputed from the reveals");
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
+                model.get("href").asText())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, download.statusCode());
+        assertArrayEquals(atCid, download.body(), "the marketplace streams the final weights");
+        JsonNode rounds = system.system.get(base.resolve("/api/v1/jobs/" + id + "/rounds")).get("rounds");
+        assertEquals(ROUNDS, rounds.size());
+        for (int r = 0; r < ROUNDS; r++) {
+            int round = r;
+            var p = paid.stream().filter(e -> e.round.intValue() == round).findFirst().orElseThrow();
+            assertEquals(p.accuracy.longValue(), rounds.get(r).path("result").path("accuracyPpm").asLong(), "round " + r);
         }
     }
 

@@ -312,7 +312,10 @@ public class MarketChain {
         }
         OnChainState state;
         try {
-            state = OnChainState.of(jobId, reader.job(jobId), lastEvent(jobId, createdAt));
+            JobState job = reader.job(jobId);
+            int[] paid = new int[1];
+            LastEvent last = lastEvent(jobId, createdAt, paid);
+            state = OnChainState.of(jobId, job, last, paid[0]);
         } catch (RuntimeException e) {
             LOG.debugf("reading job %s from the chain failed: %s", jobId, e.getMessage());
             state = OnChainState.unavailable(jobId, "the chain could not be read: " + rootMessage(e));
@@ -321,14 +324,49 @@ public class MarketChain {
         return state;
     }
 
-    private LastEvent lastEvent(BigInteger jobId, long fromBlock) {
+    private LastEvent lastEvent(BigInteger jobId, long fromBlock, int[] roundsPaid) {
         MarketEvent last = null;
         for (MarketEvent event : reader.events(fromBlock, blockNumber())) {
             if (event.jobId().equals(jobId)) {
                 last = event;
+                if (event instanceof MarketEvent.RoundPaid) {
+                    roundsPaid[0]++;
+                }
             }
         }
         return last == null ? null : new LastEvent(last.getClass().getSimpleName(), last.block());
+    }
+
+    /**
+     * The {@code RoundPaid} events of job {@code jobId} from block {@code fromBlock} on, in chain order: each round's
+     * posted {@code keccak(w')}, accuracy and transaction, read from the chain itself.
+     */
+    public List<PaidRound> paidRounds(BigInteger jobId, long fromBlock) {
+        org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
+                org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(0, fromBlock))),
+                DefaultBlockParameterName.LATEST, addresses.market());
+        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT));
+        filter.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
+        try {
+            org.web3j.protocol.core.methods.response.EthLog logs = web3j.ethGetLogs(filter).send();
+            if (logs.hasError()) {
+                throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
+            }
+            List<PaidRound> out = new java.util.ArrayList<>();
+            for (org.web3j.protocol.core.methods.response.EthLog.LogResult<?> r : logs.getLogs()) {
+                org.web3j.protocol.core.methods.response.Log log = (org.web3j.protocol.core.methods.response.Log) r.get();
+                JobMarket.RoundPaidEventResponse e = JobMarket.getRoundPaidEventFromLog(log);
+                out.add(new PaidRound(e.round.intValue(), org.web3j.utils.Numeric.toHexString(e.model), e.accuracy.longValue(),
+                        log.getTransactionHash(), log.getBlockNumber().longValueExact()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e);
+        }
+    }
+
+    /** A round's result as the chain logged it ({@code RoundPaid}). */
+    public record PaidRound(int round, String weightsHash, long accuracyPpm, String tx, long block) {
     }
 
     /** The latest market event of a job ({@code JobCreated}, {@code AttemptOpened}, {@code RoundCertified}, …) and its block. */
@@ -364,9 +402,9 @@ public class MarketChain {
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record OnChainState(String jobId, String status, Integer round, Integer attempt, List<String> committee,
                                Integer trainers, String escrowed, String paid, String refunded, String remaining,
-                               String model, LastEvent lastEvent, String error) {
+                               String model, LastEvent lastEvent, Integer roundsPaid, String error) {
 
-        static OnChainState of(BigInteger jobId, JobState s, LastEvent lastEvent) {
+        static OnChainState of(BigInteger jobId, JobState s, LastEvent lastEvent, int roundsPaid) {
             String status = switch (s.status()) {
                 case 0 -> "NONE";
                 case 1 -> "ACTIVE";
@@ -377,11 +415,11 @@ public class MarketChain {
             return new OnChainState(jobId.toString(), status, s.round(), s.attempt(),
                     s.committee().stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), s.trainers().size(),
                     s.escrowed().toString(), s.paid().toString(), s.refunded().toString(), s.remaining().toString(),
-                    s.model(), lastEvent, null);
+                    s.model(), lastEvent, roundsPaid, null);
         }
 
         static OnChainState unavailable(BigInteger jobId, String error) {
-            return new OnChainState(jobId.toString(), null, null, null, null, null, null, null, null, null, null, null, error);
+            return new OnChainState(jobId.toString(), null, null, null, null, null, null, null, null, null, null, null, null, error);
         }
     }
 }

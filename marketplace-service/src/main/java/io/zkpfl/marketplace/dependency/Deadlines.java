@@ -35,6 +35,7 @@ public class Deadlines {
             case KAFKA -> config.kafka().timeout();
             case CHAIN -> config.chain().timeout();
             case IPFS -> config.ipfs().timeout();
+            case AUDIT -> config.audit().timeout();
         };
     }
 

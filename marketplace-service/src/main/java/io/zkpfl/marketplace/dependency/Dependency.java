@@ -5,7 +5,8 @@ public enum Dependency {
     POSTGRESQL("postgresql", "PostgreSQL"),
     KAFKA("kafka", "Kafka"),
     CHAIN("chain", "the chain's JSON-RPC"),
-    IPFS("ipfs", "the IPFS store");
+    IPFS("ipfs", "the IPFS store"),
+    AUDIT("audit", "the audit service");
 
     private final String id;
     private final String label;
@@ -15,7 +16,7 @@ public enum Dependency {
         this.label = label;
     }
 
-    /** Stable identifier: {@code postgresql}, {@code kafka}, {@code chain}, {@code ipfs}. */
+    /** Stable identifier: {@code postgresql}, {@code kafka}, {@code chain}, {@code ipfs}, {@code audit}. */
     public String id() {
         return id;
     }

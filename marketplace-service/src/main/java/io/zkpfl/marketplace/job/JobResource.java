@@ -40,10 +40,12 @@ public class JobResource {
     private final MarketChain chain;
     private final io.vertx.mutiny.core.Vertx vertx;
     private final Deadlines deadlines;
+    private final JobProgress progress;
 
     public JobResource(JobService jobs, ArtifactStore artifacts, MarketChain chain, io.vertx.mutiny.core.Vertx vertx,
-            Deadlines deadlines) {
+            Deadlines deadlines, JobProgress progress) {
         this.jobs = jobs;
+        this.progress = progress;
         this.deadlines = deadlines;
         this.artifacts = artifacts;
         this.chain = chain;
@@ -138,6 +140,79 @@ public class JobResource {
         return RestMulti.fromUniResponse(artifact, a -> artifacts.stream(a.cid()),
                 a -> Map.of("Content-Type", List.of(a.mediaType()), "Content-Length", List.of(String.valueOf(a.size())),
                         "X-Ipfs-Path", List.of("/ipfs/" + a.cid()), "ETag", List.of("\"" + a.cid() + "\"")));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The job's progress, live (server-sent events)",
+            description = "Polls the chain and the audit service every zkpfl.audit.poll-interval and pushes what changed: "
+                    + "'job' (the job with its on-chain state, participants and privacy budget), 'round' (one round from "
+                    + "the audit API with epsilon after it for DP jobs; sent again when it changes), 'audit' (whether the "
+                    + "audit service answers: ok, not-configured, unavailable) and, once the job has finished, 'end', "
+                    + "after which the stream closes. Every data field is one JSON object (docs/marketplace-api.md).")
+    @APIResponse(responseCode = "200", description = "The event stream", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL did not answer in time", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestMulti<jakarta.ws.rs.sse.OutboundSseEvent> events(@RestPath long id, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+        return RestMulti.fromUniResponse(progress.job(id), job -> progress.stream(job).map(e -> sse.newEventBuilder()
+                        .name(e.name()).mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, e.data()).build()),
+                job -> Map.of("Cache-Control", List.of("no-cache"), "X-Accel-Buffering", List.of("no")));
+    }
+
+    @GET
+    @Path("/{id}/rounds")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The job's rounds, from the audit service",
+            description = "Each round as GET /api/v1/audit/jobs/{chainJobId}/rounds of the reward engine shows it (attempts "
+                    + "with commits, openings, reveals and aggregate transactions; result with accuracyPpm; payments), with "
+                    + "'epsilon' (spent after the round, cumulative) for a DP job. Empty before the job is on chain.")
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The audit service (dependency 'audit') is not configured, did not answer in time or cannot be reached", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Map<String, Object>> rounds(@RestPath long id) {
+        return progress.job(id).chain(job -> progress.rounds(job).map(rounds -> {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("id", job.id);
+            out.put("chainJobId", job.chainJobId == null ? null : job.chainJobId.toString());
+            out.put("rounds", rounds);
+            return out;
+        }));
+    }
+
+    @GET
+    @Path("/{id}/model")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The job's final model",
+            description = "Once the job has finished on chain: the round, keccak-256 and IPFS CID of the last evaluated "
+                    + "model w' as the reward engine published it, checked against the hash the chain logged in that "
+                    + "round's RoundPaid; 'href' downloads the weights.")
+    @APIResponse(responseCode = "404", description = "No such job, or the audit service's engine does not evaluate it", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job has no final model yet: not on chain, still running, or ended without an evaluated round", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "The audit service's model is not the one the chain logged", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The audit service or the chain (named in 'dependency') is not configured, did not answer in time or cannot be reached", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<JobProgress.FinalModel> model(@RestPath long id) {
+        return progress.job(id).chain(progress::finalModel);
+    }
+
+    @GET
+    @Path("/{id}/model/weights")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "Download the job's final model",
+            description = "Its float32 little-endian weights (FlatParameters, canonical order) streamed from IPFS and checked "
+                    + "against the CID of GET /api/v1/jobs/{id}/model while streaming; ETag and X-Ipfs-Path carry the CID, "
+                    + "X-Keccak-256 the hash the chain logged.")
+    @APIResponse(responseCode = "409", description = "The job has no final model yet", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestMulti<Buffer> modelWeights(@RestPath long id) {
+        Uni<Object[]> model = progress.job(id).chain(job -> progress.finalModel(job).map(m -> new Object[] {job, m}));
+        return RestMulti.fromUniResponse(model, a -> artifacts.stream(((JobProgress.FinalModel) a[1]).weightsCid()),
+                a -> {
+                    JobProgress.FinalModel m = (JobProgress.FinalModel) a[1];
+                    return Map.of("Content-Type", List.of(MediaType.APPLICATION_OCTET_STREAM),
+                            "Content-Length", List.of(String.valueOf(4L * ((Job) a[0]).parameterCount)),
+                            "Content-Disposition", List.of("attachment; filename=\"job-" + id + "-round-" + m.round() + ".bin\""),
+                            "X-Ipfs-Path", List.of("/ipfs/" + m.weightsCid()), "ETag", List.of("\"" + m.weightsCid() + "\""),
+                            "X-Keccak-256", List.of(m.weightsHash()));
+                });
     }
 
     private record Artifact(String cid, String mediaType, long size) {

@@ -61,11 +61,16 @@ public record JobView(
     }
 
     /**
-     * A job's differential-privacy terms (docs/privacy.md), how many rounds fit its budget, and {@code ε} spent after
-     * the rounds the chain has completed (each completed round was certified and is charged once).
+     * A job's differential-privacy terms (docs/privacy.md), how many rounds fit its budget, {@code ε} spent after
+     * the rounds the chain has completed (each completed round was certified and is charged once), and {@code ε}
+     * after each of those rounds ({@code perRound[r]}: after rounds 0..r, cumulative).
      */
     public record Privacy(String epsilon, String delta, String noiseMultiplier, String l2Clip, int minTrainers,
-                          long roundsWithinBudget, Spent spent) {
+                          long roundsWithinBudget, Spent spent, java.util.List<RoundSpent> perRound) {
+    }
+
+    /** {@code ε} at the job's {@code δ} once round {@code round} (from 0) is completed. */
+    public record RoundSpent(int round, double epsilon) {
     }
 
     /** {@code ε} at the job's {@code δ} after {@code completedRounds}. */
@@ -112,7 +117,39 @@ public record JobView(
                 job.createdAt);
     }
 
+    /**
+     * Rounds the chain has completed: its {@code RoundPaid} events. (Its round counter moves on when a round is paid,
+     * but stays on the last round when that round ends the job.)
+     */
+    static long completedRounds(MarketChain.OnChainState chain) {
+        if (chain == null) {
+            return 0;
+        }
+        if (chain.roundsPaid() != null) {
+            return chain.roundsPaid();
+        }
+        return chain.round() == null ? 0 : chain.round();
+    }
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** {@code ε} at the job's {@code δ} after {@code rounds} completed rounds, or {@code null} for a job without DP. */
+    static Double epsilonAfter(Job job, long rounds) {
+        if (job.manifest == null || job.chainParams == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(job.manifest).get("privacy");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            long maxSamples = JSON.readTree(job.chainParams).get("maxSamples").asLong();
+            return rounds == 0 ? 0.0 : io.zkpfl.protocol.dp.JobPrivacy.fromJson(node)
+                    .spentAfter(rounds, maxSamples, job.parameterCount).epsilon();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + job.id + " has a stored manifest that is not JSON", e);
+        }
+    }
 
     /** The manifest's DP terms with the budget's figures, or {@code null} for a job without DP. */
     static Privacy privacy(Job job, MarketChain.OnChainState chain) {
@@ -126,10 +163,14 @@ public record JobView(
             }
             io.zkpfl.protocol.dp.JobPrivacy p = io.zkpfl.protocol.dp.JobPrivacy.fromJson(node);
             long maxSamples = JSON.readTree(job.chainParams).get("maxSamples").asLong();
-            long rounds = chain == null || chain.round() == null ? 0 : chain.round();
+            long rounds = completedRounds(chain);
+            java.util.List<RoundSpent> perRound = new java.util.ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                perRound.add(new RoundSpent(r, p.spentAfter(r + 1, maxSamples, job.parameterCount).epsilon()));
+            }
             return new Privacy(p.epsilon().toPlainString(), p.delta().toPlainString(), p.noiseMultiplier().toPlainString(),
                     p.l2Clip().toPlainString(), p.minTrainers(), p.roundsWithinBudget(maxSamples, job.parameterCount),
-                    new Spent(rounds, rounds == 0 ? 0 : p.spentAfter(rounds, maxSamples, job.parameterCount).epsilon()));
+                    new Spent(rounds, rounds == 0 ? 0 : perRound.getLast().epsilon()), perRound);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("job " + job.id + " has a stored manifest that is not JSON", e);
         }

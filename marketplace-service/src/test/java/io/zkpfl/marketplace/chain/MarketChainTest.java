@@ -81,6 +81,7 @@ class MarketChainTest {
             public Db db() { throw new UnsupportedOperationException(); }
             public Kafka kafka() { throw new UnsupportedOperationException(); }
             public Srs srs() { return Optional::empty; }
+            public Audit audit() { throw new UnsupportedOperationException(); }
         };
     }
 }
