@@ -101,7 +101,7 @@ class RoundSystemIT {
         JsonNode artifacts = view.get("artifacts");
         // the dashboard, opened before any round has run and never reloaded
         try (DashboardBrowser browser = new DashboardBrowser(system.dir.resolve("chromium-profile"))) {
-            browser.open(system.dashboard.baseUrl(), id);
+            browser.open(system.system.marketplace().baseUrl(), id);
             int pointsBefore = browser.points().size();
             int roundsBefore = browser.rounds().size();
             assertEquals(0, pointsBefore, "no accuracy before the first round");
@@ -218,7 +218,7 @@ class RoundSystemIT {
      */
     void theFinalModelIsServedByTheMarketplace(long id, List<JobMarket.RoundPaidEventResponse> paid, float[] w, ModelSpec spec,
             KuboClient ipfs) throws Exception {
-        URI base = system.dashboard.baseUrl();
+        URI base = system.system.marketplace().baseUrl();
         JsonNode model = system.system.get(base.resolve("/api/v1/jobs/" + id + "/model"));
         var last = paid.getLast();
         assertEquals(ROUNDS - 1, model.get("round").asInt(), model.toString());

@@ -7,14 +7,11 @@ import io.zkpfl.devstack.DevStack;
 import io.zkpfl.devstack.DevStackConfig;
 import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.demo.LocalSystem;
-import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.chain.DevChainKeys;
 import io.zkpfl.zk.kzg.DevSrs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
@@ -33,8 +30,6 @@ final class SystemStack implements AutoCloseable {
     final Path dir;
     final Path ptau;
     final LocalSystem system;
-    /** A second marketplace instance, reading the engine's audit API: what the dashboard test opens. */
-    final ServiceProcess dashboard;
     final PlatformAddresses addresses;
     final Web3j web3j;
     final ChainClient reader;
@@ -52,39 +47,8 @@ final class SystemStack implements AutoCloseable {
         var chain = system.chain();
         addresses = new PlatformAddresses(chain.get("token").asText(), chain.get("registry").asText(),
                 chain.get("certifier").asText(), chain.get("market").asText());
-        try {
-            dashboard = dashboard();
-        } catch (RuntimeException e) {
-            system.close();
-            stack.close();
-            throw e;
-        }
         web3j = Web3j.build(new HttpService(stack.chain().rpcUrl()));
         reader = ChainClient.connect(web3j, stack.chain().chainId(), Credentials.create(DevChainKeys.privateKey(9)), addresses);
-    }
-
-    /**
-     * A replica of the marketplace on the same database and platform with {@code zkpfl.audit.url} pointing at the
-     * engine, which {@link LocalSystem} starts after the marketplace. Its relayer and outbox workers are left idle (the
-     * first instance submits the jobs and relays their events), so the two instances never race for the relayer's nonce.
-     */
-    private ServiceProcess dashboard() {
-        Map<String, String> p = new LinkedHashMap<>(stack.serviceProperties());
-        p.put("zkpfl.chain.id", Long.toString(stack.chain().chainId()));
-        p.put("zkpfl.chain.rpc-url", stack.chain().rpcUrl());
-        for (String c : new String[] {"token", "registry", "certifier", "market"}) {
-            p.put("zkpfl.chain.contracts." + c, system.chain().get(c).asText());
-        }
-        p.put("zkpfl.chain.relayer-key", DevChainKeys.privateKey(0));
-        p.put("zkpfl.chain.evaluator", LocalSystem.address(DevChainKeys.privateKey(LocalSystem.EVALUATOR)));
-        p.put("zkpfl.chain.submit-interval", "24h");
-        p.put("zkpfl.outbox.poll-interval", "24h");
-        p.put("zkpfl.audit.url", system.engine().baseUrl().toString());
-        for (String dependency : new String[] {"db", "chain", "ipfs", "audit"}) {
-            p.put("zkpfl." + dependency + ".timeout", "PT15S");
-        }
-        return ServiceProcess.start("dashboard", jar("marketplace.jar"), p, 0,
-                dir.resolve("dashboard.log"), Duration.ofMinutes(5));
     }
 
     static Path jar(String property) {
@@ -97,9 +61,6 @@ final class SystemStack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
         system.close();
         web3j.shutdown();
         stack.close();

@@ -147,7 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         String chainJob = view.get("submission").get("chainJobId").asText();
         URI marketplace = system.marketplace().baseUrl();
         URI engine = system.engine().baseUrl();
-        out.printf(Locale.ROOT, "%nJob %d is on chain as job %s. Watch it:%n  dashboard    %s/%n  marketplace  %s/api/v1/jobs/%d%n"
+        out.printf(Locale.ROOT, "%nJob %d is on chain as job %s. Watch it:%n  dashboard    %s/dashboard/%n  marketplace  %s/api/v1/jobs/%d%n"
                         + "  audit        %s/api/v1/audit/jobs/%s/rounds%n"
                         + "  as the owner ./zkpfl job watch %d --marketplace %s --rpc %s --audit %s%n"
                         + "  logs         %s%n%n", id, chainJob, marketplace, marketplace, id, engine, chainJob, id, marketplace,
