@@ -179,6 +179,9 @@ public final class DemoCommand implements Callable<Integer> {
         step(trainers + " trainers staked, joined and are training (logs: " + work.resolve("trainer-N/run.log") + ")");
     }
 
+    /** How long, after the chain ended the job, the summary waits for the engine's index to show its last round. */
+    private static final Duration LAST_ROUND_WAIT = Duration.ofSeconds(60);
+
     /** Prints a line per round until the job ends, then the summary. */
     private void follow(LocalSystem system, DevStack stack, URI marketplace, URI engine, long id, String chainJob, Instant t0)
             throws Exception {
@@ -187,6 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
         JsonRpc rpc = new JsonRpc(stack.chain().rpcUrl());
         Set<Integer> printed = new LinkedHashSet<>();
         Instant last = Instant.now();
+        Instant endedAt = null;
         double accuracy = 0;
         while (true) {
             JsonNode rounds = system.get(engine.resolve("/api/v1/audit/jobs/" + chainJob + "/rounds?limit=100"));
@@ -215,8 +219,17 @@ public final class DemoCommand implements Callable<Integer> {
             JsonNode job = system.get(marketplace.resolve("/api/v1/jobs/" + id));
             String status = job.path("chain").path("status").asText("");
             if ("COMPLETED".equals(status) || "FAILED".equals(status)) {
-                summary(system, stack, engine, id, chainJob, status, accuracy, t0);
-                return;
+                // the chain may end the job a block or two before the engine's index shows its last round: print that first
+                int paidOnChain = job.path("chain").path("roundsPaid").asInt(0);
+                if (printed.size() < paidOnChain && endedAt == null) {
+                    endedAt = Instant.now();
+                }
+                if (printed.size() >= paidOnChain || Duration.between(endedAt, Instant.now()).compareTo(LAST_ROUND_WAIT) > 0) {
+                    summary(system, stack, engine, id, chainJob, status, accuracy, t0);
+                    return;
+                }
+                Thread.sleep(500);
+                continue;
             }
             // a trainer that took part in its last round exits 0 while that round is still being aggregated
             if (!noTrainers && system.trainers().stream().noneMatch(Process::isAlive)
