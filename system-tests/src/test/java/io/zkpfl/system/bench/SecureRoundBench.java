@@ -129,8 +129,11 @@ public final class SecureRoundBench implements Callable<Integer> {
         DevStackLogging.quiet();
         CommandLine cl = new CommandLine(new SecureRoundBench());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            e.printStackTrace();
-            line.getErr().println("secure-round-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            StringBuilder why = new StringBuilder(e.getMessage() == null ? e.toString() : e.getMessage());
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                why.append(" (caused by ").append(c).append(')');
+            }
+            line.getErr().println("secure-round-bench: " + why);
             return 1;
         });
         System.exit(cl.execute(args));
