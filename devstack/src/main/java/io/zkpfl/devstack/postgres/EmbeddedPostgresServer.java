@@ -62,13 +62,22 @@ public final class EmbeddedPostgresServer extends SignalledComponent implements 
      */
     public static EmbeddedPostgresServer start() {
         DevStackLogging.quiet();
-        Path dataDir = TempDirs.create("zkpfl-pg-");
-        EmbeddedPostgres pg;
-        try {
-            pg = launch(dataDir, 0);
-        } catch (IOException | RuntimeException e) {
-            TempDirs.deleteRecursively(dataDir);
-            throw new IllegalStateException("embedded PostgreSQL failed to start: " + e.getMessage(), e);
+        Path dataDir = null;
+        EmbeddedPostgres pg = null;
+        for (int attempt = 1; pg == null; attempt++) {
+            dataDir = TempDirs.create("zkpfl-pg-");
+            try {
+                pg = launch(dataDir, 0);
+            } catch (IOException | RuntimeException e) {
+                // the free port the launcher chose may have been taken in between (the stack starts its components
+                // side by side): then the postmaster cannot bind and the launcher waits on someone else's listener
+                stopPostmaster(dataDir);
+                TempDirs.deleteRecursively(dataDir);
+                if (attempt == START_ATTEMPTS) {
+                    throw new IllegalStateException("embedded PostgreSQL failed to start (" + START_ATTEMPTS + " attempts): "
+                            + e.getMessage(), e);
+                }
+            }
         }
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, dataDir);
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -78,6 +87,23 @@ public final class EmbeddedPostgresServer extends SignalledComponent implements 
             throw new IllegalStateException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    private static final int START_ATTEMPTS = 3;
+
+    /** Kills the postmaster a failed start may have left on {@code dataDir}, from its {@code postmaster.pid}. */
+    private static void stopPostmaster(Path dataDir) {
+        try {
+            java.util.List<String> pidFile = java.nio.file.Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            if (!pidFile.isEmpty()) {
+                ProcessHandle.of(Long.parseLong(pidFile.getFirst().strip())).ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().completeOnTimeout(p, 10, TimeUnit.SECONDS).join();
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            // no pid file or no such process: nothing left running
+        }
     }
 
     /**
