@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.devstack.demo.DemoJob;
 import io.zkpfl.devstack.demo.LocalSystem;
 import io.zkpfl.protocol.chain.DevChainKeys;
 import io.zkpfl.protocol.ipfs.Cid;
@@ -21,6 +22,7 @@ import io.zkpfl.protocol.vss.VssParameters;
 import io.zkpfl.zk.bn254.Fp;
 import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.kzg.Srs;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -80,21 +81,11 @@ class RoundSystemIT {
         }
     }
 
-    static ObjectNode job() throws Exception {
-        ObjectNode j = SystemStack.JSON.createObjectNode();
-        j.put("owner", Credentials.create(DevChainKeys.privateKey(LocalSystem.OWNER)).getAddress().toLowerCase());
-        j.set("model", SystemStack.JSON.readTree(MODEL));
-        j.putObject("training").put("localEpochs", 1).put("batchSize", 32).put("learningRate", 0.1).put("optimiser", "sgd");
-        j.put("targetAccuracy", TARGET);
-        j.put("maxRounds", 2 * ROUNDS);
-        j.putObject("fee").put("token", system.addresses.token()).put("amount", "100000000000000000000");
-        j.putObject("committee").put("size", 3).put("threshold", 2);
-        j.put("minTrainers", TRAINERS).put("maxTrainers", TRAINERS).put("maxSamples", 1000);
-        j.putObject("windows").put("commit", 300).put("complaint", 15).put("partial", 120).put("proof", 120).put("reveal", 120);
+    static ObjectNode job() {
         // a fixed nonce (the chain is fresh) makes the marketplace's initial weights, and with the trainers' seeds the rounds, repeatable
-        j.put("nonce", "20261203");
-        j.put("deadline", Instant.now().getEpochSecond() + 3_600);
-        return j;
+        return DemoJob.of(MODEL, system.addresses.token()).training(1, 32, new BigDecimal("0.1")).target(BigDecimal.valueOf(TARGET))
+                .rounds(2 * ROUNDS).fee("100000000000000000000").trainers(TRAINERS, TRAINERS).maxSamples(1000)
+                .windows(300, 15, 120).nonce("20261203").json();
     }
 
     @Test

@@ -312,24 +312,11 @@ public final class DemoCommand implements Callable<Integer> {
         return Files.readString(outFile, StandardCharsets.UTF_8);
     }
 
-    /** The demo's job, unsigned. */
-    private ObjectNode job(JsonNode chain, String spec) throws Exception {
-        ObjectNode j = JSON.createObjectNode();
-        j.put("owner", LocalSystem.address(DevChainKeys.privateKey(LocalSystem.OWNER)).toLowerCase(Locale.ROOT));
-        j.set("model", JSON.readTree(spec));
-        // two local epochs at 0.1: a trainer's work is seconds, a round's protocol tens of seconds, so more local work
-        // per round reaches the target in fewer rounds
-        j.putObject("training").put("localEpochs", 2).put("batchSize", 32).put("learningRate", 0.1).put("optimiser", "sgd");
-        j.put("targetAccuracy", target);
-        j.put("maxRounds", rounds);
-        j.putObject("fee").put("token", chain.get("token").asText()).put("amount", "1000000000000000000000");
-        j.putObject("committee").put("size", 3).put("threshold", 2);
+    /** The demo's job, unsigned: the defaults of {@link DemoJob} with this command's options. */
+    private ObjectNode job(JsonNode chain, String spec) {
         int min = noTrainers ? 2 : Math.max(2, trainers);
-        j.put("minTrainers", min).put("maxTrainers", Math.max(min, noTrainers ? 16 : trainers)).put("maxSamples", 60_000);
-        j.putObject("windows").put("commit", 600).put("complaint", 10).put("partial", 120).put("proof", 300).put("reveal", 120);
-        j.put("nonce", String.valueOf(System.currentTimeMillis()));
-        j.put("deadline", Instant.now().getEpochSecond() + 3_600);
-        return j;
+        return DemoJob.of(spec, chain.get("token").asText()).target(target).rounds(rounds)
+                .trainers(min, Math.max(min, noTrainers ? 16 : trainers)).json();
     }
 
     private void step(String line) {

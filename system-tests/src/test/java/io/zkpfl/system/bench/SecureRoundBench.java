@@ -8,8 +8,8 @@ import io.zkpfl.devstack.DevStackConfig;
 import io.zkpfl.devstack.DevStackLogging;
 import io.zkpfl.devstack.chain.AnvilOptions;
 import io.zkpfl.devstack.chain.JsonRpc;
+import io.zkpfl.devstack.demo.DemoJob;
 import io.zkpfl.devstack.demo.LocalSystem;
-import io.zkpfl.protocol.chain.DevChainKeys;
 import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.zk.kzg.DevSrs;
@@ -420,23 +420,11 @@ public final class SecureRoundBench implements Callable<Integer> {
         return split.resolve(String.format(Locale.ROOT, "trainer-%02d", i + 1));
     }
 
-    private ObjectNode job(JsonNode chain, String spec, int n, int r) throws IOException {
-        ObjectNode j = JSON.createObjectNode();
-        j.put("owner", LocalSystem.address(DevChainKeys.privateKey(LocalSystem.OWNER)).toLowerCase(Locale.ROOT));
-        j.set("model", JSON.readTree(spec));
-        j.putObject("training").put("localEpochs", epochs).put("batchSize", batch).put("learningRate", new BigDecimal(lr))
-                .put("optimiser", "sgd");
-        // unreachable, so the job runs its whole round budget
-        j.put("targetAccuracy", new BigDecimal("0.99"));
-        j.put("maxRounds", r);
-        j.putObject("fee").put("token", chain.get("token").asText()).put("amount", "1000000000000000000000");
-        j.putObject("committee").put("size", 3).put("threshold", 2);
-        j.put("minTrainers", n).put("maxTrainers", n).put("maxSamples", 60_000);
-        j.putObject("windows").put("commit", 600).put("complaint", complaintWindow).put("partial", 120).put("proof", 300)
-                .put("reveal", 120);
-        j.put("nonce", String.valueOf(System.currentTimeMillis()));
-        j.put("deadline", Instant.now().getEpochSecond() + 7_200);
-        return j;
+    private ObjectNode job(JsonNode chain, String spec, int n, int r) {
+        // an unreachable target, so the job runs its whole round budget
+        return DemoJob.of(spec, chain.get("token").asText()).training(epochs, batch, new BigDecimal(lr))
+                .target(new BigDecimal("0.99")).rounds(r).trainers(n, n).windows(600, complaintWindow, 300)
+                .validFor(7_200).json();
     }
 
     /** Seconds to average {@code n} updates of {@code d} parameters weighted by samples, as FedAvg does (best of 5). */
