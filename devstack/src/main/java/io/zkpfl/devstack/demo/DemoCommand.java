@@ -1,7 +1,6 @@
 package io.zkpfl.devstack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zkpfl.devstack.DevStack;
 import io.zkpfl.devstack.DevStackConfig;
@@ -46,7 +45,6 @@ import picocli.CommandLine.Option;
                 + "target accuracy or the round budget. Ctrl-C stops everything."})
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--trainers", defaultValue = "4", description = "trainer processes to run (default: ${DEFAULT-VALUE})")
     int trainers;
