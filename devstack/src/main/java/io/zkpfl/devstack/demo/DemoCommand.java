@@ -45,7 +45,6 @@ import picocli.CommandLine.Option;
                 + "target accuracy or the round budget. Ctrl-C stops everything."})
 public final class DemoCommand implements Callable<Integer> {
 
-
     @Option(names = "--trainers", defaultValue = "4", description = "trainer processes to run (default: ${DEFAULT-VALUE})")
     int trainers;
 
