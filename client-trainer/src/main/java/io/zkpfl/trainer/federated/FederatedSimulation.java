@@ -28,6 +28,37 @@ public final class FederatedSimulation {
 
     /** Splits {@code train}, runs all rounds and evaluates the global model on {@code test} after each. */
     public SimulationResult run(LabelledImages train, LabelledImages test, Consumer<RoundMetrics> onRound) {
+        return simulate(config, train, test, onRound, shares -> new Aggregation() {
+            private final List<FedAvg.ClientUpdate> updates = new ArrayList<>();
+
+            @Override
+            public void add(int trainer, float[] global, float[] trained) {
+                updates.add(new FedAvg.ClientUpdate(trained, shares.get(trainer).count()));
+            }
+
+            @Override
+            public float[] next(float[] global) {
+                return FedAvg.aggregate(updates);
+            }
+        });
+    }
+
+    /** How one round's locally trained models become the next global model; a fresh one each round. */
+    interface Aggregation {
+        /** Trainer {@code trainer} trained {@code global} into {@code trained} (a copy it may keep). */
+        void add(int trainer, float[] global, float[] trained);
+
+        float[] next(float[] global);
+    }
+
+    /**
+     * The round loop both simulations share: split, initial model, each trainer trained in turn from the global model
+     * with a fresh optimiser and the seed {@code seed·1000003 + r·10007 + t}, then {@code aggregation}, evaluation and
+     * the round's metrics.
+     */
+    static SimulationResult simulate(SimulationConfig config, LabelledImages train, LabelledImages test,
+                                     Consumer<RoundMetrics> onRound,
+                                     java.util.function.Function<List<LabelledImages>, Aggregation> aggregation) {
         TensorBatch.requireCompatible(config.spec(), train);
         TensorBatch.requireCompatible(config.spec(), test);
         int[][] split = config.scheme().split(train, config.trainers(), config.seed());
@@ -40,7 +71,7 @@ public final class FederatedSimulation {
         List<RoundMetrics> rounds = new ArrayList<>();
         for (int r = 1; r <= config.rounds(); r++) {
             long start = System.nanoTime();
-            List<FedAvg.ClientUpdate> updates = new ArrayList<>();
+            Aggregation round = aggregation.apply(shares);
             long samples = 0;
             double trainSeconds = 0;
             for (int t = 0; t < shares.size(); t++) {
@@ -50,9 +81,9 @@ public final class FederatedSimulation {
                 LocalTrainer.TrainingRun run = LocalTrainer.train(net, shares.get(t), config.plan(), trainerSeed, new TrainingProgress.Silent());
                 samples += run.samplesSeen();
                 trainSeconds += run.seconds();
-                updates.add(new FedAvg.ClientUpdate(net.parameters(), shares.get(t).count()));
+                round.add(t, global, net.parameters());
             }
-            global = FedAvg.aggregate(updates);
+            global = round.next(global);
             double seconds = (System.nanoTime() - start) / 1e9;
             net.setParameters(global);
             Evaluation eval = Evaluator.evaluate(net, test);

@@ -3,16 +3,9 @@ package io.zkpfl.trainer.federated;
 import io.zkpfl.protocol.dp.JobPrivacy;
 import io.zkpfl.protocol.fixedpoint.ClipPolicy;
 import io.zkpfl.protocol.fixedpoint.UpdateEncoder;
-import io.zkpfl.protocol.model.WeightInitializer;
 import io.zkpfl.protocol.round.ModelStep;
 import io.zkpfl.trainer.data.LabelledImages;
-import io.zkpfl.trainer.model.SpecNetwork;
 import io.zkpfl.trainer.round.UpdateNoise;
-import io.zkpfl.trainer.training.Evaluation;
-import io.zkpfl.trainer.training.Evaluator;
-import io.zkpfl.trainer.training.LocalTrainer;
-import io.zkpfl.trainer.training.TensorBatch;
-import io.zkpfl.trainer.training.TrainingProgress;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -80,65 +73,42 @@ public final class PrivateSimulation {
     /** Splits {@code train}, runs all rounds and evaluates the global model on {@code test} after each. */
     public FederatedSimulation.SimulationResult run(LabelledImages train, LabelledImages test,
                                                    Consumer<RoundMetrics> onRound) {
-        TensorBatch.requireCompatible(config.spec(), train);
-        TensorBatch.requireCompatible(config.spec(), test);
-        int[][] split = config.scheme().split(train, config.trainers(), config.seed());
-        List<LabelledImages> shares = new ArrayList<>();
-        for (int[] indices : split) {
-            shares.add(train.select(indices));
-        }
+        UpdateEncoder encoder = new UpdateEncoder(terms.clip());
         List<UpdateNoise> noise = new ArrayList<>();
-        for (int t = 0; t < shares.size(); t++) {
+        for (int t = 0; t < config.trainers(); t++) {
             noise.add(terms.privacy() == null ? null
                     : UpdateNoise.of(terms.privacy(), terms.clip(), terms.privacy().minTrainers(), seeded(config.seed() * 31 + t)));
         }
-        UpdateEncoder encoder = new UpdateEncoder(terms.clip());
-        SpecNetwork net = SpecNetwork.build(config.spec(), config.plan(), config.seed());
-        float[] global = WeightInitializer.initialise(config.spec(), config.seed());
-        List<RoundMetrics> rounds = new ArrayList<>();
-        for (int r = 1; r <= config.rounds(); r++) {
-            long start = System.nanoTime();
-            long[] sum = new long[global.length];
-            long totalSamples = 0;
-            long seen = 0;
-            double trainSeconds = 0;
-            for (int t = 0; t < shares.size(); t++) {
-                net.setParameters(global);
-                net.resetOptimiser();
-                long trainerSeed = config.seed() * 1_000_003L + (long) r * 10_007L + t;
-                LocalTrainer.TrainingRun run = LocalTrainer.train(net, shares.get(t), config.plan(), trainerSeed,
-                        new TrainingProgress.Silent());
-                seen += run.samplesSeen();
-                trainSeconds += run.seconds();
-                float[] trained = net.parameters();
+        return FederatedSimulation.simulate(config, train, test, onRound, shares -> new FederatedSimulation.Aggregation() {
+            private long[] sum;
+            private long totalSamples;
+
+            @Override
+            public void add(int trainer, float[] global, float[] trained) {
+                if (sum == null) {
+                    sum = new long[global.length];
+                }
                 float[] delta = new float[global.length];
                 for (int j = 0; j < delta.length; j++) {
                     delta[j] = trained[j] - global[j];
                 }
-                int n = Math.min(shares.get(t).count(), terms.clip().maxSamples());
-                long[] q = noise.get(t) == null ? encoder.quantise(delta, n) : noise.get(t).quantise(delta, n);
+                int n = Math.min(shares.get(trainer).count(), terms.clip().maxSamples());
+                long[] q = noise.get(trainer) == null ? encoder.quantise(delta, n) : noise.get(trainer).quantise(delta, n);
                 for (int j = 0; j < sum.length; j++) {
                     sum[j] = Math.addExact(sum[j], q[j]);
                 }
                 totalSamples += n;
             }
-            BigInteger[] sums = new BigInteger[sum.length];
-            for (int j = 0; j < sum.length; j++) {
-                sums[j] = BigInteger.valueOf(sum[j]);
+
+            @Override
+            public float[] next(float[] global) {
+                BigInteger[] sums = new BigInteger[sum.length];
+                for (int j = 0; j < sum.length; j++) {
+                    sums[j] = BigInteger.valueOf(sum[j]);
+                }
+                return ModelStep.apply(global, sums, BigInteger.valueOf(totalSamples));
             }
-            global = ModelStep.apply(global, sums, BigInteger.valueOf(totalSamples));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            net.setParameters(global);
-            Evaluation eval = Evaluator.evaluate(net, test);
-            RoundMetrics m = new RoundMetrics(r, eval.accuracy(), eval.loss(), seconds, trainSeconds > 0 ? seen / trainSeconds : 0);
-            rounds.add(m);
-            onRound.accept(m);
-        }
-        int[] sizes = new int[shares.size()];
-        for (int t = 0; t < sizes.length; t++) {
-            sizes[t] = shares.get(t).count();
-        }
-        return new FederatedSimulation.SimulationResult(config, List.copyOf(rounds), global, sizes);
+        });
     }
 
     private static SecureRandom seeded(long seed) {
