@@ -33,6 +33,16 @@ public final class JobSignature {
         return org.web3j.crypto.Hash.sha3(releaseId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * The evaluator bond a job carries unless its owner asks otherwise: none, except when the owner is its own
+     * evaluator, then the minimum the development economics ask ({@link PlatformConfig.Economics#DEV}, 10 % of the
+     * fee). The marketplace proposes it and the owner CLI expects it.
+     */
+    public static BigInteger defaultEvaluatorBond(String owner, String evaluator, BigInteger fee) {
+        return owner != null && owner.equalsIgnoreCase(evaluator) ? PlatformConfig.Economics.DEV.minOwnerBond(fee)
+                : BigInteger.ZERO;
+    }
+
     /** keccak256(abi.encode(bundleHash, contentKey)): the {@code validationCommitment} of an encrypted validation set. */
     public static byte[] validationCommitment(byte[] bundleHash, byte[] contentKey) {
         if (bundleHash.length != 32 || contentKey.length != 32) {
