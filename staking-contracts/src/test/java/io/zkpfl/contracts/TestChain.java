@@ -309,13 +309,13 @@ public final class TestChain implements AutoCloseable {
         }
 
         /** The owner as its own evaluator (or committed to its own set), posting {@code bond}. */
-        Terms withEvaluation(String evaluatorAddress, byte[] commitment, BigInteger bond) {
+        public Terms withEvaluation(String evaluatorAddress, byte[] commitment, BigInteger bond) {
             return new Terms(owner, feeToken, fee, evaluatorAddress, bucket, maxRounds, committeeSize, threshold,
                     minTrainers, maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
                     partialWindow, proofWindow, revealWindow, nonce, deadline, commitment, evaluatorVersion, bond, groups);
         }
 
-        Terms withGroups(int count) {
+        public Terms withGroups(int count) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
                     partialWindow, proofWindow, revealWindow, nonce, deadline, validationCommitment, evaluatorVersion,
