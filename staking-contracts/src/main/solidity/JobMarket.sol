@@ -13,7 +13,7 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 import {IKzgVerifier} from "./IKzgVerifier.sol";
 import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
-import {JobParams, FeePermit, JobStatus, Phase, AttemptView} from "./JobTypes.sol";
+import {JobParams, FeePermit, JobStatus, Phase, AttemptView, EvaluationView, BondState} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 import {JobRounds} from "./JobRounds.sol";
 
@@ -41,6 +41,8 @@ contract JobMarket is JobMarketBase {
     constructor(StakingRegistry registry_, address admin) JobMarketBase(registry_, new JobRules()) {
         rounds = address(new JobRounds(registry_, rules));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        // no creation fee and no minimum bond until the admin sets them (setEconomics); one day for each window
+        (disclosureWindow, disputeWindow) = (1 days, 1 days);
     }
 
     // ---------------------------------------------------------------- administration
@@ -72,16 +74,17 @@ contract JobMarket is JobMarketBase {
         return _hashTypedDataV4(keccak256(abi.encode(JOB_TYPEHASH, p)));
     }
 
-    /// @notice Creates a job from the owner's signed parameters; the fee is pulled from the owner.
-    /// When `permit.deadline` is non-zero, the fee is first approved with the fee token's EIP-2612
-    /// permit (a failing permit is ignored: the transfer then needs an earlier approval).
+    /// @notice Creates a job from the owner's signed parameters; the fee and the evaluator bond are pulled from the
+    /// owner. When `permit.deadline` is non-zero, fee + bond are first approved with the fee token's EIP-2612
+    /// permit (a failing permit is ignored: the transfer then needs an earlier approval). The creation fee
+    /// (creationFeePpm of the fee) is credited to the treasury and never refunded; the rest is the job's escrow.
     function createJob(JobParams calldata p, bytes calldata ownerSignature, FeePermit calldata permit)
         external
         nonReentrant
         returns (uint256)
     {
         if (permit.deadline != 0) {
-            try IERC20Permit(p.feeToken).permit(p.owner, address(this), p.fee, permit.deadline, permit.v, permit.r, permit.s) {}
+            try IERC20Permit(p.feeToken).permit(p.owner, address(this), p.fee + p.evaluatorBond, permit.deadline, permit.v, permit.r, permit.s) {}
                 catch {}
         }
         return _createJob(p, ownerSignature);
@@ -93,21 +96,34 @@ contract JobMarket is JobMarketBase {
         if (err != ECDSA.RecoverError.NoError || signer != p.owner || signer == address(0)) revert InvalidSignature();
         if (usedNonces[p.owner][p.nonce]) revert NonceAlreadyUsed(p.owner, p.nonce);
         usedNonces[p.owner][p.nonce] = true;
-        rules.validate(p, feeTokenMinimum[p.feeToken]);
+        uint256 minimum = feeTokenMinimum[p.feeToken];
+        rules.validate(p, minimum, minOwnerBondPpm);
 
         IERC20 token = IERC20(p.feeToken);
         uint256 before = token.balanceOf(address(this));
-        token.safeTransferFrom(p.owner, address(this), p.fee);
+        token.safeTransferFrom(p.owner, address(this), p.fee + p.evaluatorBond);
         uint256 received = token.balanceOf(address(this)) - before;
-        if (received < feeTokenMinimum[p.feeToken]) revert FeeBelowMinimum(received, feeTokenMinimum[p.feeToken]);
+        uint256 bond = p.evaluatorBond;
+        if (received < bond + minimum) revert FeeBelowMinimum(received > bond ? received - bond : 0, minimum);
+        received -= bond;
+        uint256 creationFee = received * creationFeePpm / PPM;
 
         jobId = ++jobCount;
         Job storage job = jobs[jobId];
         job.p = p;
         job.status = JobStatus.Active;
         job.model = p.modelHash;
-        job.escrowed = received;
-        emit JobCreated(jobId, p.owner, p.feeToken, received, p.modelHash, p.bucket);
+        job.escrowed = received - creationFee;
+        emit JobCreated(jobId, p.owner, p.feeToken, received - creationFee, p.modelHash, p.bucket);
+        if (creationFee != 0 || bond != 0) {
+            evaluations[jobId] = Evaluation(uint128(bond), uint128(creationFee), 0, 0, false, BondState.Held);
+            if (creationFee != 0) {
+                owed[treasury][p.feeToken] += creationFee;
+                totalOwed[p.feeToken] += creationFee;
+                emit CreationFeeCharged(jobId, treasury, creationFee);
+            }
+            if (bond != 0) emit BondEscrowed(jobId, p.owner, bond);
+        }
         // the committee is drawn in a later block, from this block's hash, over the stakes as they stand now
         (address[] memory pool, uint256[] memory weights) = registry.nodePool();
         rules.requireEligible(weights, p.committeeSize);
@@ -335,12 +351,39 @@ contract JobMarket is JobMarketBase {
     }
 
     /// @notice Step 9: the evaluator's round result (see JobRounds.postRoundResult).
-    function postRoundResult(uint256, bytes32, uint32, uint32[] calldata) external {
+    function postRoundResult(uint256, bytes32, uint32, uint32[] calldata, uint32[] calldata) external {
         _delegate();
     }
 
     /// @notice The owner stops its job; rounds done stay paid, the rest of the escrow returns to the owner.
     function stopJob(uint256) external {
+        _delegate();
+    }
+
+    // ---------------------------------------------------------------- accountable evaluation (JobRounds)
+
+    /// @notice Sets the treasury, creation fee, minimum owner bond and evaluation windows (admin; see JobRounds).
+    function setEconomics(address, uint32, uint32, uint32, uint32) external {
+        _delegate();
+    }
+
+    /// @notice The owner discloses its committed validation set after the job ended (see JobRounds).
+    function discloseValidation(uint256, bytes32, bytes32, bytes calldata) external {
+        _delegate();
+    }
+
+    /// @notice A committee node's vote that a round's posted accuracy is not reproduced (see JobRounds).
+    function disputeEvaluation(uint256, uint16) external {
+        _delegate();
+    }
+
+    /// @notice Slashes the bond of an owner that did not disclose its committed set in time (see JobRounds).
+    function slashUndisclosed(uint256) external {
+        _delegate();
+    }
+
+    /// @notice Returns the bond to the owner after the dispute window (see JobRounds).
+    function releaseBond(uint256) external {
         _delegate();
     }
 
@@ -440,6 +483,13 @@ contract JobMarket is JobMarketBase {
     /// @notice Escrow not yet paid or refunded: escrowed = paid + refunded + remaining.
     function remaining(uint256 jobId) external view returns (uint256) {
         return _remaining(jobs[jobId]);
+    }
+
+    /// @notice The job's creation fee and evaluator bond: held + released + slashed = bond, and the market holds
+    /// every job's remaining escrow and held bond plus what it owes.
+    function evaluationOf(uint256 jobId) external view returns (EvaluationView memory) {
+        Evaluation storage ev = evaluations[jobId];
+        return EvaluationView(ev.creationFee, ev.bond, ev.bondState, ev.disclosed, ev.disclosureDeadline, ev.disputeDeadline);
     }
 
     function claimable(address account, address token) external view returns (uint256) {

@@ -10,7 +10,7 @@ import {StakingRegistry} from "./StakingRegistry.sol";
 import {IKzgVerifier} from "./IKzgVerifier.sol";
 import {IDleqVerifier} from "./IDleqVerifier.sol";
 import {JobRules} from "./JobRules.sol";
-import {JobParams, JobStatus, Phase} from "./JobTypes.sol";
+import {JobParams, JobStatus, Phase, BondState} from "./JobTypes.sol";
 
 /// @title Storage, errors, events and shared steps of the zkPFL job market (v2 round, docs/protocol.md).
 /// @notice `JobMarket` and `JobRounds` (which the market calls by delegatecall) both derive from this
@@ -34,7 +34,8 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         "JobParams(address owner,address feeToken,uint256 fee,address evaluator,bytes32 modelHash,uint32 bucket,"
         "uint16 maxRounds,uint16 committeeSize,uint16 threshold,uint16 minTrainers,uint16 maxTrainers,uint32 maxSamples,"
         "uint256 clipQ16,uint32 targetAccuracy,uint32 alpha,uint32 commitWindow,uint32 complaintWindow,uint32 partialWindow,"
-        "uint32 proofWindow,uint32 revealWindow,uint256 nonce,uint256 deadline)"
+        "uint32 proofWindow,uint32 revealWindow,uint256 nonce,uint256 deadline,bytes32 validationCommitment,"
+        "bytes32 evaluatorVersion,uint256 evaluatorBond,uint16 groups)"
     );
 
     struct Job {
@@ -107,6 +108,35 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     mapping(address => uint256) public totalOwed; // token => amount
     mapping(address => uint256) public feeTokenMinimum; // 0: not allow-listed
 
+    // ---------------------------------------------------------------- creation fee and evaluator bond
+    // (docs/contracts.md "Accountable evaluation"; docs/adr/0100, 0101)
+
+    /// @notice Upper bounds of the admin's economics parameters.
+    uint32 public constant MAX_CREATION_FEE_PPM = 100_000;
+    uint32 public constant MAX_EVALUATION_WINDOW = 30 days;
+    /// @notice Receives the creation fees (credited, claimed like any reward) and bonds nobody else is owed.
+    address public treasury;
+    /// @notice Part of each job's fee (ppm) credited to the treasury at creation and never refunded.
+    uint32 public creationFeePpm;
+    /// @notice Minimum evaluator bond (ppm of the fee) of an owner that evaluates itself or commits to its own set.
+    uint32 public minOwnerBondPpm;
+    /// @notice After a job ends: how long its owner may disclose its validation set, then how long nodes may dispute.
+    uint32 public disclosureWindow;
+    uint32 public disputeWindow;
+
+    /// @dev Slot 0 is written at creation, slot 1 when the job ends and when the bond is settled.
+    struct Evaluation {
+        uint128 bond;
+        uint128 creationFee;
+        uint40 disclosureDeadline;
+        uint40 disputeDeadline;
+        bool disclosed;
+        BondState bondState;
+    }
+
+    mapping(uint256 => Evaluation) internal evaluations;
+    mapping(uint256 => mapping(uint256 => uint32)) internal disputeVotes; // job => round => node bits
+
     error FeeBelowMinimum(uint256 fee, uint256 minimum);
     error InvalidParameter(string field);
     error SignatureExpired(uint256 deadline);
@@ -149,6 +179,17 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     error InvalidDleqProof(uint256 k);
     error AlreadyComplained(address node, address trainer);
     error NoComplaint(address trainer);
+    error JobNotEnded(uint256 jobId);
+    error NothingToDisclose(uint256 jobId);
+    error AlreadyDisclosed(uint256 jobId);
+    error NotDisclosed(uint256 jobId);
+    error ValidationMismatch(uint256 jobId);
+    error NoBond(uint256 jobId);
+    error BondSettled(uint256 jobId, BondState state);
+    error RoundNotPaid(uint256 round);
+    error AlreadyDisputed(address node, uint256 round);
+    error WrongGroupCount(uint256 actual, uint256 expected);
+    error GroupAccuracyOutOfRange(uint256 index, uint256 ppm);
 
     event FeeTokenSet(address indexed token, uint256 minimumFee);
     event KzgVerifierSet(address verifier, bytes32 srsHash);
@@ -192,6 +233,15 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     event JobFinished(uint256 indexed jobId, JobStatus status, uint256 refunded);
     event Claimed(address indexed account, address indexed token, uint256 amount);
     event Released(uint256 indexed jobId, address indexed account);
+    event EconomicsSet(address treasury, uint32 creationFeePpm, uint32 minOwnerBondPpm, uint32 disclosureWindow, uint32 disputeWindow);
+    event CreationFeeCharged(uint256 indexed jobId, address indexed treasury, uint256 amount);
+    event BondEscrowed(uint256 indexed jobId, address indexed owner, uint256 amount);
+    event ValidationDisclosed(uint256 indexed jobId, bytes32 bundleHash, bytes32 contentKey, bytes cid);
+    event DisputeVoted(uint256 indexed jobId, uint16 round, address indexed node);
+    event EvaluationDisputed(uint256 indexed jobId, uint16 round, uint256 votes);
+    event BondSlashed(uint256 indexed jobId, bytes32 reason, uint256 amount, address[] recipients);
+    event BondReleased(uint256 indexed jobId, address indexed owner, uint256 amount);
+    event GroupAccuracies(uint256 indexed jobId, uint16 round, uint32[] ppm);
 
     constructor(StakingRegistry registry_, JobRules rules_) EIP712("zkPFL JobMarket", "1") {
         registry = registry_;
@@ -384,5 +434,11 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         owed[job.p.owner][token] += rest;
         totalOwed[token] += rest;
         emit JobFinished(jobId, status, rest);
+        // the owner's disclosure window, then the committee's dispute window, run from now
+        Evaluation storage ev = evaluations[jobId];
+        if (ev.bond != 0 || job.p.validationCommitment != bytes32(0)) {
+            uint40 disclosureEnd = uint40(block.timestamp) + disclosureWindow;
+            (ev.disclosureDeadline, ev.disputeDeadline) = (disclosureEnd, disclosureEnd + disputeWindow);
+        }
     }
 }

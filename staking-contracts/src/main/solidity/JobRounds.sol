@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {StakingRegistry} from "./StakingRegistry.sol";
 import {JobRules} from "./JobRules.sol";
-import {JobStatus, Phase} from "./JobTypes.sol";
+import {JobStatus, Phase, BondState} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 import {IDleqVerifier} from "./IDleqVerifier.sol";
 
@@ -206,11 +206,15 @@ contract JobRounds is JobMarketBase {
     /// included trainer's accuracy share (ppm, order of `included`, summing to 1e6), before the result deadline
     /// (D4 + proofWindow). Credits the trainers' part of the round's pool by alpha * n_i / sum n + (1 - alpha) *
     /// accuracy_share; completes the job at the target accuracy or after the last round, crediting the rest of
-    /// the escrow to the owner.
-    function postRoundResult(uint256 jobId, bytes32 weights, uint32 accuracy, uint32[] calldata accuracyShares)
-        external
-        nonReentrant
-    {
+    /// the escrow to the owner. `groupAccuracies` (ppm, one per group of JobParams.groups, none when 0) are
+    /// emitted in GroupAccuracies.
+    function postRoundResult(
+        uint256 jobId,
+        bytes32 weights,
+        uint32 accuracy,
+        uint32[] calldata accuracyShares,
+        uint32[] calldata groupAccuracies
+    ) external nonReentrant {
         Job storage job = _active(jobId);
         if (msg.sender != job.p.evaluator) revert NotEvaluator(msg.sender);
         Attempt storage a = _current(jobId, job);
@@ -218,6 +222,8 @@ contract JobRounds is JobMarketBase {
         uint64 deadline = _resultDeadline(job, a);
         if (block.timestamp > deadline) revert DeadlinePassed(deadline);
         if (accuracy > PPM) revert InvalidParameter("accuracy");
+        _checkGroups(job.p.groups, groupAccuracies);
+        if (groupAccuracies.length != 0) emit GroupAccuracies(jobId, job.round, groupAccuracies);
         uint256 before = job.paid;
         _payTrainers(jobId, job, a, accuracyShares, job.p.alpha, false);
         emit RoundPaid(jobId, job.round, weights, accuracy, a.pool, job.paid - before);
@@ -275,5 +281,157 @@ contract JobRounds is JobMarketBase {
             _credit(jobId, job, who[j], amounts[j]);
         }
         a.phase = Phase.Paid;
+    }
+
+    // ---------------------------------------------------------------- accountable evaluation
+    // (docs/contracts.md "Accountable evaluation", docs/adr/0100 and 0101)
+
+    /// @notice Admin: the treasury that receives creation fees, the creation fee (ppm of each job's fee, at most
+    /// MAX_CREATION_FEE_PPM), the minimum bond of an owner that evaluates itself or commits to its own validation
+    /// set (ppm of the fee, at most 1e6), and the disclosure and dispute windows that follow a job's end.
+    function setEconomics(
+        address treasury_,
+        uint32 creationFeePpm_,
+        uint32 minOwnerBondPpm_,
+        uint32 disclosureWindow_,
+        uint32 disputeWindow_
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (creationFeePpm_ > MAX_CREATION_FEE_PPM) revert InvalidParameter("creationFeePpm");
+        if (creationFeePpm_ != 0 && treasury_ == address(0)) revert InvalidParameter("treasury");
+        if (minOwnerBondPpm_ > PPM) revert InvalidParameter("minOwnerBondPpm");
+        if (
+            disclosureWindow_ == 0 || disputeWindow_ == 0 || disclosureWindow_ > MAX_EVALUATION_WINDOW
+                || disputeWindow_ > MAX_EVALUATION_WINDOW
+        ) revert InvalidParameter("window");
+        (treasury, creationFeePpm, minOwnerBondPpm, disclosureWindow, disputeWindow) =
+            (treasury_, creationFeePpm_, minOwnerBondPpm_, disclosureWindow_, disputeWindow_);
+        emit EconomicsSet(treasury_, creationFeePpm_, minOwnerBondPpm_, disclosureWindow_, disputeWindow_);
+    }
+
+    /// @notice After the job ended, until its disclosure deadline: discloses the owner's validation set, checked
+    /// against the signed commitment keccak256(abi.encode(bundleHash, contentKey)); `cid` is the IPFS address of
+    /// the encrypted bundle. Anyone holding the preimage may send it (it can only clear the owner).
+    function discloseValidation(uint256 jobId, bytes32 bundleHash, bytes32 contentKey, bytes calldata cid) external {
+        Job storage job = _ended(jobId);
+        bytes32 commitment = job.p.validationCommitment;
+        if (commitment == bytes32(0)) revert NothingToDisclose(jobId);
+        Evaluation storage ev = evaluations[jobId];
+        if (ev.disclosed) revert AlreadyDisclosed(jobId);
+        if (block.timestamp > ev.disclosureDeadline) revert DeadlinePassed(ev.disclosureDeadline);
+        if (cid.length == 0 || cid.length > 64) revert BadLength(cid.length, 64);
+        if (keccak256(abi.encode(bundleHash, contentKey)) != commitment) revert ValidationMismatch(jobId);
+        ev.disclosed = true;
+        emit ValidationDisclosed(jobId, bundleHash, contentKey, cid);
+    }
+
+    /// @notice A committee node's vote, once per round, that the evaluator's posted result of `round` is not what
+    /// the validation set (disclosed, or the public default when none was committed) reproduces. From the
+    /// disclosure (or the job's end) until the dispute deadline. At t votes on one round the bond is slashed to
+    /// the trainers paid in that round (EvaluationDisputed, BondSlashed).
+    function disputeEvaluation(uint256 jobId, uint16 round) external nonReentrant {
+        Job storage job = _ended(jobId);
+        uint256 k = _committeeK(jobId, msg.sender);
+        Evaluation storage ev = _heldBond(jobId);
+        if (job.p.validationCommitment != bytes32(0) && !ev.disclosed) revert NotDisclosed(jobId);
+        if (block.timestamp > ev.disputeDeadline) revert DeadlinePassed(ev.disputeDeadline);
+        Attempt storage a = _paidAttempt(jobId, round);
+        uint32 bit = uint32(1) << uint32(k - 1);
+        uint32 mask = disputeVotes[jobId][round];
+        if (mask & bit != 0) revert AlreadyDisputed(msg.sender, round);
+        mask |= bit;
+        disputeVotes[jobId][round] = mask;
+        emit DisputeVoted(jobId, round, msg.sender);
+        uint256 count = _bits(mask);
+        if (count >= job.p.threshold) {
+            emit EvaluationDisputed(jobId, round, count);
+            _slashBond(jobId, job, ev, _includedOf(job, a), "disputed");
+        }
+    }
+
+    /// @notice Anyone, after the disclosure deadline of a job whose owner committed to a validation set and did
+    /// not disclose it: slashes the bond equally to every trainer that joined the job (to the treasury if none).
+    function slashUndisclosed(uint256 jobId) external nonReentrant {
+        Job storage job = _ended(jobId);
+        if (job.p.validationCommitment == bytes32(0)) revert NothingToDisclose(jobId);
+        Evaluation storage ev = _heldBond(jobId);
+        if (ev.disclosed) revert AlreadyDisclosed(jobId);
+        if (block.timestamp <= ev.disclosureDeadline) revert WindowNotOpen(ev.disclosureDeadline);
+        _slashBond(jobId, job, ev, job.trainers, "undisclosed");
+    }
+
+    /// @notice Anyone, after the dispute deadline, when the bond was neither slashed nor released and the
+    /// committed set (if any) was disclosed: credits the bond back to the owner.
+    function releaseBond(uint256 jobId) external nonReentrant {
+        Job storage job = _ended(jobId);
+        Evaluation storage ev = _heldBond(jobId);
+        if (job.p.validationCommitment != bytes32(0) && !ev.disclosed) revert NotDisclosed(jobId);
+        if (block.timestamp <= ev.disputeDeadline) revert WindowNotOpen(ev.disputeDeadline);
+        ev.bondState = BondState.Released;
+        address owner = job.p.owner;
+        uint256 bond = ev.bond;
+        owed[owner][job.p.feeToken] += bond;
+        totalOwed[job.p.feeToken] += bond;
+        emit BondReleased(jobId, owner, bond);
+    }
+
+    /// @dev Reverts unless there is one accuracy (ppm) per group.
+    function _checkGroups(uint256 groups, uint32[] calldata groupAccuracies) private pure {
+        if (groupAccuracies.length != groups) revert WrongGroupCount(groupAccuracies.length, groups);
+        for (uint256 g = 0; g < groups; g++) {
+            if (groupAccuracies[g] > PPM) revert GroupAccuracyOutOfRange(g, groupAccuracies[g]);
+        }
+    }
+
+    function _ended(uint256 jobId) private view returns (Job storage job) {
+        job = jobs[jobId];
+        if (job.status == JobStatus.Active) revert JobStillActive(jobId);
+        if (job.status == JobStatus.None) revert JobNotEnded(jobId);
+    }
+
+    function _heldBond(uint256 jobId) private view returns (Evaluation storage ev) {
+        ev = evaluations[jobId];
+        if (ev.bond == 0) revert NoBond(jobId);
+        if (ev.bondState != BondState.Held) revert BondSettled(jobId, ev.bondState);
+    }
+
+    /// @dev The attempt of `round` that was paid; reverts RoundNotPaid when none was.
+    function _paidAttempt(uint256 jobId, uint16 round) private view returns (Attempt storage a) {
+        for (uint16 n = 0; n < MAX_ATTEMPTS; n++) {
+            a = attempts[_attemptKey(jobId, round, n)];
+            if (a.phase == Phase.Paid) return a;
+        }
+        revert RoundNotPaid(round);
+    }
+
+    /// @dev The included trainers of `a`, in commit order.
+    function _includedOf(Job storage job, Attempt storage a) private view returns (address[] memory who) {
+        uint256 c = a.committedCount;
+        who = new address[](_includedCount(a));
+        uint256 w;
+        for (uint256 j = 0; j < c; j++) {
+            uint256 i = a.entries[j] >> 32;
+            if ((a.excludedMask >> (i - 1)) & 1 == 0) who[w++] = job.trainers[i - 1];
+        }
+    }
+
+    /// @dev Credits the whole bond in equal parts to `to` (the remainder of the division to the first), or to the
+    /// treasury when `to` is empty (the owner when no treasury is set); never twice (the state leaves Held).
+    function _slashBond(uint256 jobId, Job storage job, Evaluation storage ev, address[] memory to, bytes32 reason)
+        private
+    {
+        ev.bondState = BondState.Slashed;
+        uint256 bond = ev.bond;
+        address token = job.p.feeToken;
+        if (to.length == 0) {
+            to = new address[](1);
+            to[0] = treasury == address(0) ? job.p.owner : treasury;
+        }
+        uint256 n = to.length;
+        uint256 share = bond / n;
+        for (uint256 j = 0; j < n; j++) {
+            owed[to[j]][token] += j == 0 ? bond - share * (n - 1) : share;
+        }
+        totalOwed[token] += bond;
+        emit BondSlashed(jobId, reason, bond, to);
     }
 }

@@ -13,15 +13,19 @@ contract JobRules {
     uint16 public constant MAX_TRAINERS = 64;
     uint16 public constant MAX_ROUNDS = 1_000;
     uint32 public constant MAX_WINDOW = 7 days;
+    /// @notice Most per-group accuracies a round's result may carry.
+    uint16 public constant MAX_GROUPS = 64;
 
     error FeeTokenNotAllowed(address token);
     error FeeBelowMinimum(uint256 fee, uint256 minimum);
     error InvalidParameter(string field);
     error NotEnoughNodes(uint256 available, uint256 needed);
+    error BondBelowMinimum(uint256 bond, uint256 minimum);
 
     /// @notice Reverts unless `p` follows the protocol's parameter rules and the fee token's allow-listing
-    /// (`minimumFee` 0: not allow-listed).
-    function validate(JobParams calldata p, uint256 minimumFee) external pure {
+    /// (`minimumFee` 0: not allow-listed). An owner that evaluates its own job, or commits to its own validation
+    /// set, bonds at least `minOwnerBondPpm` of the fee (docs/adr/0100).
+    function validate(JobParams calldata p, uint256 minimumFee, uint256 minOwnerBondPpm) external pure {
         if (minimumFee == 0) revert FeeTokenNotAllowed(p.feeToken);
         if (p.fee < minimumFee) revert FeeBelowMinimum(p.fee, minimumFee);
         if (p.evaluator == address(0)) revert InvalidParameter("evaluator");
@@ -43,6 +47,14 @@ contract JobRules {
         // n_max * N_max * B * 2^f < (r - 1) / 2, with clipQ16 = B * 2^f
         if (p.maxSamples == 0 || p.clipQ16 == 0) revert InvalidParameter("quantisation");
         if (p.clipQ16 > ((R - 1) / 2 - 1) / (uint256(p.maxTrainers) * p.maxSamples)) revert InvalidParameter("quantisation");
+        if (p.fee > type(uint128).max) revert InvalidParameter("fee");
+        if (p.evaluatorVersion == bytes32(0)) revert InvalidParameter("evaluatorVersion");
+        if (p.groups > MAX_GROUPS) revert InvalidParameter("groups");
+        if (p.evaluatorBond > type(uint128).max) revert InvalidParameter("evaluatorBond");
+        if (p.evaluator == p.owner || p.validationCommitment != bytes32(0)) {
+            uint256 minimum = p.fee * minOwnerBondPpm / PPM;
+            if (p.evaluatorBond < minimum) revert BondBelowMinimum(p.evaluatorBond, minimum);
+        }
     }
 
     /// @notice Reverts with NotEnoughNodes unless at least `m` of `weights` are non-zero.

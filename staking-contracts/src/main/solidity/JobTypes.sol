@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @notice A job as its owner signs it (EIP-712 type `JobParams`). Accuracies and alpha in ppm.
+/// @notice A job as its owner signs it (EIP-712 type `JobParams`). Accuracies and alpha in ppm. The last four
+/// fields (docs/contracts.md, "Accountable evaluation"): `validationCommitment` is 0 for the evaluator's public
+/// default validation set, else keccak256(abi.encode(bundleHash, contentKey)) of the owner's encrypted set;
+/// `evaluatorVersion` keccak256 of the evaluator's release id; `evaluatorBond` the owner's bond in the fee token,
+/// escrowed beside the fee; `groups` how many per-group accuracies each round's result carries (0: none).
 struct JobParams {
     address owner;
     address feeToken;
@@ -25,6 +29,10 @@ struct JobParams {
     uint32 revealWindow;
     uint256 nonce;
     uint256 deadline;
+    bytes32 validationCommitment;
+    bytes32 evaluatorVersion;
+    uint256 evaluatorBond;
+    uint16 groups;
 }
 
 /// @notice An EIP-2612 permit of the fee token for the job's fee; deadline 0 means none.
@@ -72,4 +80,23 @@ struct AttemptView {
     uint16 openedMask;
     uint64 sampleSum;
     uint256[] sums;
+}
+
+/// @notice What became of an owner's evaluator bond: held until released to the owner or slashed to trainers.
+enum BondState {
+    Held,
+    Released,
+    Slashed
+}
+
+/// @notice Read-only view of a job's creation fee and evaluator bond. The deadlines are set when the job ends
+/// (0 before): the owner discloses its validation set until `disclosureDeadline`, committee nodes dispute
+/// until `disputeDeadline`.
+struct EvaluationView {
+    uint256 creationFee;
+    uint256 bond;
+    BondState bondState;
+    bool disclosed;
+    uint64 disclosureDeadline;
+    uint64 disputeDeadline;
 }

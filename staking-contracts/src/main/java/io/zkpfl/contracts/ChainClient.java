@@ -108,6 +108,10 @@ public final class ChainClient {
             JobMarket market = JobMarket.deploy(web3j, tm, gas, registry.getContractAddress(), who).send();
             registry.grantRole(registry.MARKET_ROLE().send(), market.getContractAddress()).send();
             market.setFeeToken(token.getContractAddress(), config.minimumFee()).send();
+            PlatformConfig.Economics e = config.economics();
+            market.setEconomics(config.treasury(), BigInteger.valueOf(e.creationFeePpm()),
+                    BigInteger.valueOf(e.minOwnerBondPpm()), BigInteger.valueOf(e.disclosureWindowSeconds()),
+                    BigInteger.valueOf(e.disputeWindowSeconds())).send();
             String verifier = "0x0000000000000000000000000000000000000000";
             if (kzgVerifierBytecode != null) {
                 verifier = deployCreationCode(web3j, tm, gas, kzgVerifierBytecode, "the KZG verifier");
@@ -464,8 +468,7 @@ public final class ChainClient {
     /** Evaluator only: the hash of the new weights w', their accuracy and the included trainers' accuracy shares (ppm). */
     public TransactionReceipt postRoundResult(BigInteger jobId, byte[] modelHash, long accuracyPpm,
                                               List<BigInteger> accuracySharesPpm) {
-        return send("postRoundResult", market.postRoundResult(jobId, modelHash, BigInteger.valueOf(accuracyPpm),
-                accuracySharesPpm));
+        return postRoundResult(jobId, modelHash, accuracyPpm, accuracySharesPpm, List.of());
     }
 
     public TransactionReceipt claim(String feeToken) {
@@ -629,7 +632,7 @@ public final class ChainClient {
             return Optional.of(new MarketEvent.EvaluatorTimedOut(e.jobId, block, e.round.intValue(),
                     e.resultDeadline.longValue()));
         }
-        return Optional.empty();
+        return decodeEconomics(log, topic, block);
     }
 
     private static String bytes32Text(byte[] word) {
@@ -663,6 +666,126 @@ public final class ChainClient {
     /** What {@code spender} may still take from {@code owner} in the ERC-20 at {@code tokenAddress}. */
     public BigInteger allowance(String tokenAddress, String owner, String spender) {
         return call("allowance", PlatformToken.load(tokenAddress, web3j, transactions, gas).allowance(owner, spender));
+    }
+
+    // --- added for staking-contracts (issue 11: creation fee, evaluator bond, per-group accuracies)
+
+    /**
+     * Evaluator only: as {@link #postRoundResult(BigInteger, byte[], long, List)}, with one accuracy (ppm) per group
+     * of the job's {@code groups} (empty when it has none), emitted in GroupAccuracies.
+     */
+    public TransactionReceipt postRoundResult(BigInteger jobId, byte[] modelHash, long accuracyPpm,
+                                              List<BigInteger> accuracySharesPpm, List<BigInteger> groupAccuraciesPpm) {
+        return send("postRoundResult", market.postRoundResult(jobId, modelHash, BigInteger.valueOf(accuracyPpm),
+                accuracySharesPpm, groupAccuraciesPpm));
+    }
+
+    /** Admin only: treasury, creation fee, minimum owner bond and evaluation windows of the market. */
+    public TransactionReceipt setEconomics(String treasury, PlatformConfig.Economics e) {
+        return send("setEconomics", market.setEconomics(treasury, BigInteger.valueOf(e.creationFeePpm()),
+                BigInteger.valueOf(e.minOwnerBondPpm()), BigInteger.valueOf(e.disclosureWindowSeconds()),
+                BigInteger.valueOf(e.disputeWindowSeconds())));
+    }
+
+    /** The market's current economics and treasury. */
+    public PlatformConfig.Economics economics() {
+        return new PlatformConfig.Economics(call("creationFeePpm", market.creationFeePpm()).longValue(),
+                call("minOwnerBondPpm", market.minOwnerBondPpm()).longValue(),
+                call("disclosureWindow", market.disclosureWindow()).longValue(),
+                call("disputeWindow", market.disputeWindow()).longValue());
+    }
+
+    /** The treasury that receives creation fees. */
+    public String treasury() {
+        return call("treasury", market.treasury());
+    }
+
+    /**
+     * After the job ended, before its disclosure deadline: discloses the owner's validation set, checked on chain
+     * against the signed commitment keccak256(abi.encode(bundleHash, contentKey)); {@code cid} addresses the
+     * encrypted bundle.
+     */
+    public TransactionReceipt discloseValidation(BigInteger jobId, byte[] bundleHash, byte[] contentKey, byte[] cid) {
+        return send("discloseValidation", market.discloseValidation(jobId, bundleHash, contentKey, cid));
+    }
+
+    /** A committee node's vote that {@code round}'s posted result is not reproduced; t votes slash the bond. */
+    public TransactionReceipt disputeEvaluation(BigInteger jobId, int round) {
+        return send("disputeEvaluation", market.disputeEvaluation(jobId, BigInteger.valueOf(round)));
+    }
+
+    /** Anyone, after the disclosure deadline of a committed set nobody disclosed: slashes the bond to the trainers. */
+    public TransactionReceipt slashUndisclosed(BigInteger jobId) {
+        return send("slashUndisclosed", market.slashUndisclosed(jobId));
+    }
+
+    /** Anyone, after the dispute deadline: credits the bond back to the owner. */
+    public TransactionReceipt releaseBond(BigInteger jobId) {
+        return send("releaseBond", market.releaseBond(jobId));
+    }
+
+    /**
+     * A job's creation fee and evaluator bond.
+     *
+     * @param bondState          0 held, 1 released, 2 slashed (meaningful when {@code bond} is positive)
+     * @param disclosureDeadline block time, set when the job ends (0 before, and for jobs without bond or commitment)
+     * @param disputeDeadline    block time, likewise
+     */
+    public record Evaluation(BigInteger creationFee, BigInteger bond, int bondState, boolean disclosed,
+                             long disclosureDeadline, long disputeDeadline) {
+
+        /** The bond the market still holds: all of it while held, none once released or slashed. */
+        public BigInteger bondHeld() {
+            return bondState == 0 ? bond : BigInteger.ZERO;
+        }
+    }
+
+    public Evaluation evaluation(BigInteger jobId) {
+        JobMarket.EvaluationView v = call("evaluationOf", market.evaluationOf(jobId));
+        return new Evaluation(v.creationFee, v.bond, v.bondState.intValue(), v.disclosed,
+                v.disclosureDeadline.longValue(), v.disputeDeadline.longValue());
+    }
+
+    private static final String CREATION_FEE_CHARGED = EventEncoder.encode(JobMarket.CREATIONFEECHARGED_EVENT);
+    private static final String BOND_ESCROWED = EventEncoder.encode(JobMarket.BONDESCROWED_EVENT);
+    private static final String GROUP_ACCURACIES = EventEncoder.encode(JobMarket.GROUPACCURACIES_EVENT);
+    private static final String VALIDATION_DISCLOSED = EventEncoder.encode(JobMarket.VALIDATIONDISCLOSED_EVENT);
+    private static final String DISPUTE_VOTED = EventEncoder.encode(JobMarket.DISPUTEVOTED_EVENT);
+    private static final String EVALUATION_DISPUTED = EventEncoder.encode(JobMarket.EVALUATIONDISPUTED_EVENT);
+    private static final String BOND_SLASHED = EventEncoder.encode(JobMarket.BONDSLASHED_EVENT);
+    private static final String BOND_RELEASED = EventEncoder.encode(JobMarket.BONDRELEASED_EVENT);
+
+    /** The events of issue 11, or empty for any other log. */
+    private static Optional<MarketEvent> decodeEconomics(Log log, String topic, long block) {
+        if (topic.equals(CREATION_FEE_CHARGED)) {
+            var e = JobMarket.getCreationFeeChargedEventFromLog(log);
+            return Optional.of(new MarketEvent.CreationFeeCharged(e.jobId, block, e.treasury, e.amount));
+        } else if (topic.equals(BOND_ESCROWED)) {
+            var e = JobMarket.getBondEscrowedEventFromLog(log);
+            return Optional.of(new MarketEvent.BondEscrowed(e.jobId, block, e.owner, e.amount));
+        } else if (topic.equals(GROUP_ACCURACIES)) {
+            var e = JobMarket.getGroupAccuraciesEventFromLog(log);
+            return Optional.of(new MarketEvent.GroupAccuracies(e.jobId, block, e.round.intValue(),
+                    words(e.ppm).stream().map(BigInteger::intValueExact).toList()));
+        } else if (topic.equals(VALIDATION_DISCLOSED)) {
+            var e = JobMarket.getValidationDisclosedEventFromLog(log);
+            return Optional.of(new MarketEvent.ValidationDisclosed(e.jobId, block, Numeric.toHexString(e.bundleHash),
+                    Numeric.toHexString(e.contentKey), Numeric.toHexString(e.cid)));
+        } else if (topic.equals(DISPUTE_VOTED)) {
+            var e = JobMarket.getDisputeVotedEventFromLog(log);
+            return Optional.of(new MarketEvent.DisputeVoted(e.jobId, block, e.round.intValue(), e.node));
+        } else if (topic.equals(EVALUATION_DISPUTED)) {
+            var e = JobMarket.getEvaluationDisputedEventFromLog(log);
+            return Optional.of(new MarketEvent.EvaluationDisputed(e.jobId, block, e.round.intValue(), e.votes.intValue()));
+        } else if (topic.equals(BOND_SLASHED)) {
+            var e = JobMarket.getBondSlashedEventFromLog(log);
+            return Optional.of(new MarketEvent.BondSlashed(e.jobId, block, bytes32Text(e.reason), e.amount,
+                    addressesOf(e.recipients)));
+        } else if (topic.equals(BOND_RELEASED)) {
+            var e = JobMarket.getBondReleasedEventFromLog(log);
+            return Optional.of(new MarketEvent.BondReleased(e.jobId, block, e.owner, e.amount));
+        }
+        return Optional.empty();
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -25,6 +25,35 @@ import java.util.Arrays;
  */
 public final class JobSignature {
 
+    /** The release id of the platform's evaluator (the reward engine) whose keccak256 jobs sign by default. */
+    public static final String DEFAULT_EVALUATOR_RELEASE = "zkpfl-reward-engine/1";
+
+    /** keccak256 of {@code releaseId}, the {@code evaluatorVersion} a job signs. */
+    public static byte[] evaluatorVersion(String releaseId) {
+        return org.web3j.crypto.Hash.sha3(releaseId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The evaluator bond a job carries unless its owner asks otherwise: none, except when the owner is its own
+     * evaluator, then the minimum the development economics ask ({@link PlatformConfig.Economics#DEV}, 10 % of the
+     * fee). The marketplace proposes it and the owner CLI expects it.
+     */
+    public static BigInteger defaultEvaluatorBond(String owner, String evaluator, BigInteger fee) {
+        return owner != null && owner.equalsIgnoreCase(evaluator) ? PlatformConfig.Economics.DEV.minOwnerBond(fee)
+                : BigInteger.ZERO;
+    }
+
+    /** keccak256(abi.encode(bundleHash, contentKey)): the {@code validationCommitment} of an encrypted validation set. */
+    public static byte[] validationCommitment(byte[] bundleHash, byte[] contentKey) {
+        if (bundleHash.length != 32 || contentKey.length != 32) {
+            throw new IllegalArgumentException("bundle hash and content key are 32 bytes each");
+        }
+        byte[] both = new byte[64];
+        System.arraycopy(bundleHash, 0, both, 0, 32);
+        System.arraycopy(contentKey, 0, both, 32, 32);
+        return org.web3j.crypto.Hash.sha3(both);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[][] FIELDS = {
             {"owner", "address"}, {"feeToken", "address"}, {"fee", "uint256"}, {"evaluator", "address"},
@@ -32,7 +61,9 @@ public final class JobSignature {
             {"threshold", "uint16"}, {"minTrainers", "uint16"}, {"maxTrainers", "uint16"}, {"maxSamples", "uint32"},
             {"clipQ16", "uint256"}, {"targetAccuracy", "uint32"}, {"alpha", "uint32"}, {"commitWindow", "uint32"},
             {"complaintWindow", "uint32"}, {"partialWindow", "uint32"}, {"proofWindow", "uint32"},
-            {"revealWindow", "uint32"}, {"nonce", "uint256"}, {"deadline", "uint256"}};
+            {"revealWindow", "uint32"}, {"nonce", "uint256"}, {"deadline", "uint256"},
+            {"validationCommitment", "bytes32"}, {"evaluatorVersion", "bytes32"}, {"evaluatorBond", "uint256"},
+            {"groups", "uint16"}};
 
     private static final BigInteger SECP256K1_HALF_N =
             new BigInteger("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", 16);
@@ -71,7 +102,9 @@ public final class JobSignature {
                     uint(m, "committeeSize"), uint(m, "threshold"), uint(m, "minTrainers"), uint(m, "maxTrainers"),
                     uint(m, "maxSamples"), uint(m, "clipQ16"), uint(m, "targetAccuracy"), uint(m, "alpha"),
                     uint(m, "commitWindow"), uint(m, "complaintWindow"), uint(m, "partialWindow"),
-                    uint(m, "proofWindow"), uint(m, "revealWindow"), uint(m, "nonce"), uint(m, "deadline"));
+                    uint(m, "proofWindow"), uint(m, "revealWindow"), uint(m, "nonce"), uint(m, "deadline"),
+                    bytes32(m, "validationCommitment"), bytes32(m, "evaluatorVersion"), uint(m, "evaluatorBond"),
+                    uint(m, "groups"));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a JobParams message: " + e.getMessage(), e);
         }
@@ -83,6 +116,14 @@ public final class JobSignature {
             throw new IllegalArgumentException("missing " + field);
         }
         return v.asText();
+    }
+
+    private static byte[] bytes32(JsonNode m, String field) {
+        byte[] word = Numeric.hexStringToByteArray(text(m, field));
+        if (word.length != 32) {
+            throw new IllegalArgumentException(field + " is not 32 bytes");
+        }
+        return word;
     }
 
     private static BigInteger uint(JsonNode m, String field) {
@@ -173,7 +214,10 @@ public final class JobSignature {
                 .put("commitWindow", p.commitWindow.toString()).put("complaintWindow", p.complaintWindow.toString())
                 .put("partialWindow", p.partialWindow.toString()).put("proofWindow", p.proofWindow.toString())
                 .put("revealWindow", p.revealWindow.toString()).put("nonce", p.nonce.toString())
-                .put("deadline", p.deadline.toString());
+                .put("deadline", p.deadline.toString())
+                .put("validationCommitment", Numeric.toHexString(p.validationCommitment))
+                .put("evaluatorVersion", Numeric.toHexString(p.evaluatorVersion))
+                .put("evaluatorBond", p.evaluatorBond.toString()).put("groups", p.groups.toString());
         return message;
     }
 }

@@ -20,15 +20,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Long random sequences of valid and invalid calls (jobs in two fee tokens, joins, commitments,
- * complaints, partials, challenges, deadline moves, claims, releases, bad signatures and fees). After every
- * step: each job's escrowed = paid + refunded + remaining, and for each fee token the market's real token
- * balance equals the sum of remaining escrow plus what is owed, while everything that left the market went
- * to claimants (deposits = market balance + claimed).
+ * Long random sequences of valid and invalid calls (jobs in two fee tokens, some evaluated by their owners with a
+ * bond or committed to a validation set, joins, commitments, complaints, partials, challenges, deadline moves,
+ * claims, releases, disclosures, disputes, bond slashes and releases, bad signatures and fees). After every step:
+ * each job's escrowed = paid + refunded + remaining, what the owner deposited = escrowed + creation fee + bond,
+ * and for each fee token the market's real token balance equals the sum of remaining escrow plus the bonds it
+ * still holds plus what is owed (creation fees, slashed and released bonds included), while everything that left
+ * the market went to claimants (deposits = market balance + claimed).
  */
 class EscrowInvariantIT {
 
     private static final int STEPS = 160;
+    private static final byte[] BUNDLE = org.web3j.crypto.Hash.sha3(new byte[] {1});
+    private static final byte[] KEY = org.web3j.crypto.Hash.sha3(new byte[] {2});
     private static TestChain chain;
     private static List<String> feeTokens;
 
@@ -40,6 +44,7 @@ class EscrowInvariantIT {
                 new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(5_000_000))).send();
         coin.mint(chain.owner.getAddress(), tokens(1_000_000)).send();
         chain.admin.setFeeToken(coin.getContractAddress(), tokens(50));
+        chain.admin.setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(20_000, 100_000, 300, 300));
         feeTokens = List.of(chain.addresses.token(), coin.getContractAddress());
         ChainClient owner = chain.client(chain.owner);
         for (String token : feeTokens) {
@@ -64,6 +69,7 @@ class EscrowInvariantIT {
         });
         List<Credentials> claimants = new ArrayList<>(chain.trainers);
         claimants.add(chain.owner);
+        claimants.add(chain.treasury);
         int accepted = 0;
         int refused = 0;
         int driven = 0;
@@ -75,20 +81,21 @@ class EscrowInvariantIT {
                     : jobs.get(rng.nextInt(rng.nextInt(4) == 0 ? jobs.size() : Math.min(3, jobs.size())));
             Credentials trainer = chain.trainers.get(rng.nextInt(chain.trainers.size()));
             Credentials node = chain.nodes.get(rng.nextInt(chain.nodes.size()));
-            int action = jobs.size() < 2 ? rng.nextInt(2) : 2 + rng.nextInt(15);
+            int action = jobs.size() < 2 ? rng.nextInt(2) : 2 + rng.nextInt(19);
             try {
                 switch (action) {
                     case 0, 1, 2 -> {
                         String token = feeTokens.get(rng.nextInt(2));
                         BigInteger fee = tokens(40 + rng.nextInt(400));
-                        TestChain.Terms terms = chain.terms().withFee(token, fee)
-                                .withTrainers(1 + rng.nextInt(2), 3);
+                        TestChain.Terms terms = evaluation(chain.terms().withFee(token, fee)
+                                .withTrainers(1 + rng.nextInt(2), 3), rng);
                         JobParams p = terms.params();
                         Credentials signer = rng.nextInt(6) == 0 ? trainer : chain.owner;
                         ChainClient owner = chain.client(chain.owner);
+                        BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
                         BigInteger id = owner.createJob(p, owner.signJob(p, signer));
                         jobs.add(id);
-                        deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+                        deposited.merge(token, deposit(id, token, before), BigInteger::add);
                     }
                     case 3 -> chain.client(trainer).join(job);
                     case 4 -> chain.commit(job, trainer, 2);
@@ -117,16 +124,30 @@ class EscrowInvariantIT {
                         }
                         driven++;
                         String token = feeTokens.get(rng.nextInt(2));
-                        JobParams p = chain.terms().withFee(token, tokens(100 + rng.nextInt(300))).withBucket(4)
-                                .withTrainers(2, 3).params();
+                        JobParams p = evaluation(chain.terms().withFee(token, tokens(100 + rng.nextInt(300)))
+                                .withBucket(4).withTrainers(2, 3), rng).params();
                         ChainClient owner = chain.client(chain.owner);
+                        BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
                         BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
                         jobs.add(id);
                         drivenJobs.add(id);
-                        deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+                        deposited.merge(token, deposit(id, token, before), BigInteger::add);
                         drive(id, step, rng);
                     }
-                    default -> chain.client(rng.nextBoolean() ? chain.evaluator : trainer)
+                    case 17 -> {
+                        boolean right = rng.nextInt(3) != 0;
+                        chain.client(chain.owner).discloseValidation(job, BUNDLE, right ? KEY : BUNDLE, new byte[] {7});
+                    }
+                    case 18 -> {
+                        List<String> committee = chain.admin.job(job).committee();
+                        Credentials voter = committee.isEmpty() ? node : chain.nodes.stream()
+                                .filter(n -> n.getAddress().equalsIgnoreCase(committee.get(rng.nextInt(committee.size()))))
+                                .findFirst().orElse(node);
+                        chain.client(voter).disputeEvaluation(job, rng.nextInt(2));
+                    }
+                    case 19 -> chain.client(trainer).slashUndisclosed(job);
+                    case 20 -> chain.client(node).releaseBond(job);
+                    default -> chain.client(List.of(chain.evaluator, trainer, chain.owner).get(rng.nextInt(3)))
                             .postRoundResult(job, new byte[32], rng.nextInt(1_000_001),
                                     equalShares(chain.admin.attempt(job).included().size()));
                 }
@@ -143,10 +164,11 @@ class EscrowInvariantIT {
             String token = feeTokens.getFirst();
             JobParams p = chain.terms().withFee(token, tokens(200)).withTrainers(2, 3).params();
             ChainClient owner = chain.client(chain.owner);
+            BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
             BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
             jobs.add(id);
             drivenJobs.add(id);
-            deposited.merge(token, chain.admin.job(id).escrowed(), BigInteger::add);
+            deposited.merge(token, deposit(id, token, before), BigInteger::add);
             drive(id, STEPS, rng);
             checkConservation(jobs, deposited, claimed, STEPS);
         }
@@ -160,8 +182,27 @@ class EscrowInvariantIT {
                 checkConservation(jobs, deposited, claimed, STEPS);
             }
         }
+        // every ended job's bond is settled: released after the dispute window, or slashed when its committed set
+        // was never disclosed
+        int settled = 0;
+        for (BigInteger id : jobs) {
+            ChainClient.Evaluation ev = chain.admin.evaluation(id);
+            if (ev.bondState() != 0) {
+                settled++;
+            } else if (ev.bond().signum() > 0 && chain.admin.job(id).status() > 1) {
+                chain.passTime(ev.disputeDeadline());
+                boolean committed = new BigInteger(1, chain.admin.jobParams(id).validationCommitment).signum() != 0;
+                if (committed && !ev.disclosed()) {
+                    chain.admin.slashUndisclosed(id);
+                } else {
+                    chain.admin.releaseBond(id);
+                }
+                assertTrue(chain.admin.evaluation(id).bondState() != 0);
+            }
+            checkConservation(jobs, deposited, claimed, STEPS);
+        }
         // everyone claims what they are owed (nodes too: they are paid on C_A's opening): the market then holds
-        // exactly the remaining escrow
+        // exactly the remaining escrow and the bonds of live jobs
         List<Credentials> everyone = new ArrayList<>(claimants);
         everyone.addAll(chain.nodes);
         for (Credentials who : everyone) {
@@ -184,6 +225,32 @@ class EscrowInvariantIT {
         assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
         assertTrue(driven > 0, "some job was played with real openings up to its result");
         assertTrue(timedOut > 0, "some round was closed after its evaluator's deadline");
+        assertTrue(settled > 0, "some bond was settled during the random sequence");
+        assertTrue(jobs.stream().anyMatch(j -> chain.admin.evaluation(j).creationFee().signum() > 0),
+                "creation fees were charged");
+    }
+
+    /** Plain terms, an owner that evaluates itself with a bond, or one committed to its own validation set. */
+    private static TestChain.Terms evaluation(TestChain.Terms terms, SplittableRandom rng) {
+        BigInteger bond = terms.fee().divide(BigInteger.TEN);
+        return switch (rng.nextInt(3)) {
+            case 0 -> terms;
+            case 1 -> terms.withEvaluation(chain.owner.getAddress(), new byte[32], bond);
+            default -> terms.withEvaluation(rng.nextBoolean() ? chain.owner.getAddress() : terms.evaluator(),
+                    JobSignature.validationCommitment(BUNDLE, KEY), bond.add(BigInteger.valueOf(rng.nextInt(1_000))));
+        };
+    }
+
+    /**
+     * What creating job {@code id} took from its owner (its balance before was {@code before}), checked against the
+     * job's views: escrow + creation fee + bond.
+     */
+    private static BigInteger deposit(BigInteger id, String token, BigInteger before) {
+        BigInteger taken = before.subtract(chain.admin.balanceOf(token, chain.owner.getAddress()));
+        ChainClient.Evaluation ev = chain.admin.evaluation(id);
+        assertEquals(taken, chain.admin.job(id).escrowed().add(ev.creationFee()).add(ev.bond()),
+                "job " + id + ": the owner paid escrow + creation fee + bond");
+        return taken;
     }
 
     /** Two trainers join job {@code id} and the protocol library plays its round up to the opening of C_A. */
@@ -224,7 +291,9 @@ class EscrowInvariantIT {
             BigInteger left = chain.admin.remaining(job);
             assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(left), "job " + job + " at step " + step);
             assertTrue(left.signum() >= 0);
-            remaining.merge(chain.admin.jobParams(job).feeToken.toLowerCase(), left, BigInteger::add);
+            ChainClient.Evaluation ev = chain.admin.evaluation(job);
+            assertTrue(ev.bondState() >= 0 && ev.bondState() <= 2);
+            remaining.merge(chain.admin.jobParams(job).feeToken.toLowerCase(), left.add(ev.bondHeld()), BigInteger::add);
         }
         for (String token : feeTokens) {
             BigInteger balance = chain.admin.balanceOf(token, chain.addresses.market());

@@ -205,7 +205,8 @@ class JobMarketIT {
                 base.evaluator(), base.bucket(), base.maxRounds(), base.committeeSize(), base.threshold(),
                 base.minTrainers(), base.maxTrainers(), base.maxSamples(), base.clipQ16(), base.targetAccuracy(),
                 base.alpha(), base.commitWindow(), base.complaintWindow(), base.partialWindow(), base.proofWindow(),
-                base.revealWindow(), base.nonce(), base.deadline());
+                base.revealWindow(), base.nonce(), base.deadline(), base.validationCommitment(),
+                base.evaluatorVersion(), base.evaluatorBond(), base.groups());
         JobParams p = terms.params();
         long deadline = chain.now() + 600;
         String typed = """

@@ -178,13 +178,14 @@ public final class TestChain implements AutoCloseable {
     /** Default job terms: 1000-token fee in the platform token, D = 1024, m = 3, t = 2, 2..8 trainers. */
     public Terms terms() {
         return new Terms(owner.getAddress(), addresses.token(), tokens(1_000), evaluator.getAddress(), 1024, 3, 3, 2,
-                2, 8, 60_000, BigInteger.ONE.shiftLeft(16), 900_000, 500_000, 100, 50, 100, 100, 100, nonce++, now() + 3_600);
+                2, 8, 60_000, BigInteger.ONE.shiftLeft(16), 900_000, 500_000, 100, 50, 100, 100, 100, nonce++, now() + 3_600,
+                new byte[32], JobSignature.evaluatorVersion(JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, 0);
     }
 
-    /** Signs and creates a job after approving its fee from the owner. */
+    /** Signs and creates a job after approving its fee and evaluator bond from the owner. */
     public BigInteger createJob(Terms t) {
         ChainClient owner = client(this.owner);
-        owner.approve(t.feeToken(), addresses.market(), t.fee());
+        owner.approve(t.feeToken(), addresses.market(), t.fee().add(t.evaluatorBond()));
         JobParams p = t.params();
         return owner.createJob(p, owner.signJob(p, this.owner));
     }
@@ -243,7 +244,8 @@ public final class TestChain implements AutoCloseable {
     public record Terms(String owner, String feeToken, BigInteger fee, String evaluator, long bucket, int maxRounds,
                  int committeeSize, int threshold, int minTrainers, int maxTrainers, long maxSamples, BigInteger clipQ16,
                  long targetAccuracy, long alpha, long commitWindow, long complaintWindow, long partialWindow,
-                 long proofWindow, long revealWindow, long nonce, long deadline) {
+                 long proofWindow, long revealWindow, long nonce, long deadline, byte[] validationCommitment,
+                 byte[] evaluatorVersion, BigInteger evaluatorBond, int groups) {
 
         public JobParams params() {
             return new JobParams(owner, feeToken, fee, evaluator,
@@ -253,55 +255,85 @@ public final class TestChain implements AutoCloseable {
                     clipQ16, BigInteger.valueOf(targetAccuracy), BigInteger.valueOf(alpha),
                     BigInteger.valueOf(commitWindow), BigInteger.valueOf(complaintWindow),
                     BigInteger.valueOf(partialWindow), BigInteger.valueOf(proofWindow), BigInteger.valueOf(revealWindow),
-                    BigInteger.valueOf(nonce), BigInteger.valueOf(deadline));
+                    BigInteger.valueOf(nonce), BigInteger.valueOf(deadline), validationCommitment, evaluatorVersion,
+                    evaluatorBond, BigInteger.valueOf(groups));
         }
 
         Terms withFee(String token, BigInteger amount) {
             return new Terms(owner, token, amount, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
-                    partialWindow, proofWindow, revealWindow, nonce, deadline);
+                    partialWindow, proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         Terms withCommittee(int m, int t) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, m, t, minTrainers, maxTrainers,
                     maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
-                    proofWindow, revealWindow, nonce, deadline);
+                    proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         public Terms withBucket(long d) {
             return new Terms(owner, feeToken, fee, evaluator, d, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
-                    partialWindow, proofWindow, revealWindow, nonce, deadline);
+                    partialWindow, proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         public Terms withTrainers(int min, int max) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, min, max,
                     maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
-                    proofWindow, revealWindow, nonce, deadline);
+                    proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         Terms withQuantisation(long samples, BigInteger clip) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, samples, clip, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
-                    proofWindow, revealWindow, nonce, deadline);
+                    proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         Terms withCommitWindow(long seconds) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, seconds, complaintWindow, partialWindow,
-                    proofWindow, revealWindow, nonce, deadline);
+                    proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
 
         Terms withRounds(int rounds) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, rounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow, partialWindow,
-                    proofWindow, revealWindow, nonce, deadline);
+                    proofWindow, revealWindow, nonce, deadline, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
+        }
+
+        /** The owner as its own evaluator (or committed to its own set), posting {@code bond}. */
+        public Terms withEvaluation(String evaluatorAddress, byte[] commitment, BigInteger bond) {
+            return new Terms(owner, feeToken, fee, evaluatorAddress, bucket, maxRounds, committeeSize, threshold,
+                    minTrainers, maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, deadline, commitment, evaluatorVersion, bond, groups);
+        }
+
+        public Terms withGroups(int count) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, deadline, validationCommitment, evaluatorVersion,
+                    evaluatorBond, count);
+        }
+
+        Terms withEvaluatorVersion(byte[] version) {
+            return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
+                    maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
+                    partialWindow, proofWindow, revealWindow, nonce, deadline, validationCommitment, version,
+                    evaluatorBond, groups);
         }
 
         Terms withDeadline(long at) {
             return new Terms(owner, feeToken, fee, evaluator, bucket, maxRounds, committeeSize, threshold, minTrainers,
                     maxTrainers, maxSamples, clipQ16, targetAccuracy, alpha, commitWindow, complaintWindow,
-                    partialWindow, proofWindow, revealWindow, nonce, at);
+                    partialWindow, proofWindow, revealWindow, nonce, at, validationCommitment,
+                    evaluatorVersion, evaluatorBond, groups);
         }
     }
 }

@@ -579,7 +579,8 @@ class NodeRoundIT {
                 BigInteger.TWO, BigInteger.valueOf(8), BigInteger.valueOf(1000), BigInteger.ONE.shiftLeft(16),
                 BigInteger.valueOf(900_000), BigInteger.valueOf(500_000), BigInteger.valueOf(600),
                 BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600),
-                BigInteger.valueOf(nonce++), BigInteger.valueOf(cluster.now() + 3_600));
+                BigInteger.valueOf(nonce++), BigInteger.valueOf(cluster.now() + 3_600), new byte[32],
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
         oc.approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
         BigInteger job = oc.createJob(p, oc.signJob(p, owner));
         jobs.add(job);

@@ -208,6 +208,14 @@ public record JobDraft(String owner, ModelSpec model, byte[] weights, Training t
         expect("alpha", m.path("alpha"), ppm(alpha));
         expect("nonce", m.path("nonce"), nonce);
         expect("deadline", m.path("deadline"), BigInteger.valueOf(deadline));
+        // issue 11's terms, at their defaults: the public validation set, the platform's evaluator release, a bond
+        // only when the owner evaluates itself, no per-group accuracies
+        expect("validationCommitment", m.path("validationCommitment"), BigInteger.ZERO);
+        expect("evaluatorVersion", m.path("evaluatorVersion"), new BigInteger(1,
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE)));
+        expect("evaluatorBond", m.path("evaluatorBond"),
+                io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(owner, m.path("evaluator").asText(), fee));
+        expect("groups", m.path("groups"), BigInteger.ZERO);
         for (String w : WINDOWS) {
             expect(w + "Window", m.path(w + "Window"), BigInteger.valueOf(windows.get(w)));
         }

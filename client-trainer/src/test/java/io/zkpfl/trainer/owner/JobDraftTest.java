@@ -134,7 +134,10 @@ class JobDraftTest {
                 BigInteger.valueOf(d.trainers().min()), BigInteger.valueOf(d.trainers().max()), BigInteger.valueOf(d.maxSamples()),
                 BigInteger.valueOf(262_144), BigInteger.valueOf(850_000), BigInteger.valueOf(500_000), BigInteger.valueOf(w.get("commit")),
                 BigInteger.valueOf(w.get("complaint")), BigInteger.valueOf(w.get("partial")), BigInteger.valueOf(w.get("proof")),
-                BigInteger.valueOf(w.get("reveal")), d.nonce(), BigInteger.valueOf(d.deadline()));
+                BigInteger.valueOf(w.get("reveal")), d.nonce(), BigInteger.valueOf(d.deadline()), new byte[32],
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE),
+                io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(d.owner(), d.evaluator(), d.fee().add(extraFee)),
+                BigInteger.ZERO);
     }
 
     /** The marketplace's answer to POST /api/v1/jobs/typed-data for {@code p}, built with the contracts' own encoder. */

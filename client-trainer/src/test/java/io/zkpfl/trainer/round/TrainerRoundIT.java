@@ -287,7 +287,8 @@ class TrainerRoundIT {
                 BigInteger.TWO, BigInteger.valueOf(maxTrainers), BigInteger.valueOf(1_000), BigInteger.ONE.shiftLeft(16),
                 BigInteger.valueOf(900_000), BigInteger.valueOf(500_000), BigInteger.valueOf(3_600), BigInteger.valueOf(3_600),
                 BigInteger.valueOf(3_600), BigInteger.valueOf(3_600), BigInteger.valueOf(3_600), BigInteger.valueOf(nonce++),
-                BigInteger.valueOf(System.currentTimeMillis() / 1000 + 86_400));
+                BigInteger.valueOf(System.currentTimeMillis() / 1000 + 86_400), new byte[32],
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
         o.approve(addresses.token(), addresses.market(), p.fee);
         BigInteger chainJob = o.createJob(p, o.signJob(p, owner));
         ObjectMapper json = new ObjectMapper();

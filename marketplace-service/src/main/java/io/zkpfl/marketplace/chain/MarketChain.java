@@ -284,7 +284,8 @@ public class MarketChain {
                 new TypeReference<Uint32>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint32>() {},
                 new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {},
                 new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {},
-                new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {});
+                new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Bytes32>() {},
+                new TypeReference<Bytes32>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint16>() {});
         List<Type> v = FunctionReturnDecoder.decode(output, (List) fields);
         if (v.size() != fields.size()) {
             throw new IllegalStateException("jobParams returned " + v.size() + " words, expected " + fields.size());
@@ -296,7 +297,8 @@ public class MarketChain {
                 (BigInteger) v.get(12).getValue(), (BigInteger) v.get(13).getValue(), (BigInteger) v.get(14).getValue(),
                 (BigInteger) v.get(15).getValue(), (BigInteger) v.get(16).getValue(), (BigInteger) v.get(17).getValue(),
                 (BigInteger) v.get(18).getValue(), (BigInteger) v.get(19).getValue(), (BigInteger) v.get(20).getValue(),
-                (BigInteger) v.get(21).getValue());
+                (BigInteger) v.get(21).getValue(), (byte[]) v.get(22).getValue(), (byte[]) v.get(23).getValue(),
+                (BigInteger) v.get(24).getValue(), (BigInteger) v.get(25).getValue());
     }
 
     /**

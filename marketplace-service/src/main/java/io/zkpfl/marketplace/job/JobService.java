@@ -129,14 +129,17 @@ public class JobService {
             throw ProblemException.invalid("model", e.getMessage());
         }
         JobRequest.Windows w = request.windows();
-        JobParams params = new JobParams(request.owner(), request.feeToken(), request.feeAmount(),
-                request.evaluator() != null ? request.evaluator() : chain.defaultEvaluator(), manifest.modelHash(),
+        String evaluator = request.evaluator() != null ? request.evaluator() : chain.defaultEvaluator();
+        JobParams params = new JobParams(request.owner(), request.feeToken(), request.feeAmount(), evaluator,
+                manifest.modelHash(),
                 BigInteger.valueOf(bucket), BigInteger.valueOf(request.maxRounds()), BigInteger.valueOf(request.committeeSize()),
                 BigInteger.valueOf(request.threshold()), BigInteger.valueOf(request.minTrainers()),
                 BigInteger.valueOf(request.maxTrainers()), BigInteger.valueOf(request.maxSamples()), request.clipQ16(),
                 BigInteger.valueOf(ppm(request.targetAccuracy())), BigInteger.valueOf(ppm(request.alpha())),
                 BigInteger.valueOf(w.commit()), BigInteger.valueOf(w.complaint()), BigInteger.valueOf(w.partial()),
-                BigInteger.valueOf(w.proof()), BigInteger.valueOf(w.reveal()), request.nonce(), BigInteger.valueOf(request.deadline()));
+                BigInteger.valueOf(w.proof()), BigInteger.valueOf(w.reveal()), request.nonce(), BigInteger.valueOf(request.deadline()),
+                new byte[32], JobSignature.evaluatorVersion(JobSignature.DEFAULT_EVALUATOR_RELEASE),
+                JobSignature.defaultEvaluatorBond(request.owner(), evaluator, request.feeAmount()), BigInteger.ZERO);
         return new Prepared(request, weights, seed, manifest, params, chain.digest(params));
     }
 

@@ -181,7 +181,10 @@ final class SignedJob {
                 BigInteger.valueOf(Math.max(16, minTrainers)), BigInteger.valueOf(60_000), BigInteger.valueOf(4L << 16),
                 ppm(body.get("targetAccuracy").decimalValue()), BigInteger.valueOf(500_000),
                 BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600),
-                BigInteger.valueOf(3600), new BigInteger(body.get("nonce").asText()), BigInteger.valueOf(body.get("deadline").asLong()));
+                BigInteger.valueOf(3600), new BigInteger(body.get("nonce").asText()), BigInteger.valueOf(body.get("deadline").asLong()),
+                new byte[32], io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE),
+                io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(body.get("owner").asText(), body.get("evaluator").asText(),
+                        new BigInteger(body.get("fee").get("amount").asText())), BigInteger.ZERO);
     }
 
     private static BigInteger ppm(BigDecimal value) {

@@ -242,7 +242,8 @@ final class EngineStack implements AutoCloseable {
                 BigInteger.valueOf(2), BigInteger.valueOf(minTrainers), BigInteger.valueOf(8), BigInteger.valueOf(maxSamples),
                 BigInteger.ONE.shiftLeft(16), BigInteger.valueOf(990_000), BigInteger.valueOf(300_000),
                 BigInteger.valueOf(100), BigInteger.valueOf(50), BigInteger.valueOf(100), BigInteger.valueOf(100),
-                BigInteger.valueOf(100), BigInteger.valueOf(nonce++), BigInteger.valueOf(now() + 3_600));
+                BigInteger.valueOf(100), BigInteger.valueOf(nonce++), BigInteger.valueOf(now() + 3_600), new byte[32],
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
         ChainClient o = client(owner);
         o.approve(addresses.token(), addresses.market(), p.fee);
         BigInteger id = o.createJob(p, o.signJob(p, owner));

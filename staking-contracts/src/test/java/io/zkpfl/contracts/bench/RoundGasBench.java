@@ -1,6 +1,8 @@
 package io.zkpfl.contracts.bench;
 
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.JobSignature;
+import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.RoundDriver;
 import io.zkpfl.contracts.TestChain;
 import java.math.BigInteger;
@@ -25,13 +27,15 @@ public final class RoundGasBench {
 
     public static void main(String[] args) throws Exception {
         try (TestChain chain = TestChain.start(3, TRAINERS)) {
+            // the dev platform's economics: 1 % creation fee to the treasury, 10 % minimum owner bond
+            chain.admin.setEconomics(chain.admin.address(), PlatformConfig.Economics.DEV);
             Map<String, List<Long>> setup = new LinkedHashMap<>();
             TestChain.Terms terms = chain.terms().withTrainers(2, TRAINERS);
             ChainClient owner = chain.client(chain.owner);
             owner.approve(terms.feeToken(), chain.addresses.market(), terms.fee());
             var p = terms.params();
             TransactionReceipt created = owner.createJobReceipt(p, owner.signJob(p, chain.owner));
-            setup.put("createJob (signature, escrow, pool snapshot)", List.of(created.getGasUsed().longValue()));
+            setup.put("createJob (signature, escrow, creation fee, pool snapshot)", List.of(created.getGasUsed().longValue()));
             setup.put("drawCommittee (draw, locks, open)", List.of(owner.drawCommittee(created).getGasUsed().longValue()));
             BigInteger job = chain.admin.jobCount();
             for (Credentials trainer : chain.trainers) {
@@ -70,6 +74,24 @@ public final class RoundGasBench {
             after.put("claim", List.of(chain.client(chain.trainers.getFirst()).claim(chain.addresses.token())
                     .getGasUsed().longValue()));
             after.put("postOpening, one node alone (for comparison)", lone.gas.get("postOpening (one node)"));
+
+            // an owner that evaluates itself on its own committed set, with 8 groups: the bond's life
+            byte[] bundle = org.web3j.crypto.Hash.sha3(new byte[] {1});
+            byte[] key = org.web3j.crypto.Hash.sha3(new byte[] {2});
+            TestChain.Terms bonded = chain.terms().withTrainers(2, TRAINERS).withEvaluation(chain.owner.getAddress(),
+                    JobSignature.validationCommitment(bundle, key), terms.fee().divide(BigInteger.TEN));
+            owner.approve(bonded.feeToken(), chain.addresses.market(), bonded.fee().add(bonded.evaluatorBond()));
+            var bp = bonded.params();
+            TransactionReceipt bondedCreated = owner.createJobReceipt(bp, owner.signJob(bp, chain.owner));
+            after.put("createJob with an owner's bond and a committed validation set",
+                    List.of(bondedCreated.getGasUsed().longValue()));
+            owner.drawCommittee(bondedCreated);
+            BigInteger bondedJob = chain.admin.jobCount();
+            owner.stopJob(bondedJob);
+            after.put("discloseValidation", List.of(owner.discloseValidation(bondedJob, bundle, key,
+                    "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".getBytes()).getGasUsed().longValue()));
+            chain.passTime(chain.admin.evaluation(bondedJob).disputeDeadline());
+            after.put("releaseBond", List.of(owner.releaseBond(bondedJob).getGasUsed().longValue()));
 
             System.out.println("| operation | calls | gas per call | gas total |");
             System.out.println("| --- | ---: | ---: | ---: |");
