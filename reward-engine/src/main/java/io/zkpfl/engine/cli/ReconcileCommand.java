@@ -150,9 +150,12 @@ public final class ReconcileCommand implements Callable<Integer> {
         return checked;
     }
 
-    /** The selector of postRoundResult(uint256,bytes32,uint32,uint32[]). */
+    /**
+     * The selector of postRoundResult(uint256,bytes32,uint32,uint32[],uint32[]): accuracy shares, then the per-group
+     * accuracies; the shares decode from the head as before.
+     */
     static final String POST_ROUND_RESULT = org.web3j.crypto.Hash.sha3String(
-            "postRoundResult(uint256,bytes32,uint32,uint32[])").substring(0, 10);
+            "postRoundResult(uint256,bytes32,uint32,uint32[],uint32[])").substring(0, 10);
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     static long[] accuracyShares(String input) {
