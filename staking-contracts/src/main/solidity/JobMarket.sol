@@ -272,7 +272,8 @@ contract JobMarket is JobMarketBase {
         Job storage job = _active(jobId);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Committing && a.phase != Phase.Certified) revert WrongPhase(a.phase);
-        if (block.timestamp <= a.d2) _closeComplaintsEarly(jobId, job, a, ks.length);
+        // certified before D2 means every node opened (early certification): a late one reverts AlreadyOpened below
+        if (block.timestamp <= a.d2 && a.phase == Phase.Committing) _closeComplaintsEarly(jobId, job, a, ks.length);
         if (block.timestamp > a.d3) revert DeadlinePassed(a.d3);
         IKzgVerifier verifier = kzgVerifier;
         if (address(verifier) == address(0)) revert NoKzgVerifier();
@@ -315,7 +316,7 @@ contract JobMarket is JobMarketBase {
     /// its C_k over the all-committed set, so no honest node has a complaint or vote left to make, and the attempt
     /// certifies in this call (m >= t), after which no vote or complaint is accepted (they need Committing).
     function _closeComplaintsEarly(uint256 jobId, Job storage job, Attempt storage a, uint256 n) private {
-        if (a.phase != Phase.Committing || block.timestamp <= a.d1 || n != job.committee.length || a.openedMask != 0) {
+        if (block.timestamp <= a.d1 || n != job.committee.length || a.openedMask != 0) {
             revert WindowNotOpen(a.d2);
         }
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
