@@ -107,7 +107,8 @@ public final class LocalSystem implements AutoCloseable {
             Path keystore = keystore("node-" + (k + 1), DevChainKeys.privateKey(NODES.get(k)));
             p.put("zkpfl.raft.port", Integer.toString(raftPorts.get(k)));
             p.put("zkpfl.raft.peers", String.join(",", raftPeers));
-            p.put("zkpfl.raft.storage", keystore.resolveSibling("raft").toString());
+            // a fresh Raft folder per start: a reused --work-dir must not bring back groups of an earlier chain
+            p.put("zkpfl.raft.storage", keystore.resolveSibling("raft-" + System.currentTimeMillis()).toString());
             p.put("zkpfl.node.schema", "zk_node_" + (k + 1));
             p.put("zkpfl.chain.from-block", Long.toString(fromBlock));
             p.put("zkpfl.chain.poll-interval", "1s");
