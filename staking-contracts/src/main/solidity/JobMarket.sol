@@ -38,6 +38,18 @@ contract JobMarket is JobMarketBase {
     event DrawPending(uint256 indexed jobId, uint256 drawBlock, address[] pool, uint256[] weights);
     event DrawDeferred(uint256 indexed jobId, uint256 drawBlock);
 
+    /// @notice Before D2, an exclusion vote or a share complaint about `trainer` is on record (or it is excluded): the
+    /// attempt cannot be certified early and its complaint window runs to D2 (docs/adr/0110-early-certification.md).
+    error DisputePending(address trainer);
+
+    /// @notice Every committee node's opening arrived in one batch before D2 with no complaint, exclusion vote or
+    /// exclusion on record: the complaint window closed at this block (D2 = now) and D3, D4 moved earlier by as much
+    /// (docs/adr/0110-early-certification.md).
+    event ComplaintsClosed(
+        uint256 indexed jobId, uint16 round, uint16 attempt, uint64 complaintDeadline, uint64 openingDeadline,
+        uint64 revealDeadline
+    );
+
     constructor(StakingRegistry registry_, address admin) JobMarketBase(registry_, new JobRules()) {
         rounds = address(new JobRounds(registry_, rules));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -231,7 +243,8 @@ contract JobMarket is JobMarketBase {
     }
 
     /// @notice Step 7: node k, from its own address, posts its opening (z, y, yHat, proof.x, proof.y) of
-    /// C_k = sum_l k^l P_l at z_k (see openingPoint), between D2 and D3.
+    /// C_k = sum_l k^l P_l at z_k (see openingPoint), between D2 and D3 (before D2 only as the whole committee's
+    /// batch, see postOpenings).
     function postOpening(uint256 jobId, uint256[5] calldata opening) external {
         uint256[] memory ks = new uint256[](1);
         ks[0] = _committeeK(jobId, msg.sender);
@@ -243,6 +256,10 @@ contract JobMarket is JobMarketBase {
     /// @notice Step 7, batched (the coordination leader's call): several nodes' openings checked with one
     /// pairing. Each entry is signed off by its node: an EIP-191 signature over
     /// keccak256(abi.encode(market, chain id, job, round, attempt, k, its 5 opening words)).
+    /// Early certification: after D1 and before D2, a batch holding the openings of all m committee nodes (none
+    /// opened before) is accepted when no exclusion vote, share complaint or exclusion is on record for the attempt;
+    /// it closes the complaint window (D2 = now, D3 and D4 earlier by as much, ComplaintsClosed). Any other opening
+    /// before D2 reverts WindowNotOpen (docs/adr/0110-early-certification.md).
     function postOpenings(uint256 jobId, uint256[] calldata ks, uint256[] calldata openings, bytes[] calldata signatures)
         external
     {
@@ -271,7 +288,8 @@ contract JobMarket is JobMarketBase {
         Job storage job = _active(jobId);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Committing && a.phase != Phase.Certified) revert WrongPhase(a.phase);
-        if (block.timestamp <= a.d2) revert WindowNotOpen(a.d2);
+        // certified before D2 means every node opened (early certification): a late one reverts AlreadyOpened below
+        if (block.timestamp <= a.d2 && a.phase == Phase.Committing) _closeComplaintsEarly(jobId, job, a, ks.length);
         if (block.timestamp > a.d3) revert DeadlinePassed(a.d3);
         IKzgVerifier verifier = kzgVerifier;
         if (address(verifier) == address(0)) revert NoKzgVerifier();
@@ -306,6 +324,29 @@ contract JobMarket is JobMarketBase {
             a.phase = Phase.Certified;
             emit RoundCertified(jobId, job.round, job.attempt);
         }
+    }
+
+    /// @dev Before D2 (docs/adr/0110-early-certification.md): only a batch of all m openings, none made before, after
+    /// D1 (commits closed) and with no exclusion vote, complaint or exclusion about any committed trainer; then D2
+    /// becomes now and D3, D4 move earlier by as much, as _closeCommits does for D1. Every node signed an opening of
+    /// its C_k over the all-committed set, so no honest node has a complaint or vote left to make, and the attempt
+    /// certifies in this call (m >= t), after which no vote or complaint is accepted (they need Committing).
+    function _closeComplaintsEarly(uint256 jobId, Job storage job, Attempt storage a, uint256 n) private {
+        if (block.timestamp <= a.d1 || n != job.committee.length || a.openedMask != 0) {
+            revert WindowNotOpen(a.d2);
+        }
+        bytes32 key = _attemptKey(jobId, job.round, job.attempt);
+        uint256 c = a.committedCount;
+        uint64 excluded = a.excludedMask;
+        for (uint256 j = 0; j < c; j++) {
+            uint256 i = a.entries[j] >> 32;
+            if ((excluded >> (i - 1)) & 1 != 0 || votes[key][i] != 0 || complaints[key][i].k != 0) {
+                revert DisputePending(job.trainers[i - 1]);
+            }
+        }
+        uint40 early = a.d2 - uint40(block.timestamp);
+        (a.d2, a.d3, a.d4) = (a.d2 - early, a.d3 - early, a.d4 - early);
+        emit ComplaintsClosed(jobId, job.round, job.attempt, a.d2, a.d3, a.d4);
     }
 
     /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (certified attempts, until D4).

@@ -52,6 +52,8 @@ import org.web3j.crypto.Hash;
  * (docs/adr/0072-raft-leader.md). The group's log carries the members' signed openings of their C_k, which the
  * leader posts in one {@code postOpenings} transaction (docs/adr/0099-openings-batched-by-the-raft-leader.md).
  * Off unless {@code zkpfl.raft.port} is set; then the committee order decides and every node posts its own opening.
+ * {@code zkpfl.raft.peers} ({@code address=host:port,...}) overrides the registered endpoints, for nodes whose
+ * registration carries no Raft address (the demo's dev nodes).
  */
 @ApplicationScoped
 public class CommitteeRaft {
@@ -63,6 +65,8 @@ public class CommitteeRaft {
     private final Chain chain;
     private final String me;
     private final AtomicLong calls = new AtomicLong(1);
+    /** Raft addresses (host:port) by lower-case operator address, from zkpfl.raft.peers; before the chain's. */
+    private final Map<String, String> peerAddresses;
     /** Signed openings applied from the Raft logs, by attempt ("job/round/attempt") and committee index k. */
     private final Map<String, Map<Integer, SignedOpening>> openings = new ConcurrentHashMap<>();
     private RaftServer server;
@@ -124,11 +128,43 @@ public class CommitteeRaft {
 
     public CommitteeRaft(Chain chain, OperatorIdentity identity,
                          @ConfigProperty(name = "zkpfl.raft.port") Optional<Integer> port,
-                         @ConfigProperty(name = "zkpfl.raft.storage") Optional<String> storage) {
+                         @ConfigProperty(name = "zkpfl.raft.storage") Optional<String> storage,
+                         @ConfigProperty(name = "zkpfl.raft.peers") Optional<List<String>> peers) {
         this.chain = chain;
+        this.peerAddresses = parsePeers(peers.orElse(List.of()));
         this.me = identity.address();
         this.port = port;
         this.storage = Path.of(storage.orElse(System.getProperty("java.io.tmpdir") + "/zkpfl-raft-" + me));
+    }
+
+    /** {@code address=host:port} entries; a malformed one stops the start with a line naming it. */
+    static Map<String, String> parsePeers(List<String> entries) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String entry : entries) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            String address = eq < 0 ? "" : e.substring(0, eq).trim().toLowerCase();
+            String hostPort = eq < 0 ? "" : e.substring(eq + 1).trim();
+            int colon = hostPort.lastIndexOf(':');
+            boolean ok = address.matches("0x[0-9a-f]{40}") && colon > 0;
+            if (ok) {
+                try {
+                    int port = Integer.parseInt(hostPort.substring(colon + 1));
+                    ok = port > 0 && port < 65536;
+                } catch (NumberFormatException x) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("zkpfl.raft.peers: '" + e + "' is not address=host:port"
+                        + " (for example 0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc=127.0.0.1:8091)");
+            }
+            out.put(address, hostPort);
+        }
+        return Map.copyOf(out);
     }
 
     public boolean enabled() {
@@ -185,6 +221,11 @@ public class CommitteeRaft {
         }
         List<RaftPeer> peers = new ArrayList<>();
         for (String node : committee) {
+            String configured = peerAddresses.get(node.toLowerCase());
+            if (configured != null) {
+                peers.add(RaftPeer.newBuilder().setId(peerId(node)).setAddress(configured).build());
+                continue;
+            }
             StakingRegistry.NodeInfo info = chain.nodeInfo(node);
             URI endpoint = URI.create(info.endpoint);
             if (endpoint.getHost() == null || endpoint.getPort() < 0) {

@@ -22,6 +22,13 @@ public class NodeMetrics {
                 .register(registry).increment();
     }
 
+    /** The Raft leader's batch certified an attempt before D2 (docs/adr/0110-early-certification.md). */
+    public void earlyCertification() {
+        Counter.builder("zkpfl.node.early.certifications")
+                .description("attempts this node certified before D2 with the whole committee's openings")
+                .register(registry).increment();
+    }
+
     public void sharesChecked(int n, int faulty) {
         Counter.builder("zkpfl.node.shares.checked").description("shares checked against their commitments")
                 .register(registry).increment(n);

@@ -46,7 +46,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * The node's round loop (docs/protocol.md steps 5-8). Each tick reads the chain's new logs, then for every job it
  * serves compares the attempt's phase and deadlines with the chain's time and takes the step that is due: post the
  * round key before D1; after D1 open and check its shares in one batch, complain about inconsistent ones, vote on
- * other nodes' complaints and on missing envelopes; after D2 sum the included shares and open C_k; once certified
+ * other nodes' complaints and on missing envelopes; with nothing to complain about, open C_k at once and hand the
+ * signed opening to the Raft leader, which certifies before D2 once it holds the whole committee's
+ * (docs/adr/0110-early-certification.md); otherwise after D2 sum the included shares and open C_k; once certified
  * reveal S_k ‖ b_k on IPFS; move the attempt on with {@code advance} when a deadline passed. Every transaction is
  * recorded as an intent before it is sent and marked done from its receipt or from the chain's own event, so a node
  * killed at any point and restarted neither repeats nor skips one (docs/adr/0071-node-round-loop.md).
@@ -70,10 +72,16 @@ public class RoundEngine {
     private final boolean publishResult;
     private final SecureRandom rng = new SecureRandom();
     private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
+    /** S_k, b_k by attempt and the trainers summed ("job/round/attempt|[i, ...]"). */
     private final Map<String, Share> partials = new ConcurrentHashMap<>();
+    /** This node's opening words by attempt and C_k ("job/round/attempt/x of C_k"). */
     private final Map<String, List<BigInteger>> openingWords = new ConcurrentHashMap<>();
-    /** When this node handed its opening of an attempt to the Raft log (wall clock, ms). */
+    /** When this node handed its opening of an attempt's C_k to the Raft log (wall clock, ms), same keys. */
     private final Map<String, Long> handedOver = new ConcurrentHashMap<>();
+    /** Openings handed over before D2 whose batch wait has not been restarted at D2 yet, same keys. */
+    private final java.util.Set<String> handedEarly = ConcurrentHashMap.newKeySet();
+    /** When the Raft log last refused an opening offered before D2 (wall clock, ms), same keys. */
+    private final Map<String, Long> earlyRefused = new ConcurrentHashMap<>();
     /** When the leader first held an opening of an attempt that is not on chain yet (wall clock, ms). */
     private final Map<String, Long> firstPending = new ConcurrentHashMap<>();
     private final OperatorIdentity identity;
@@ -210,6 +218,8 @@ public class RoundEngine {
                     complain(c);
                     voteOnComplaints(c);
                     voteExclusions(c);
+                    openEarly(c);
+                    batchOpenings(c);
                 } else if (now <= a.openingDeadline()) {
                     if (includedCount(c) < p.minTrainers.intValue()) {
                         advanceAfter(c, a.complaintDeadline(), "too few trainers after D2");
@@ -522,7 +532,9 @@ public class RoundEngine {
 
     /** S_k, b_k over the included trainers, or empty (with the reason logged) when a share is not usable. */
     private Optional<Share> partial(Ctx c) {
-        Share cached = partials.get(c.key());
+        List<RoundStore.CommitmentRow> summed = included(c);
+        String cacheKey = c.key() + "|" + summed.stream().map(RoundStore.CommitmentRow::trainer).toList();
+        Share cached = partials.get(cacheKey);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -532,7 +544,7 @@ public class RoundEngine {
             return Optional.empty();
         }
         List<Share> shares = new ArrayList<>();
-        for (RoundStore.CommitmentRow cr : included(c)) {
+        for (RoundStore.CommitmentRow cr : summed) {
             Fetched f = fetch(c, cr, key.get());
             if (f.status() != Status.OK) {
                 note("job " + c.job() + " round " + c.round() + ": trainer " + cr.trainer()
@@ -545,7 +557,7 @@ public class RoundEngine {
             return Optional.empty();
         }
         Share s = Share.sum(shares);
-        partials.put(c.key(), s);
+        partials.put(cacheKey, s);
         return Optional.of(s);
     }
 
@@ -553,33 +565,110 @@ public class RoundEngine {
         if (c.a().openedNodes().contains(c.k()) || done(c.job(), c.round(), c.attempt(), "opening", "")) {
             return;
         }
-        Optional<Share> s = partial(c);
-        if (s.isEmpty()) {
+        Optional<Signable> o = opening(c);
+        if (o.isEmpty()) {
             return;
         }
-        List<BigInteger> words = openingWords.get(c.key());
-        if (words == null) {
-            ChainClient.OpeningPoint at = client().openingPoint(c.job(), c.k());
-            G1 mine = Kzg.commit(c.srs(), s.get().values(), s.get().blinding());
-            if (!Points.words(mine).equals(List.of(at.x(), at.y()))) {
-                note("job " + c.job() + " round " + c.round() + ": this node's partial does not open the contract's C_"
-                        + c.k() + " (the included set differs from the shares it summed); no opening posted");
-                return;
-            }
-            Opening o = metrics.time("opening", () -> Kzg.open(c.srs(), s.get().values(), s.get().blinding(),
-                    Fr.of(at.z())));
-            words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
-            openingWords.put(c.key(), words);
+        if (handedEarly.remove(o.get().key())) {
+            // handed over before D2 without an early certification: the batch wait starts now
+            handedOver.put(o.get().key(), System.currentTimeMillis());
         }
-        if (handToLeader(c, words)) {
+        if (handToLeader(c, o.get().key(), o.get().words())) {
             return;
         }
-        List<BigInteger> posted = words;
+        List<BigInteger> posted = o.get().words();
         if (send(c.job(), c.round(), c.attempt(), "opening", "", () -> client().postOpening(c.job(), posted),
                 "AlreadyOpened")) {
             metrics.round("opened");
             LOG.infof("job %s round %d attempt %d: opened C_%d", c.job(), c.round(), c.attempt(), c.k());
         }
+    }
+
+    /** This node's opening words of the contract's current C_k, and their key ("job/round/attempt/x of C_k"). */
+    private record Signable(String key, List<BigInteger> words) {
+    }
+
+    /**
+     * Opens the contract's current C_k with S_k, b_k of the trainers included so far, or empty (with the reason
+     * noted) when the partial is not at hand or does not commit to C_k. Cached by C_k, so a C_k that changes before
+     * D2 (an exclusion) gets a fresh opening.
+     */
+    private Optional<Signable> opening(Ctx c) {
+        ChainClient.OpeningPoint at = client().openingPoint(c.job(), c.k());
+        String key = c.key() + "/" + at.x().toString(16);
+        List<BigInteger> words = openingWords.get(key);
+        if (words == null) {
+            Optional<Share> s = partial(c);
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+            G1 mine = Kzg.commit(c.srs(), s.get().values(), s.get().blinding());
+            if (!Points.words(mine).equals(List.of(at.x(), at.y()))) {
+                note("job " + c.job() + " round " + c.round() + ": this node's partial does not open the contract's C_"
+                        + c.k() + " (the included set differs from the shares it summed); no opening posted");
+                return Optional.empty();
+            }
+            Opening o = metrics.time("opening", () -> Kzg.open(c.srs(), s.get().values(), s.get().blinding(),
+                    Fr.of(at.z())));
+            words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
+            openingWords.keySet().removeIf(k -> k.startsWith(c.key() + "/"));
+            openingWords.put(key, words);
+        }
+        return Optional.of(new Signable(key, words));
+    }
+
+    /**
+     * Early certification, this node's part (docs/adr/0110-early-certification.md): during the complaint window, once
+     * it has checked every committed trainer's share and found nothing to complain about, and nobody has complained,
+     * voted or been excluded, it opens C_k over the whole committed set and hands the signed opening to the Raft
+     * leader at once. It never posts alone before D2 (the contract takes only the whole committee's batch then); a
+     * node that complains or votes never signs here.
+     */
+    private void openEarly(Ctx c) {
+        if (!raft.enabled() || !c.a().openedNodes().isEmpty() || !undisputed(c)) {
+            return;
+        }
+        Optional<Signable> o = opening(c);
+        if (o.isEmpty() || handedOver.containsKey(o.get().key())) {
+            return;
+        }
+        Long failedAt = earlyRefused.get(o.get().key());
+        if (failedAt != null && System.currentTimeMillis() - failedAt < batchWaitMillis) {
+            return; // the log did not take it a moment ago (no leader yet): do not hold up the loop every tick
+        }
+        if (!submit(c, o.get().words())) {
+            earlyRefused.put(o.get().key(), System.currentTimeMillis());
+        } else {
+            handedOver.put(o.get().key(), System.currentTimeMillis());
+            handedEarly.add(o.get().key());
+            metrics.round("opening-signed-early");
+            LOG.infof("job %s round %d attempt %d: nothing to complain about; opening of C_%d handed to the Raft leader"
+                    + " before D2", c.job(), c.round(), c.attempt(), c.k());
+        }
+    }
+
+    /**
+     * Whether, as far as this node knows, the attempt can be certified before D2: commits are closed, this node
+     * holds every committed trainer's commitment and judged every share good, and no complaint, exclusion or vote
+     * of its own is on record.
+     */
+    private boolean undisputed(Ctx c) {
+        if (c.now() <= c.a().commitDeadline() || c.a().committed().isEmpty()) {
+            return false;
+        }
+        List<RoundStore.CommitmentRow> committed = store.commitments(c.job(), c.round(), c.attempt());
+        if (committed.size() != c.a().committed().size()) {
+            return false; // the chain's logs are not all read yet
+        }
+        Map<Integer, String> verdicts = store.verdicts(c.job(), c.round(), c.attempt());
+        for (RoundStore.CommitmentRow cr : committed) {
+            if (!"ok".equals(verdicts.get(cr.trainer()))) {
+                return false;
+            }
+        }
+        return store.complaints(c.job(), c.round(), c.attempt()).isEmpty()
+                && store.excluded(c.job(), c.round(), c.attempt()).isEmpty()
+                && !store.hasDisputeAction(c.job(), c.round(), c.attempt());
     }
 
     /**
@@ -588,21 +677,18 @@ public class RoundEngine {
      * opening on chain; no when Raft is off or its log does not take the opening (no leader), so the node posts it
      * itself (docs/adr/0099-openings-batched-by-the-raft-leader.md).
      */
-    private boolean handToLeader(Ctx c, List<BigInteger> words) {
+    private boolean handToLeader(Ctx c, String key, List<BigInteger> words) {
         if (!raft.enabled()) {
             return false;
         }
-        Long since = handedOver.get(c.key());
+        Long since = handedOver.get(key);
         if (since == null) {
-            byte[] signature = ChainClient.signOpening(identity.credentials(), client().addresses().market(), chainId,
-                    c.job(), c.round(), c.attempt(), c.k(), words);
-            if (!raft.submit(new CommitteeRaft.SignedOpening(c.job(), c.round(), c.attempt(), c.k(), words,
-                    signature))) {
+            if (!submit(c, words)) {
                 note("job " + c.job() + " round " + c.round() + ": the Raft log did not take this node's opening;"
                         + " posting it alone");
                 return false;
             }
-            handedOver.put(c.key(), System.currentTimeMillis());
+            handedOver.put(key, System.currentTimeMillis());
             LOG.infof("job %s round %d attempt %d: opening of C_%d handed to the Raft leader", c.job(), c.round(),
                     c.attempt(), c.k());
             return true;
@@ -615,14 +701,28 @@ public class RoundEngine {
         return false;
     }
 
+    /** Signs this node's opening words for postOpenings and appends them to the job's Raft log. */
+    private boolean submit(Ctx c, List<BigInteger> words) {
+        byte[] signature = ChainClient.signOpening(identity.credentials(), client().addresses().market(), chainId,
+                c.job(), c.round(), c.attempt(), c.k(), words);
+        return raft.submit(new CommitteeRaft.SignedOpening(c.job(), c.round(), c.attempt(), c.k(), words, signature));
+    }
+
     /**
      * The Raft leader's step 7: posts the committee's signed openings from the Raft log that are not on chain yet in
      * one {@code postOpenings} transaction, once every node that has not opened has handed its opening over or a
      * batch wait has passed since the first one arrived. Each entry is checked first (sign-off by committee member
-     * k, the contract's point z_k, a valid opening of C_k), so one bad entry cannot sink the batch.
+     * k, the contract's point z_k, a valid opening of C_k), so one bad entry cannot sink the batch. Before D2 only
+     * the whole committee's openings go, at once and once per attempt, and only while the attempt is undisputed
+     * (early certification, docs/adr/0110-early-certification.md).
      */
     private void batchOpenings(Ctx c) {
-        if (!raft.enabled() || c.now() <= c.a().complaintDeadline() || !raft.isLeader(c.job())) {
+        if (!raft.enabled() || !raft.isLeader(c.job())) {
+            return;
+        }
+        boolean early = c.now() <= c.a().complaintDeadline();
+        if (early && (c.a().phase() != AttemptState.Phase.COMMITTING || !c.a().openedNodes().isEmpty()
+                || !undisputed(c))) {
             return;
         }
         raft.forgetOpenings(c.job(), c.key());
@@ -633,10 +733,16 @@ public class RoundEngine {
         if (pending.isEmpty()) {
             return;
         }
-        long first = firstPending.computeIfAbsent(c.key(), x -> System.currentTimeMillis());
         int m = c.js().committee().size();
-        if (opened.size() + pending.size() < m && System.currentTimeMillis() - first < batchWaitMillis) {
-            return;
+        if (early) {
+            if (pending.size() < m) {
+                return;
+            }
+        } else {
+            long first = firstPending.computeIfAbsent(c.key(), x -> System.currentTimeMillis());
+            if (opened.size() + pending.size() < m && System.currentTimeMillis() - first < batchWaitMillis) {
+                return;
+            }
         }
         List<BigInteger> ks = new ArrayList<>();
         List<BigInteger> words = new ArrayList<>();
@@ -646,15 +752,31 @@ public class RoundEngine {
                 ks.add(BigInteger.valueOf(o.k()));
                 words.addAll(o.words());
                 signatures.add(o.signature());
+            } else if (early) {
+                return; // an opening of an older C_k, or a bad one: no early batch without every node's
             } else {
                 LOG.warnf("job %s round %d: the Raft log's opening for node %d does not verify; left out of the batch",
                         c.job(), c.round(), o.k());
             }
         }
-        if (ks.isEmpty()) {
+        if (ks.isEmpty() || early && ks.size() < m) {
             return;
         }
         String subject = ks.stream().map(BigInteger::toString).collect(java.util.stream.Collectors.joining(","));
+        if (early) {
+            // one try per attempt: a refusal (a complaint raced the batch) leaves the rest to the path after D2
+            if (store.actionState(c.job(), c.round(), c.attempt(), "openings-early", subject).isPresent()) {
+                return;
+            }
+            if (send(c.job(), c.round(), c.attempt(), "openings-early", subject, () -> client().postOpenings(c.job(),
+                    ks, words, signatures))) {
+                metrics.earlyCertification();
+                LOG.infof("job %s round %d attempt %d: posted the whole committee's openings before D2 (%d s early);"
+                        + " certified, complaint window closed", c.job(), c.round(), c.attempt(),
+                        c.a().complaintDeadline() - c.now());
+            }
+            return;
+        }
         if (send(c.job(), c.round(), c.attempt(), "openings", subject, () -> client().postOpenings(c.job(), ks, words,
                 signatures))) {
             metrics.round("openings-batched");
@@ -708,7 +830,7 @@ public class RoundEngine {
         if (send(c.job(), c.round(), c.attempt(), "reveal", "", () -> client().revealPartial(c.job(), cid.toBytes()),
                 "AlreadyCommitted")) {
             metrics.round("revealed");
-            partials.remove(c.key());
+            partials.keySet().removeIf(key -> key.startsWith(c.key() + "|"));
             LOG.infof("job %s round %d attempt %d: revealed S_%d at %s", c.job(), c.round(), c.attempt(), c.k(), cid);
         }
     }

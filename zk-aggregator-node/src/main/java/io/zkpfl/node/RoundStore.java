@@ -278,6 +278,12 @@ public class RoundStore {
                 job, round, attempt, action, subject, state, detail);
     }
 
+    /** Whether this node complained or voted (on a complaint or an exclusion) in the attempt, or meant to. */
+    public boolean hasDisputeAction(BigInteger job, int round, int attempt) {
+        return auto(c -> !query(c, "SELECT 1 FROM action WHERE job_id = ? AND round = ? AND attempt = ? AND action IN "
+                + "('complain', 'vote-complaint', 'vote-exclusion')", rs -> 1, job, round, attempt).isEmpty());
+    }
+
     /** Every action of the job, newest first, for the status endpoint. */
     public List<Map<String, Object>> actions(BigInteger job) {
         return auto(c -> query(c, "SELECT round, attempt, action, subject, state, detail FROM action WHERE job_id = ? "

@@ -128,10 +128,11 @@ class NodeRoundIT {
 
     @Test
     @Order(2)
-    void aRoundIsCertifiedAndAnyTwoRevealsCombineToTheExactSum() throws Exception {
+    void anUndisputedRoundIsCertifiedBeforeD2AndAnyTwoRevealsCombineToTheExactSum() throws Exception {
         BigInteger job = createJob();
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
+        AttemptState committed = cluster.admin.attempt(job);
         // a forged manifest under trainer 1's key after the real one must not displace it
         producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS, RoundTopics.manifestKey(job, round.round,
                 round.attempt, 1), "forged".getBytes(StandardCharsets.UTF_8)));
@@ -147,18 +148,34 @@ class NodeRoundIT {
             }
             return leaders.size() == 1 && committee.contains(leaders.iterator().next());
         });
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
+        // nobody complains: the chain's clock is not moved to D2, the committee certifies on its own before it
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
-        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
-        assertEquals(List.of(1, 2, 3), cluster.admin.attempt(job).openedNodes());
-        // the Raft leader posted the three signed openings from its log in one transaction
+        AttemptState a = cluster.admin.attempt(job);
+        assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
+        assertEquals(List.of(1, 2, 3), a.openedNodes());
+        // the Raft leader posted the three signed openings from its log in one transaction, before the original D2
         List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
         assertEquals(3, openings.size());
         assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        long certifiedAt = blockTime(openings.getFirst());
+        assertTrue(certifiedAt > committed.commitDeadline() && certifiedAt < committed.complaintDeadline(),
+                "certified at " + certifiedAt + ", after D1 " + committed.commitDeadline() + " and before D2 "
+                        + committed.complaintDeadline());
+        List<Log> closed = logs(job, JobMarket.COMPLAINTSCLOSED_EVENT);
+        assertEquals(1, closed.size(), "the complaint window closed early");
+        assertEquals(openings.getFirst().getTransactionHash(), closed.getFirst().getTransactionHash());
+        assertEquals(certifiedAt, a.complaintDeadline(), "D2 moved to the certifying block");
+        assertEquals(committed.openingDeadline() - (committed.complaintDeadline() - certifiedAt), a.openingDeadline());
         String batcher = senderOf(openings.getFirst());
         assertTrue(committee.contains(batcher), batcher);
-        assertTrue(cluster.json(cluster.get(processOfAddress(batcher), "/node/jobs/" + job)).get("actions").toString()
-                .contains("\"action\":\"openings\""));
+        int batcherProcess = processOfAddress(batcher);
+        assertTrue(cluster.json(cluster.get(batcherProcess, "/node/jobs/" + job)).get("actions").toString()
+                .contains("\"action\":\"openings-early\""));
+        assertEquals(1.0, metric(batcherProcess, "zkpfl_node_early_certifications_total", ""), "the leader counted it");
+        for (int p = 1; p <= M; p++) {
+            assertTrue(metric(p, "zkpfl_node_rounds_total", "step=\"opening-signed-early\"") >= 1,
+                    "process " + p + " signed its opening before D2");
+        }
         round.checkRevealsAndAwaitResult(List.of());
         await("round keys deleted", 30, () -> secretsLeft(job) == 0);
         for (int k = 1; k <= M; k++) {
@@ -175,11 +192,19 @@ class NodeRoundIT {
         Round round = new Round(job, 22);
         // trainer 2 sends node 3 a share that does not match its commitments
         round.commitAll(Map.of(2, 3), true);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        AttemptState committed = cluster.admin.attempt(job);
+        cluster.passTime(committed.commitDeadline());
         String cheat = round.trainerAddress(2);
         await("complaint upheld and trainer 2 excluded", 90, () -> excludedOnChain(job, cheat));
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "no certification before D2");
+        assertEquals(committed.complaintDeadline(), cluster.admin.attempt(job).complaintDeadline(), "D2 stays");
         cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
         await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        // the complaint path: certified after D2, over the set without the cheat, with no early close
+        assertTrue(logs(job, JobMarket.COMPLAINTSCLOSED_EVENT).isEmpty());
+        for (Log opening : logs(job, JobMarket.OPENINGVERIFIED_EVENT)) {
+            assertTrue(blockTime(opening) > committed.complaintDeadline(), "opened after D2");
+        }
         assertEquals(List.of(trainers.get(0).getAddress().toLowerCase(), trainers.get(2).getAddress().toLowerCase()),
                 cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
         round.checkRevealsAndAwaitResult(List.of(2));
@@ -314,14 +339,26 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 88);
         round.commitAll(Map.of(), true);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
-        awaitVerdicts(job, 3, "ok");
+        // the leader dies before D1: with one member down the committee cannot certify early, the survivors'
+        // openings (handed over during the complaint window) wait for D2
         String leader = awaitLeader(job, List.of(1, 2, 3), "");
         int victim = processOfAddress(leader);
         List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
         survivors.remove(Integer.valueOf(victim));
         cluster.killHard(victim);
         String successor = awaitLeader(job, survivors, leader);
+        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        for (int p : survivors) {
+            int node = p;
+            await("process " + p + "'s verdicts", 90, () -> {
+                JsonNode v = cluster.json(cluster.get(node, "/node/jobs/" + job)).get("verdicts");
+                return v.size() == 3 && v.path("1").asText().equals("ok") && v.path("2").asText().equals("ok")
+                        && v.path("3").asText().equals("ok");
+            });
+            await("process " + p + " signs before D2", 60,
+                    () -> metric(node, "zkpfl_node_rounds_total", "step=\"opening-signed-early\"") >= 1);
+        }
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "two of three: no early batch");
         List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
         cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
         await("the two survivors open and reveal", 90, () -> cluster.admin.attempt(job).revealCount() == 2);
@@ -649,6 +686,23 @@ class NodeRoundIT {
             return leaders.size() == 1 && committee.contains(agreed[0]) && !agreed[0].equalsIgnoreCase(not);
         });
         return agreed[0];
+    }
+
+    /** The timestamp of the block that holds {@code log}. */
+    static long blockTime(Log log) {
+        try {
+            return cluster.web3j.ethGetBlockByHash(log.getBlockHash(), false).send().getBlock().getTimestamp()
+                    .longValue();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The sum of process p's Prometheus samples of meter {@code name} whose labels contain {@code label}. */
+    static double metric(int p, String name, String label) {
+        return cluster.get(p, "/q/metrics").body().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The sender (lower case) of the transaction that emitted {@code log}. */

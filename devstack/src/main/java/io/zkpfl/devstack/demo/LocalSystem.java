@@ -93,9 +93,22 @@ public final class LocalSystem implements AutoCloseable {
         long fromBlock = Long.decode(new io.zkpfl.devstack.chain.JsonRpc(stack.chain().rpcUrl())
                 .call("eth_blockNumber", "[]").asText());
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
+        // Raft among the committee (the leader batches the openings, certifying before D2 when nobody disputes,
+        // docs/adr/0110-early-certification.md): the dev nodes are registered without a Raft port, so each node
+        // gets its port and the others' addresses here
+        List<Integer> raftPorts = new ArrayList<>();
+        List<String> raftPeers = new ArrayList<>();
+        for (int k = 0; k < NODES.size(); k++) {
+            raftPorts.add(ServiceProcess.freePort());
+            raftPeers.add(address(DevChainKeys.privateKey(NODES.get(k))).toLowerCase() + "=127.0.0.1:" + raftPorts.get(k));
+        }
         for (int k = 0; k < NODES.size(); k++) {
             Map<String, String> p = common();
             Path keystore = keystore("node-" + (k + 1), DevChainKeys.privateKey(NODES.get(k)));
+            p.put("zkpfl.raft.port", Integer.toString(raftPorts.get(k)));
+            p.put("zkpfl.raft.peers", String.join(",", raftPeers));
+            // a fresh Raft folder per start: a reused --work-dir must not bring back groups of an earlier chain
+            p.put("zkpfl.raft.storage", keystore.resolveSibling("raft-" + System.currentTimeMillis()).toString());
             p.put("zkpfl.node.schema", "zk_node_" + (k + 1));
             p.put("zkpfl.chain.from-block", Long.toString(fromBlock));
             p.put("zkpfl.chain.poll-interval", "1s");
