@@ -7,6 +7,7 @@ import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.contracts.generated.PlatformToken;
 import io.zkpfl.contracts.generated.StakingRegistry;
 import org.web3j.abi.EventEncoder;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Sign;
@@ -487,11 +488,12 @@ public final class ChainClient {
     }
 
     public JobParams jobParams(BigInteger jobId) {
-        return call("jobParams", market.jobParams(jobId));
+        return StructCalls.call(web3j, from, addresses.market(), "jobParams", List.of(new Uint256(jobId)), JobParams.class);
     }
 
     public AttemptState attempt(BigInteger jobId) {
-        JobMarket.AttemptView v = call("attemptState", market.attemptState(jobId));
+        JobMarket.AttemptView v = StructCalls.call(web3j, from, addresses.market(), "attemptState", List.of(new Uint256(jobId)),
+                JobMarket.AttemptView.class);
         Tuple2<List<String>, List<String>> who = call("participantsOf", market.participantsOf(jobId));
         List<Integer> opened = new ArrayList<>();
         int mask = v.openedMask.intValue();
@@ -741,7 +743,8 @@ public final class ChainClient {
     }
 
     public Evaluation evaluation(BigInteger jobId) {
-        JobMarket.EvaluationView v = call("evaluationOf", market.evaluationOf(jobId));
+        JobMarket.EvaluationView v = StructCalls.call(web3j, from, addresses.market(), "evaluationOf", List.of(new Uint256(jobId)),
+                JobMarket.EvaluationView.class);
         return new Evaluation(v.creationFee, v.bond, v.bondState.intValue(), v.disclosed,
                 v.disclosureDeadline.longValue(), v.disputeDeadline.longValue());
     }

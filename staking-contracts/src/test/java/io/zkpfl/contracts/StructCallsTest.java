@@ -8,12 +8,14 @@ import io.zkpfl.contracts.generated.JobMarket;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.math.BigInteger;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.web3j.abi.TypeEncoder;
 import org.web3j.abi.datatypes.StaticStruct;
 import org.web3j.utils.Numeric;
 
@@ -32,11 +34,12 @@ class StructCallsTest {
         return hex.toString();
     }
 
+    /** The struct's field values as text, nested arrays included, comparable across class loaders. */
     private static List<String> values(Object struct) throws Exception {
         List<String> out = new ArrayList<>();
         for (Object v : (List<?>) struct.getClass().getMethod("getValue").invoke(struct)) {
             Object raw = v.getClass().getMethod("getValue").invoke(v);
-            out.add(raw instanceof byte[] b ? Numeric.toHexString(b) : raw.toString());
+            out.add(raw instanceof byte[] b ? Numeric.toHexString(b) : raw instanceof List<?> ? values(v).toString() : raw.toString());
         }
         return out;
     }
@@ -76,6 +79,20 @@ class StructCallsTest {
                     .invoke(null, output, params);
             assertEquals(params, there.getClass());
             assertEquals(values(here), values(there));
+
+            // a dynamic struct (the attempt view, with its array of sums) decodes the same way
+            JobMarket.AttemptView view = new JobMarket.AttemptView(BigInteger.TWO, BigInteger.valueOf(100), BigInteger.valueOf(110),
+                    BigInteger.valueOf(120), BigInteger.valueOf(130), BigInteger.valueOf(140), BigInteger.valueOf(150),
+                    BigInteger.valueOf(3), BigInteger.ONE, BigInteger.valueOf(7), BigInteger.valueOf(4000),
+                    List.of(BigInteger.valueOf(11), BigInteger.valueOf(12), BigInteger.valueOf(13), BigInteger.valueOf(14)));
+            // return data of a function returning one dynamic tuple: its offset, then the tuple
+            String viewOutput = "0x" + String.format("%064x", 32) + TypeEncoder.encode(view);
+            Class<?> viewClass = child.loadClass(JobMarket.AttemptView.class.getName());
+            Object decodedView = child.loadClass(StructCalls.class.getName()).getMethod("decode", String.class, Class.class)
+                    .invoke(null, viewOutput, viewClass);
+            assertEquals(values(StructCalls.decode(viewOutput, JobMarket.AttemptView.class)), values(decodedView));
+            assertEquals(List.of(BigInteger.valueOf(11), BigInteger.valueOf(12), BigInteger.valueOf(13), BigInteger.valueOf(14)),
+                    StructCalls.decode(viewOutput, JobMarket.AttemptView.class).sums);
         }
     }
 

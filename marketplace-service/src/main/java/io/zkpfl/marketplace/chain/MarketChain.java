@@ -28,16 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.FunctionReturnDecoder;
-import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Address;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.abi.datatypes.generated.Uint16;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -256,49 +246,9 @@ public class MarketChain {
         return Optional.empty();
     }
 
-    /** The parameters job {@code jobId} was created with. */
+    /** The parameters job {@code jobId} was created with (decoded under Quarkus' class loaders: see StructCalls). */
     public JobParams jobParams(BigInteger jobId) {
-        String data = FunctionEncoder.encode(new Function("jobParams", List.of(new Uint256(jobId)), List.of()));
-        try {
-            EthCall call = web3j.ethCall(Transaction.createEthCallTransaction(relayer.getAddress(), addresses.market(), data),
-                    DefaultBlockParameterName.LATEST).send();
-            if (call.hasError()) {
-                throw new IllegalStateException("jobParams(" + jobId + ") failed: " + call.getError().getMessage());
-            }
-            return decodeJobParams(call.getValue());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e);
-        }
-    }
-
-    /**
-     * Decodes the return data of {@code JobMarket.jobParams} field by field. (The wrapper's struct decoding looks the
-     * struct class up by name through web3j's own class loader, which fails under Quarkus' class loaders.)
-     */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    public static JobParams decodeJobParams(String output) {
-        List<TypeReference<?>> fields = List.of(new TypeReference<Address>() {}, new TypeReference<Address>() {},
-                new TypeReference<Uint256>() {}, new TypeReference<Address>() {}, new TypeReference<Bytes32>() {},
-                new TypeReference<Uint32>() {}, new TypeReference<Uint16>() {}, new TypeReference<Uint16>() {},
-                new TypeReference<Uint16>() {}, new TypeReference<Uint16>() {}, new TypeReference<Uint16>() {},
-                new TypeReference<Uint32>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint32>() {},
-                new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {},
-                new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {}, new TypeReference<Uint32>() {},
-                new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {}, new TypeReference<Bytes32>() {},
-                new TypeReference<Bytes32>() {}, new TypeReference<Uint256>() {}, new TypeReference<Uint16>() {});
-        List<Type> v = FunctionReturnDecoder.decode(output, (List) fields);
-        if (v.size() != fields.size()) {
-            throw new IllegalStateException("jobParams returned " + v.size() + " words, expected " + fields.size());
-        }
-        return new JobParams((String) v.get(0).getValue(), (String) v.get(1).getValue(), (BigInteger) v.get(2).getValue(),
-                (String) v.get(3).getValue(), (byte[]) v.get(4).getValue(), (BigInteger) v.get(5).getValue(),
-                (BigInteger) v.get(6).getValue(), (BigInteger) v.get(7).getValue(), (BigInteger) v.get(8).getValue(),
-                (BigInteger) v.get(9).getValue(), (BigInteger) v.get(10).getValue(), (BigInteger) v.get(11).getValue(),
-                (BigInteger) v.get(12).getValue(), (BigInteger) v.get(13).getValue(), (BigInteger) v.get(14).getValue(),
-                (BigInteger) v.get(15).getValue(), (BigInteger) v.get(16).getValue(), (BigInteger) v.get(17).getValue(),
-                (BigInteger) v.get(18).getValue(), (BigInteger) v.get(19).getValue(), (BigInteger) v.get(20).getValue(),
-                (BigInteger) v.get(21).getValue(), (byte[]) v.get(22).getValue(), (byte[]) v.get(23).getValue(),
-                (BigInteger) v.get(24).getValue(), (BigInteger) v.get(25).getValue());
+        return reader.jobParams(jobId);
     }
 
     /**
