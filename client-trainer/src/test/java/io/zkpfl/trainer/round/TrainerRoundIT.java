@@ -45,6 +45,7 @@ import io.zkpfl.zk.kzg.Opening;
 import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import io.zkpfl.protocol.round.ModelStep;
 import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.Dealing;
 import io.zkpfl.protocol.vss.VssDealer;
 import java.io.IOException;
@@ -630,9 +631,9 @@ class TrainerRoundIT {
         passTime(admin.attempt(job).openingDeadline());
         CommitmentSums commitmentSums = CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList());
         Share a = new Reconstruction(srs, params, commitmentSums).combine(partials.subList(0, 2));
-        ChainClient.OpeningPoint ca = admin.resultPoint(job);
-        admin.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(), a.blinding(),
-                Fr.of(ca.z()))))));
+        ResultBinding.Posted posted = ResultBinding.open(srs, a, commitmentSums.aggregate(), 0);
+        assertEquals(posted.opening().z(), Fr.of(admin.resultPoint(job, posted.aggregateHash()).z()));
+        admin.openResult(job, posted.aggregateHash(), posted.words());
         byte[] truth = ModelStep.weightsHash(ModelStep.apply(initialWeights(), sums, BigInteger.valueOf(n[0] + n[1])));
         admin.as(owner).postRoundResult(job, postedHash != null ? postedHash : truth, 100_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
@@ -650,8 +651,8 @@ class TrainerRoundIT {
                 "--password-file", passwordFile.toString(), "--data", data.toString(), "--srs", srsFile.toString(),
                 "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
                 dir.resolve("state5").toString(), "--poll", "200"), connection())).ok();
-        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth) + ")"),
-                ran.out());
+        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
+                + ", nodes [1, 2], checked against ResultOpened)"), ran.out());
         var commits = roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).toList();
         assertEquals(1, commits.size(), "the trainer committed in round 1");
         assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer.toLowerCase());
