@@ -80,10 +80,10 @@ public final class NextModel {
      */
     public Result compute(BigInteger job, long round, long attempt, CommitmentSums sums, List<Reveal> reveals,
                           float[] current, BigInteger totalSamples, ResultBinding.Claim claim) {
-        if (claim != null) {
+        // a claim whose z is not bound to its own hash fits no aggregate: straight to the per-reveal check
+        if (claim != null && ResultBinding.point(sums.aggregate(), attempt, claim.aggregateHash()).equals(claim.z())) {
             Map<Integer, String> rejected = new LinkedHashMap<>();
             List<Share> candidates = wellFormed(job, round, attempt, reveals, rejected);
-            String why = null;
             int tried = 0;
             for (int[] subset : subsets(candidates.size(), params.threshold())) {
                 if (tried++ == MAX_SUBSETS) {
@@ -91,8 +91,7 @@ public final class NextModel {
                 }
                 List<Share> chosen = pick(candidates, subset);
                 Share a = combineUnchecked(chosen);
-                why = claim.refusal(a, sums.aggregate(), attempt);
-                if (why == null) {
+                if (claim.refusal(a, sums.aggregate(), attempt) == null) {
                     for (Share s : candidates) {
                         if (!chosen.contains(s)) {
                             rejected.put(s.node(), "not needed: t reveals gave the chain's result");

@@ -197,6 +197,10 @@ class ResultBindingTest {
                 SAMPLES, wrongY);
         assertEquals("per-reveal", r.check(), "no subset meets a wrong claim: every reveal is checked instead");
         assertArrayEquals(honest.result().weights(), r.weights());
+        NextModel.Result u = next().compute(JOB, ROUND, ATTEMPT, sums, List.of(reveal(1), reveal(2), reveal(3)), W,
+                SAMPLES, unbound);
+        assertEquals("per-reveal", u.check(), "a claim at a point not bound to its hash is not used");
+        assertArrayEquals(honest.result().weights(), u.weights());
     }
 
     @Test
