@@ -386,8 +386,9 @@ contract JobMarket is JobMarketBase {
         _delegate();
     }
 
-    /// @notice Step 8: anyone posts the opening of C_A = P_0 at z_A, releasing the nodes' pay (see JobRounds).
-    function openResult(uint256, uint256[5] calldata) external {
+    /// @notice Step 8: anyone posts keccak256(A || b_A) and the opening of C_A = P_0 at the z_A bound to it, releasing
+    /// the nodes' pay (see JobRounds).
+    function openResult(uint256, bytes32, uint256[5] calldata) external {
         _delegate();
     }
 
@@ -513,12 +514,13 @@ contract JobMarket is JobMarketBase {
         z = _openingPoint(jobId, job, k, x, y);
     }
 
-    /// @notice C_A = P_0 of the current attempt and z_A = keccak(C_A, attempt) mod r.
-    function resultPoint(uint256 jobId) external view returns (uint256 x, uint256 y, uint256 z) {
+    /// @notice C_A = P_0 of the current attempt and z_A = keccak256(abi.encode(C_A.x, C_A.y, attempt, aggregateHash))
+    /// mod r, the point openResult wants for an aggregate (A, b_A) with that hash.
+    function resultPoint(uint256 jobId, bytes32 aggregateHash) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
         Attempt storage a = _current(jobId, job);
         (x, y) = (a.sums[0], a.sums[1]);
-        z = uint256(keccak256(abi.encode(x, y, job.attempt))) % R;
+        z = uint256(keccak256(abi.encode(x, y, job.attempt, aggregateHash))) % R;
     }
 
     /// @notice Escrow not yet paid or refunded: escrowed = paid + refunded + remaining.

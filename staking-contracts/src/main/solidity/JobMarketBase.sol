@@ -224,6 +224,8 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     event RoundCertified(uint256 indexed jobId, uint16 round, uint16 attempt);
     event PartialRevealed(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed node, bytes cid);
     event RoundAggregated(uint256 indexed jobId, uint16 round, uint16 attempt, uint256 resultX, uint256 resultY, uint64 sampleSum, bytes32 model);
+    /// C_A's opening verified by openResult: aggregateHash = keccak256(A || b_A), z the point bound to it, y = A(z).
+    event ResultOpened(uint256 indexed jobId, uint16 round, uint16 attempt, bytes32 aggregateHash, uint256 z, uint256 y);
     event RoundSkipped(uint256 indexed jobId, uint16 round, uint16 attempt, uint8 reveals);
     event FaultProven(uint256 indexed jobId, uint16 round, uint16 attempt, address indexed offender, bytes32 fault);
     event AttemptFailed(uint256 indexed jobId, uint16 round, uint16 attempt, bytes32 reason);

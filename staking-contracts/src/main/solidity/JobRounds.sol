@@ -163,11 +163,14 @@ contract JobRounds is JobMarketBase {
         }
     }
 
-    /// @notice Step 8 (D3 < now <= D4, or earlier once every node has opened; at least t reveals): anyone posts an opening (z, y, yHat, proof.x,
-    /// proof.y) of C_A = P_0 at z_A = keccak(C_A, attempt) mod r, which shows A was reconstructed. Fixes the
+    /// @notice Step 8 (D3 < now <= D4, or earlier once every node has opened; at least t reveals): anyone posts
+    /// aggregateHash = keccak256(A || b_A) and an opening (z, y, yHat, proof.x, proof.y) of C_A = P_0 at
+    /// z_A = keccak256(abi.encode(C_A.x, C_A.y, attempt, aggregateHash)) mod r, which shows A was reconstructed and
+    /// binds the point to it: anyone holding a candidate A' then checks it by its hash and A'(z) = y, with no MSM
+    /// (docs/protocol.md step 8, ADR 0108). Emits ResultOpened with (aggregateHash, z, y). Fixes the
     /// round's result (C_A, sum of n_i; the next round's model is their hash with the current model), pays the
     /// nodes that opened their NODE_SHARE_PPM of the round's pool and slashes those that did not.
-    function openResult(uint256 jobId, uint256[5] calldata opening) external nonReentrant {
+    function openResult(uint256 jobId, bytes32 aggregateHash, uint256[5] calldata opening) external nonReentrant {
         Job storage job = _active(jobId);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
@@ -175,8 +178,10 @@ contract JobRounds is JobMarketBase {
         if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
         if (a.revealCount < job.p.threshold) revert TooFewReveals(a.revealCount, job.p.threshold);
         (uint256 cx, uint256 cy) = (a.sums[0], a.sums[1]);
-        uint256 z = uint256(keccak256(abi.encode(cx, cy, job.attempt))) % R;
-        if (opening[0] != z) revert WrongOpeningPoint(0, opening[0], z);
+        {
+            uint256 z = uint256(keccak256(abi.encode(cx, cy, job.attempt, aggregateHash))) % R;
+            if (opening[0] != z) revert WrongOpeningPoint(0, opening[0], z);
+        }
         uint256[] memory cs = new uint256[](2);
         (cs[0], cs[1]) = (cx, cy);
         uint256[] memory os = new uint256[](5);
@@ -191,6 +196,7 @@ contract JobRounds is JobMarketBase {
         bytes32 model = keccak256(abi.encode(job.model, cx, cy, a.sampleSum));
         job.model = model;
         emit RoundAggregated(jobId, job.round, job.attempt, cx, cy, a.sampleSum, model);
+        emit ResultOpened(jobId, job.round, job.attempt, aggregateHash, opening[0], opening[1]);
 
         uint256 pool = _remaining(job) / (job.p.maxRounds - job.round);
         a.pool = pool;

@@ -452,9 +452,12 @@ public final class ChainClient {
         return send("revealPartial", market.revealPartial(jobId, cid));
     }
 
-    /** Step 8: an opening of C_A at z_A (5 words), which releases the nodes' pay. */
-    public TransactionReceipt openResult(BigInteger jobId, List<BigInteger> opening) {
-        return send("openResult", market.openResult(jobId, opening));
+    /**
+     * Step 8: {@code aggregateHash = keccak256(A ‖ b_A)} and an opening of C_A (5 words) at the z_A bound to that hash
+     * ({@link #resultPoint(BigInteger, byte[])}), which releases the nodes' pay and emits ResultOpened.
+     */
+    public TransactionReceipt openResult(BigInteger jobId, byte[] aggregateHash, List<BigInteger> opening) {
+        return send("openResult", market.openResult(jobId, aggregateHash, opening));
     }
 
     /** The owner stops its job; rounds done stay paid. */
@@ -519,9 +522,9 @@ public final class ChainClient {
         return new OpeningPoint(r.component1(), r.component2(), r.component3());
     }
 
-    /** C_A = P_0 of the current attempt and z_A. */
-    public OpeningPoint resultPoint(BigInteger jobId) {
-        var r = call("resultPoint", market.resultPoint(jobId));
+    /** C_A = P_0 of the current attempt and the z_A an aggregate with hash {@code aggregateHash} is opened at. */
+    public OpeningPoint resultPoint(BigInteger jobId, byte[] aggregateHash) {
+        var r = call("resultPoint", market.resultPoint(jobId, aggregateHash));
         return new OpeningPoint(r.component1(), r.component2(), r.component3());
     }
 

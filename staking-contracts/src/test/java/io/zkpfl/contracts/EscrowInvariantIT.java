@@ -102,7 +102,7 @@ class EscrowInvariantIT {
                     case 5 -> chain.client(node).voteExclusion(job, trainer.getAddress(), List.of(), new byte[32], 0);
                     case 6 -> chain.client(node).postOpening(job, List.of(TestChain.field("z" + step), BigInteger.ONE,
                             BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
-                    case 7 -> chain.admin.openResult(job, List.of(TestChain.field("a" + step), BigInteger.ONE,
+                    case 7 -> chain.admin.openResult(job, new byte[32], List.of(TestChain.field("a" + step), BigInteger.ONE,
                             BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
                     case 8 -> chain.client(node).revealPartial(job, new byte[] {1, 2, 3});
                     case 9, 14 -> chain.admin.advance(job);
@@ -271,7 +271,7 @@ class EscrowInvariantIT {
             round.reveal(k);
         }
         chain.passTime(chain.admin.attempt(id).openingDeadline());
-        chain.admin.openResult(id, round.resultOpening(List.of(1, 3), List.of()));
+        round.openResult(chain.admin, List.of(1, 3), List.of());
     }
 
     /** Accuracy shares (ppm) split equally among {@code n} trainers, the remainder to the first. */

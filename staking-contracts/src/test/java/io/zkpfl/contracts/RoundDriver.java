@@ -2,6 +2,7 @@ package io.zkpfl.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.CommitmentSums;
 import io.zkpfl.protocol.vss.Dealing;
 import io.zkpfl.protocol.vss.Reconstruction;
@@ -145,20 +146,34 @@ public final class RoundDriver {
                 Hash.sha3(("reveal " + job + " " + k).getBytes(StandardCharsets.UTF_8))));
     }
 
+    /** {@code keccak256(A ‖ b_A)} and the five words of C_A's opening at the point bound to it. */
+    public record ResultOpening(byte[] aggregateHash, List<BigInteger> words) {
+    }
+
     /**
      * A from the reveals of {@code ks} (checked by the library against C_k and C_A), its commitment asserted equal
-     * to the contract's C_A, and the opening of C_A at z_A as words.
+     * to the contract's C_A, its hash, and the opening of C_A at the z_A the contract derives from that hash (asserted
+     * equal to the library's {@link ResultBinding#point}).
      */
-    public List<BigInteger> resultOpening(List<Integer> ks, List<String> excluded) {
+    public ResultOpening resultOpening(List<Integer> ks, List<String> excluded) {
         CommitmentSums sums = sums(excluded);
         Reconstruction rec = new Reconstruction(TestChain.SRS, params, sums);
         Share a = rec.combine(ks.stream().map(k -> partial(k, excluded)).toList());
-        ChainClient.OpeningPoint ca = chain.admin.resultPoint(job);
+        byte[] hash = ResultBinding.aggregateHash(a);
+        ChainClient.OpeningPoint ca = chain.admin.resultPoint(job, hash);
         G1 committed = Kzg.commit(TestChain.SRS, a.values(), a.blinding());
         assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(committed))), List.of(ca.x(), ca.y()),
                 "Com(A; b_A) is the contract's C_A");
+        assertEquals(ResultBinding.point(committed, chain.admin.job(job).attempt(), hash), Fr.of(ca.z()),
+                "the contract binds z_A to C_A, the attempt and the hash as the library does");
         Opening o = Kzg.open(TestChain.SRS, a.values(), a.blinding(), Fr.of(ca.z()));
-        return List.of(KzgSolidityVerifier.openingWords(List.of(o)));
+        return new ResultOpening(hash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+    }
+
+    /** {@code by} posts the opening of C_A from the reveals of {@code ks}. */
+    public TransactionReceipt openResult(ChainClient by, List<Integer> ks, List<String> excluded) {
+        ResultOpening r = resultOpening(ks, excluded);
+        return by.openResult(job, r.aggregateHash(), r.words());
     }
 
     /** Adds the gas of {@code receipt} under {@code operation}. */

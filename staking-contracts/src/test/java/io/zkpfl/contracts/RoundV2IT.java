@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.protocol.envelope.EnvelopeTag;
 import io.zkpfl.protocol.envelope.NodeRoundKey;
 import io.zkpfl.protocol.envelope.ShareEnvelope;
@@ -30,6 +31,7 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
@@ -111,8 +113,8 @@ class RoundV2IT {
         for (int k = 1; k <= 3; k++) {
             round.reveal(k);
         }
-        List<BigInteger> result = round.resultOpening(List.of(2, 3), NONE);
-        assertReverts("WindowNotOpen", () -> chain.admin.openResult(job, result));
+        RoundDriver.ResultOpening result = round.resultOpening(List.of(2, 3), NONE);
+        assertReverts("WindowNotOpen", () -> chain.admin.openResult(job, result.aggregateHash(), result.words()));
         round.open(2, NONE);
         assertEquals(List.of(1, 2, 3), chain.admin.attempt(job).openedNodes());
         assertEquals(1000, chain.admin.attempt(job).sampleSum());
@@ -122,7 +124,24 @@ class RoundV2IT {
         String modelBefore = chain.admin.job(job).model();
         BigInteger escrow = chain.admin.remaining(job);
         long from = chain.blockNumber();
-        chain.client(chain.trainers.get(8)).openResult(job, result);
+        // the point is bound to the aggregate's hash: the opening under another hash, or at another point, reverts
+        byte[] otherHash = result.aggregateHash().clone();
+        otherHash[0] ^= 1;
+        assertReverts("WrongOpeningPoint", () -> chain.admin.openResult(job, otherHash, result.words()));
+        List<BigInteger> otherPoint = new ArrayList<>(result.words());
+        otherPoint.set(0, otherPoint.get(0).add(BigInteger.ONE));
+        assertReverts("WrongOpeningPoint", () -> chain.admin.openResult(job, result.aggregateHash(), otherPoint));
+        List<BigInteger> otherY = new ArrayList<>(result.words());
+        otherY.set(1, otherY.get(1).add(BigInteger.ONE));
+        assertReverts("InvalidOpening", () -> chain.admin.openResult(job, result.aggregateHash(), otherY));
+        TransactionReceipt opened = chain.client(chain.trainers.get(8)).openResult(job, result.aggregateHash(),
+                result.words());
+        var resultOpened = JobMarket.getResultOpenedEvents(opened);
+        assertEquals(1, resultOpened.size());
+        assertEquals(Numeric.toHexString(result.aggregateHash()), Numeric.toHexString(resultOpened.getFirst().aggregateHash));
+        assertEquals(result.words().get(0), resultOpened.getFirst().z, "the event's z is the opened point");
+        assertEquals(result.words().get(1), resultOpened.getFirst().y, "the event's y is the opened value");
+        assertEquals(0, resultOpened.getFirst().attempt.intValue());
         G1 ca = round.sums(NONE).aggregate();
         BigInteger[] caWords = KzgSolidityVerifier.commitmentWords(List.of(ca));
         assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e -> e instanceof MarketEvent.RoundAggregated r
@@ -223,7 +242,7 @@ class RoundV2IT {
         BigInteger lazyStake = stake(round.node(3));
         BigInteger treasury = chain.admin.balanceOf(chain.addresses.token(), chain.treasury.getAddress());
         long from = chain.blockNumber();
-        chain.admin.openResult(job, round.resultOpening(List.of(1, 2), NONE));
+        round.openResult(chain.admin, List.of(1, 2), NONE);
         BigInteger slashed = lazyStake.divide(BigInteger.TEN);
         assertEquals(lazyStake.subtract(slashed), stake(round.node(3)));
         assertEquals(treasury.add(slashed), chain.admin.balanceOf(chain.addresses.token(), chain.treasury.getAddress()));
@@ -267,7 +286,7 @@ class RoundV2IT {
         String model = chain.admin.job(job).model();
         chain.passTime(chain.admin.attempt(job).openingDeadline());
         List<BigInteger> forged = new ArrayList<>(round.opening(1, NONE));
-        assertReverts("TooFewReveals", BigInteger.ONE, () -> chain.admin.openResult(job, forged));
+        assertReverts("TooFewReveals", BigInteger.ONE, () -> chain.admin.openResult(job, new byte[32], forged));
         assertReverts("NothingToAdvance", () -> chain.admin.advance(job));
         chain.passTime(chain.admin.attempt(job).revealDeadline());
         assertReverts("DeadlinePassed", () -> round.reveal(1));
@@ -359,7 +378,7 @@ class RoundV2IT {
         round.reveal(1);
         round.reveal(3);
         chain.passTime(chain.admin.attempt(job).openingDeadline());
-        chain.admin.openResult(job, round.resultOpening(List.of(1, 3), excluded));
+        round.openResult(chain.admin, List.of(1, 3), excluded);
         AttemptState a = chain.admin.attempt(job);
         assertEquals(AttemptState.Phase.AGGREGATED, a.phase());
         assertEquals(202, a.sampleSum());
@@ -383,7 +402,7 @@ class RoundV2IT {
         round.reveal(1);
         round.reveal(2);
         chain.passTime(chain.admin.attempt(job).openingDeadline());
-        chain.admin.openResult(job, round.resultOpening(List.of(1, 2), NONE));
+        round.openResult(chain.admin, List.of(1, 2), NONE);
         assertReverts("NotOwner", () -> chain.client(chain.trainers.get(0)).stopJob(job));
         BigInteger before = chain.admin.job(job).paid();
         long from = chain.blockNumber();
@@ -483,7 +502,7 @@ class RoundV2IT {
         round.reveal(1);
         round.reveal(2);
         chain.passTime(chain.admin.attempt(job).openingDeadline());
-        chain.admin.openResult(job, round.resultOpening(List.of(1, 2), excluded));
+        round.openResult(chain.admin, List.of(1, 2), excluded);
         assertEquals(400, chain.admin.attempt(job).sampleSum());
         assertConserved(job);
     }

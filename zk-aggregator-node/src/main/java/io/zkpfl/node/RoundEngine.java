@@ -871,10 +871,11 @@ public class RoundEngine {
             return;
         }
         Share a = rec.combine(valid);
-        ChainClient.OpeningPoint at = client().resultPoint(c.job());
-        Opening o = Kzg.open(c.srs(), a.values(), a.blinding(), Fr.of(at.z()));
-        List<BigInteger> words = List.of(KzgSolidityVerifier.openingWords(List.of(o)));
-        if (send(c.job(), c.round(), c.attempt(), "result", "", () -> client().openResult(c.job(), words),
+        // the opening point is bound to keccak(A ‖ b_A) (ADR 0108)
+        io.zkpfl.protocol.round.ResultBinding.Posted posted =
+                io.zkpfl.protocol.round.ResultBinding.open(c.srs(), a, sums.aggregate(), c.attempt());
+        if (send(c.job(), c.round(), c.attempt(), "result", "",
+                () -> client().openResult(c.job(), posted.aggregateHash(), posted.words()),
                 "WrongPhase")) {
             metrics.round("result-published");
             LOG.infof("job %s round %d attempt %d: published the opening of C_A from %d reveals", c.job(), c.round(),

@@ -578,7 +578,7 @@ class NodeRoundIT {
                     }
                 }
             }
-            ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job);
+            ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job, io.zkpfl.protocol.round.ResultBinding.aggregateHash(a));
             assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(srs, a.values(),
                     a.blinding())))), List.of(ca.x(), ca.y()), "Com(A; b_A) is the contract's C_A");
         }

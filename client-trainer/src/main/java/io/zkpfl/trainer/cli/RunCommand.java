@@ -46,7 +46,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2147483647",
             description = "stop after taking part in N rounds (default: until the job ends)")
     int rounds;
-    @Option(names = "--poll", paramLabel = "MILLIS", defaultValue = "2000", description = "chain polling interval (default: ${DEFAULT-VALUE})")
+    @Option(names = "--poll", paramLabel = "MILLIS", defaultValue = "500", description = "chain polling interval: how soon "
+            + "a new round or the committee's keys are seen; one eth_call per wait (default: ${DEFAULT-VALUE})")
     long poll;
     @Option(names = "--state-dir", paramLabel = "DIR", description = "where the round's sealed envelopes are kept until "
             + "delivered (default: ~/.zkpfl/trainer/rounds)")

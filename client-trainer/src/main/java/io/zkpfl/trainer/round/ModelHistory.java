@@ -5,6 +5,7 @@ import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
 import io.zkpfl.protocol.round.NextModel;
 import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.CommitmentSums;
 import io.zkpfl.protocol.vss.VssParameters;
 import io.zkpfl.trainer.chain.TrainerChain;
@@ -23,7 +24,8 @@ import org.web3j.utils.Numeric;
  * initial weights (checked against the signed modelHash), every aggregated round of the job is replayed with
  * {@link NextModel} from the reveals its nodes posted (PartialRevealed CIDs, read from IPFS and checked against the
  * contract-derived C_k), the commitment sums of its included trainers (RoundCommitted points of the IncludedSetFixed
- * set, which must equal the certified C_A) and its Σn. Each step must chain to the contract's model value
+ * set, which must equal the certified C_A) and its Σn; {@code A} is accepted by its hash and one evaluation against the
+ * round's ResultOpened event, and reveal by reveal against C_k only if that fails (ADR 0108). Each step must chain to the contract's model value
  * {@code keccak256(abi.encode(model, C_A.x, C_A.y, Σn))}, and w' must hash to the weights the evaluator posted with
  * the round's result; anything else is a model hash mismatch.
  */
@@ -67,9 +69,11 @@ final class ModelHistory {
             }
             int round = agg.round.intValue();
             int attempt = agg.attempt.intValue();
-            float[] w = step(chain, ipfs, srs, params, agg, round, attempt, sampleSum);
+            NextModel.Result r = step(chain, ipfs, srs, params, agg, round, attempt, sampleSum);
+            float[] w = r.weights();
             out.println("round " + round + " attempt " + attempt + ": recomputed the aggregated model from the reveals ("
-                    + JobModel.hex(io.zkpfl.protocol.round.ModelStep.weightsHash(w)) + ")");
+                    + JobModel.hex(r.weightsHash()) + ", nodes " + r.used() + ", checked "
+                    + ("result-opened".equals(r.check()) ? "against ResultOpened" : "reveal by reveal") + ")");
             out.flush();
             weights = w;
             model = next;
@@ -81,7 +85,7 @@ final class ModelHistory {
                 + " does not follow from the initial weights and the aggregated rounds posted on chain");
     }
 
-    private float[] step(TrainerChain chain, KuboClient ipfs, Srs srs, VssParameters params,
+    private NextModel.Result step(TrainerChain chain, KuboClient ipfs, Srs srs, VssParameters params,
                          JobMarket.RoundAggregatedEventResponse agg, int round, int attempt, long sampleSum) {
         List<String> included = new ArrayList<>();
         for (var e : chain.events(JobMarket.INCLUDEDSETFIXED_EVENT, job, 0, JobMarket::getIncludedSetFixedEventFromLog)) {
@@ -115,10 +119,17 @@ final class ModelHistory {
                 }
             }
         }
+        ResultBinding.Claim claim = null;
+        for (var e : chain.events(JobMarket.RESULTOPENED_EVENT, job, 0, JobMarket::getResultOpenedEventFromLog)) {
+            if (e.round.intValue() == round && e.attempt.intValue() == attempt) {
+                claim = ResultBinding.Claim.of(e.aggregateHash, e.z, e.y);
+            }
+        }
         NextModel.Result result;
         try {
+            // A checked by its hash and A(z) = y against ResultOpened (no MSM); per reveal only if that fails (ADR 0108)
             result = new NextModel(srs, params).compute(job, round, attempt, sums, reveals, weights,
-                    BigInteger.valueOf(sampleSum));
+                    BigInteger.valueOf(sampleSum), claim);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw TrainerException.refused("model hash mismatch: round " + round + "'s reveals do not give its result: "
                     + e.getMessage());
@@ -130,6 +141,6 @@ final class ModelHistory {
                         + JobModel.hex(result.weightsHash()) + " but the evaluator posted " + JobModel.hex(paid.model));
             }
         }
-        return result.weights();
+        return result;
     }
 }

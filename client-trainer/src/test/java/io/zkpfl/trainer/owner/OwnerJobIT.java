@@ -336,9 +336,10 @@ class OwnerJobIT {
         passTime(reader.attempt(jobId).openingDeadline());
         Share a = new Reconstruction(srs, params, CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList()))
                 .combine(partials.subList(0, T));
-        ChainClient.OpeningPoint ca = reader.resultPoint(jobId);
-        reader.openResult(jobId, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(), a.blinding(),
-                Fr.of(ca.z()))))));
+        byte[] aggregateHash = io.zkpfl.protocol.round.ResultBinding.aggregateHash(a);
+        ChainClient.OpeningPoint ca = reader.resultPoint(jobId, aggregateHash);
+        reader.openResult(jobId, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
+                a.blinding(), Fr.of(ca.z()))))));
         reader.as(Credentials.create(DevChainKeys.privateKey(EVALUATOR))).postRoundResult(jobId, weightsHash, accuracyPpm,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
     }

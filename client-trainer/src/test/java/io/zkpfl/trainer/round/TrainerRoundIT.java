@@ -45,6 +45,7 @@ import io.zkpfl.zk.kzg.Opening;
 import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import io.zkpfl.protocol.round.ModelStep;
 import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.Dealing;
 import io.zkpfl.protocol.vss.VssDealer;
 import java.io.IOException;
@@ -583,6 +584,16 @@ class TrainerRoundIT {
      * below the target, which opens round 1. Returns the hash of the true w'.
      */
     static byte[] playRoundZero(BigInteger job, String label, byte[] postedHash) throws IOException {
+        return playRoundZero(job, label, postedHash, null);
+    }
+
+    /**
+     * As {@link #playRoundZero(BigInteger, String, byte[])}, with C_A opened under {@code otherAggregateHash} instead of
+     * keccak(A ‖ b_A) when it is not null: a valid opening of the true A at the point bound to a hash that is not A's,
+     * which the chain cannot tell from the right one (ADR 0108).
+     */
+    static byte[] playRoundZero(BigInteger job, String label, byte[] postedHash, byte[] otherAggregateHash)
+            throws IOException {
         VssParameters params = new VssParameters(T, M, D_MODEL, BUCKET);
         VssDealer dealer = new VssDealer(srs, params);
         SplittableRandom rnd = new SplittableRandom(label.hashCode());
@@ -631,9 +642,11 @@ class TrainerRoundIT {
         passTime(admin.attempt(job).openingDeadline());
         CommitmentSums commitmentSums = CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList());
         Share a = new Reconstruction(srs, params, commitmentSums).combine(partials.subList(0, 2));
-        ChainClient.OpeningPoint ca = admin.resultPoint(job);
-        admin.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(), a.blinding(),
-                Fr.of(ca.z()))))));
+        byte[] aggregateHash = otherAggregateHash != null ? otherAggregateHash : ResultBinding.aggregateHash(a);
+        Fr z = ResultBinding.point(commitmentSums.aggregate(), 0, aggregateHash);
+        assertEquals(z, Fr.of(admin.resultPoint(job, aggregateHash).z()), "the chain binds z_A as the library does");
+        admin.openResult(job, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
+                a.blinding(), z)))));
         byte[] truth = ModelStep.weightsHash(ModelStep.apply(initialWeights(), sums, BigInteger.valueOf(n[0] + n[1])));
         admin.as(owner).postRoundResult(job, postedHash != null ? postedHash : truth, 100_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
@@ -651,8 +664,8 @@ class TrainerRoundIT {
                 "--password-file", passwordFile.toString(), "--data", data.toString(), "--srs", srsFile.toString(),
                 "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
                 dir.resolve("state5").toString(), "--poll", "200"), connection())).ok();
-        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth) + ")"),
-                ran.out());
+        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
+                + ", nodes [1, 2], checked against ResultOpened)"), ran.out());
         var commits = roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).toList();
         assertEquals(1, commits.size(), "the trainer committed in round 1");
         assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer.toLowerCase());
@@ -734,5 +747,21 @@ class TrainerRoundIT {
         assertTrue(released.out().contains("released job 3; " + locks.subtract(BigInteger.ONE) + " job(s) still hold"), released.out());
         TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
                 .refused(4, "nothing to release");
+    }
+
+    @Test
+    @Order(8)
+    void aResultOpenedUnderAnotherHashSendsTheTrainerToThePerRevealCheck() throws Exception {
+        BigInteger job = createJob(7, 8, null);
+        byte[] truth = playRoundZero(job, "job7", null, Hash.sha3("not A's bytes".getBytes(StandardCharsets.UTF_8)));
+        postRoundKeys(job, 1);
+        var ran = TrainerProcess.run(dir, concat(args("run", "--job", "7", "--rounds", "1", "--keystore", keystore.toString(),
+                "--password-file", passwordFile.toString(), "--data", data.toString(), "--srs", srsFile.toString(),
+                "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
+                dir.resolve("state7").toString(), "--poll", "200"), connection())).ok();
+        assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
+                + ", nodes [1, 2], checked reveal by reveal)"), ran.out());
+        assertEquals(1, roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).count(),
+                "the trainer committed in round 1 from the model the reveals give");
     }
 }

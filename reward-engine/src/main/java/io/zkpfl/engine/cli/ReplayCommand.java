@@ -10,6 +10,7 @@ import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.round.NextModel;
 import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.CommitmentSums;
 import io.zkpfl.protocol.vss.VssParameters;
 import io.zkpfl.zk.bn254.Fp;
@@ -129,8 +130,15 @@ public final class ReplayCommand implements Callable<Integer> {
                                 rv.args().get("node").asText(), e.getMessage());
                     }
                 }
+                // A checked by its hash and A(z) = y against the attempt's ResultOpened; per reveal only if that fails
+                ResultBinding.Claim claim = r.of(job, "ResultOpened").stream()
+                        .filter(e -> e.round() == round && e.attempt() == attempt).findFirst()
+                        .map(e -> ResultBinding.Claim.of(Numeric.hexStringToByteArray(e.args().get("aggregateHash").asText()),
+                                new BigInteger(e.args().get("z").asText()), new BigInteger(e.args().get("y").asText())))
+                        .orElse(null);
                 NextModel.Result result = new NextModel(srs, vss).compute(job, round, attempt,
-                        CommitmentSums.of(commitments), reveals, current, BigInteger.valueOf(agg.args().get("sampleSum").asLong()));
+                        CommitmentSums.of(commitments), reveals, current, BigInteger.valueOf(agg.args().get("sampleSum").asLong()),
+                        claim);
                 current = result.weights();
                 String hash = Numeric.toHexString(result.weightsHash());
                 var paid = r.of(job, "RoundPaid").stream().filter(e -> e.round() == round).findFirst();

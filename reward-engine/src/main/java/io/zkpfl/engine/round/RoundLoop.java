@@ -17,6 +17,7 @@ import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.model.ModelSpec;
 import io.zkpfl.protocol.round.NextModel;
 import io.zkpfl.protocol.round.Reveal;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.vss.CommitmentSums;
 import io.zkpfl.protocol.vss.VssParameters;
 import io.zkpfl.zk.bn254.Fp;
@@ -49,9 +50,10 @@ import org.web3j.utils.Numeric;
  * this engine's address, on every pass it reads the current attempt from the chain and acts on its phase:
  * <ul>
  *   <li>certified, {@code t} reveals posted and D3 passed: fetches the reveals from IPFS by their posted CIDs,
- *   computes {@code A} and {@code w'} with {@link NextModel} (reveals that do not open {@code C_k} are skipped),
- *   stores {@code w'} and posts the opening of {@code C_A} at {@code z_A} ({@code openResult}); an opening already
- *   posted by someone else is fine;</li>
+ *   combines {@code A} and computes {@code w'} with {@link NextModel#aggregate} (opened at the point bound to
+ *   {@code keccak(A ‖ b_A)} and verified with one pairing; reveal by reveal only if that fails, skipping those that
+ *   do not open {@code C_k}), stores {@code w'} and posts {@code openResult}; an opening already posted by someone
+ *   else is fine (then {@code A} is checked against its ResultOpened event);</li>
  *   <li>aggregated: measures {@code w'} on the validation data, publishes its bytes to IPFS and posts
  *   {@code postRoundResult} with its keccak, the accuracy and the trainers' accuracy shares.</li>
  * </ul>
@@ -225,20 +227,36 @@ public class RoundLoop {
         Srs s = srs.orElseThrow(() -> new IllegalStateException("zkpfl.engine.srs-file is not set"))
                 .forLengths(d, vss.blindingLength());
         List<Reveal> reveals = fetchReveals(id, round, state.attempt(), d, vss.blindingLength());
-        NextModel.Result result = new NextModel(s, vss).compute(id, round, state.attempt(), sums(attempt, t), reveals,
-                current, BigInteger.valueOf(attempt.sampleSum()));
+        NextModel.Result result;
+        if (attempt.phase() == AttemptState.Phase.CERTIFIED) {
+            // combine, open at the point bound to A's hash and verify with one pairing; per reveal only if that fails
+            NextModel.Aggregated aggregated = new NextModel(s, vss).aggregate(id, round, state.attempt(),
+                    sums(attempt, t), reveals, current, BigInteger.valueOf(attempt.sampleSum()));
+            result = aggregated.result();
+            // the opening is needed only for openResult, which follows at once; after a restart it is recomputed
+            lastAggregate.put(id + "/" + round, aggregated);
+        } else {
+            // someone else opened C_A: check A against its ResultOpened (hash and one evaluation), per reveal if that fails
+            result = new NextModel(s, vss).compute(id, round, state.attempt(), sums(attempt, t), reveals, current,
+                    BigInteger.valueOf(attempt.sampleSum()), resultOpened(id, round, state.attempt()).orElse(null));
+        }
         String hash = Numeric.toHexString(result.weightsHash());
         store.saveAggregate(id, round, state.attempt(), FlatParameters.encode(result.weights()), hash,
                 result.used().toString(), result.rejected().toString());
-        // A and b_A are needed only for the opening, which follows at once; after a restart they are recomputed
-        lastAggregate.put(id + "/" + round, result);
-        LOG.infof("job %s round %d: combined the reveals of nodes %s (%s), w' keccak %s over Σn = %d", id, round,
-                result.used(), result.rejected().isEmpty() ? "no others" : "others: " + result.rejected(), hash,
-                attempt.sampleSum());
+        LOG.infof("job %s round %d: combined the reveals of nodes %s (%s; checked: %s), w' keccak %s over Σn = %d", id,
+                round, result.used(), result.rejected().isEmpty() ? "no others" : "others: " + result.rejected(),
+                result.check(), hash, attempt.sampleSum());
         return store.round(id, round).orElseThrow();
     }
 
-    private final Map<String, NextModel.Result> lastAggregate = new ConcurrentHashMap<>();
+    private final Map<String, NextModel.Aggregated> lastAggregate = new ConcurrentHashMap<>();
+
+    /** What the attempt's ResultOpened event says, if C_A was opened. */
+    private Optional<ResultBinding.Claim> resultOpened(BigInteger job, int round, int attempt) {
+        return rounds.attemptEvents(job, round, attempt, "ResultOpened").stream().findFirst()
+                .map(e -> ResultBinding.Claim.of(Numeric.hexStringToByteArray(e.args().get("aggregateHash").asText()),
+                        new BigInteger(e.args().get("z").asText()), new BigInteger(e.args().get("y").asText())));
+    }
 
     /** The model the round trained from: the latest aggregated round's {@code w'} before it, else round 0's. */
     float[] currentModel(ModelStore.JobRow job, int round) {
@@ -285,9 +303,9 @@ public class RoundLoop {
             return;
         }
         ChainClient client = chain.client();
-        NextModel.Result result = lastAggregate.remove(job + "/" + row.round());
+        NextModel.Aggregated result = lastAggregate.remove(job + "/" + row.round());
         if (result == null) {
-            // after a restart: recompute A from the reveals (deterministic, the same t nodes)
+            // after a restart: recompute A from the reveals (deterministic, the same t nodes) and its opening
             ModelStore.JobRow j = store.job(job).orElseThrow();
             JobParams p = params(job);
             int t = p.threshold.intValue();
@@ -295,17 +313,13 @@ public class RoundLoop {
             float[] current = currentModel(j, row.round());
             VssParameters vss = new VssParameters(t, p.committeeSize.intValue(), current.length, d);
             Srs s = srs.orElseThrow().forLengths(d, vss.blindingLength());
-            result = new NextModel(s, vss).compute(job, row.round(), row.attempt(), sums(attempt, t),
+            result = new NextModel(s, vss).aggregate(job, row.round(), row.attempt(), sums(attempt, t),
                     fetchReveals(job, row.round(), row.attempt(), d, vss.blindingLength()), current,
                     BigInteger.valueOf(attempt.sampleSum()));
         }
-        JobParams p = params(job);
-        int d = p.bucket.intValue();
-        Srs s = srs.orElseThrow().forLengths(d, result.aggregate().blinding().length);
-        ChainClient.OpeningPoint ca = client.resultPoint(job);
-        Opening opening = Kzg.open(s, result.aggregate().values(), result.aggregate().blinding(), Fr.of(ca.z()));
+        ResultBinding.Posted posted = result.posted();
         try {
-            TransactionReceipt r = client.openResult(job, List.of(KzgSolidityVerifier.openingWords(List.of(opening))));
+            TransactionReceipt r = client.openResult(job, posted.aggregateHash(), posted.words());
             store.set(job, row.round(), "open_tx", r.getTransactionHash());
             store.set(job, row.round(), "aggregated", true);
             LOG.infof("job %s round %d: opened C_A at z_A (tx %s, block %s)", job, row.round(), r.getTransactionHash(),

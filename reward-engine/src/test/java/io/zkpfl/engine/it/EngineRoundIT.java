@@ -13,6 +13,7 @@ import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.model.FlatParameters;
 import io.zkpfl.protocol.round.NextModel;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.round.RoundTopics;
 import io.zkpfl.trainer.data.DatasetFolder;
 import io.zkpfl.trainer.data.LabelledImages;
@@ -265,9 +266,10 @@ class EngineRoundIT {
         NextModel.Result expected = p.expected(current(2));
         s.passTime(s.admin.attempt(job.id()).openingDeadline());
         // someone else (here the test, as a committee leader would) opens C_A while the engine is down
+        byte[] aggregateHash = ResultBinding.aggregateHash(expected.aggregate());
         Opening o = Kzg.open(s.srs, expected.aggregate().values(), expected.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(job.id()).z()));
-        s.client(p.node(1)).openResult(job.id(), List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.resultPoint(job.id(), aggregateHash).z()));
+        s.client(p.node(1)).openResult(job.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         assertEquals(AttemptState.Phase.AGGREGATED, s.admin.attempt(job.id()).phase());
 
         engine = s.startEngine(Map.of());
@@ -414,9 +416,10 @@ class EngineRoundIT {
         }
         NextModel.Result w = p.expected(doctored.initialWeights());
         s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id()).z()));
-        s.client(p.node(1)).openResult(doctored.id(), List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long honestPpm = accuracyPpm(w.weights());
         long inflated = Math.min(1_000_000, honestPpm + 250_000);
         s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,

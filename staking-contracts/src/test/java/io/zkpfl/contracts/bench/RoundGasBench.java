@@ -54,7 +54,7 @@ public final class RoundGasBench {
             }
             chain.passTime(chain.admin.attempt(job).openingDeadline());
             round.record("openResult (C_A opened, 3 nodes paid)",
-                    chain.client(chain.trainers.getFirst()).openResult(job, round.resultOpening(List.of(1, 2), List.of())));
+                    round.openResult(chain.client(chain.trainers.getFirst()), List.of(1, 2), List.of()));
             List<BigInteger> shares = new ArrayList<>();
             for (int i = 0; i < TRAINERS; i++) {
                 shares.add(BigInteger.valueOf(125_000));
