@@ -136,7 +136,7 @@ class EarlyCertificationIT {
         // reveals and the result need no wait for the old D3: every node opened
         round.reveal(1);
         round.reveal(3);
-        chain.client(chain.trainers.get(4)).openResult(job, round.resultOpening(List.of(1, 3), NONE));
+        round.openResult(chain.client(chain.trainers.get(4)), List.of(1, 3), NONE);
         assertEquals(AttemptState.Phase.AGGREGATED, chain.admin.attempt(job).phase());
         assertEquals(600, chain.admin.attempt(job).sampleSum());
         BigInteger pool = escrow.divide(BigInteger.valueOf(3));

@@ -78,7 +78,7 @@ class EvaluationIT {
         for (int k = 1; k <= 3; k++) {
             round.reveal(k);
         }
-        chain.admin.openResult(job, round.resultOpening(List.of(1, 2), List.of()));
+        round.openResult(chain.admin, List.of(1, 2), List.of());
     }
 
     /** The owner (its own evaluator) posts a result at the target accuracy: the job completes after round 0. */

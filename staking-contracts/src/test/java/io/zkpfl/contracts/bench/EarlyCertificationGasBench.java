@@ -37,7 +37,7 @@ public final class EarlyCertificationGasBench {
                 for (int k = 1; k <= 3; k++) {
                     early.reveal(k);
                 }
-                chain.client(chain.trainers.getFirst()).openResult(job, early.resultOpening(List.of(1, 2), List.of()));
+                early.openResult(chain.client(chain.trainers.getFirst()), List.of(1, 2), List.of());
                 List<BigInteger> shares = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     shares.add(BigInteger.valueOf(1_000_000 / n + (i < 1_000_000 % n ? 1 : 0)));
