@@ -111,7 +111,8 @@ public final class LocalSystem implements AutoCloseable {
             p.put("zkpfl.raft.storage", keystore.resolveSibling("raft-" + System.currentTimeMillis()).toString());
             p.put("zkpfl.node.schema", "zk_node_" + (k + 1));
             p.put("zkpfl.chain.from-block", Long.toString(fromBlock));
-            p.put("zkpfl.chain.poll-interval", "1s");
+            // half the dev chain's block time: a node sees each phase change within a block
+            p.put("zkpfl.chain.poll-interval", "500ms");
             p.put("zkpfl.srs.ptau", ptau.toString());
             p.put("zkpfl.node.keystore", keystore.toString());
             p.put("zkpfl.node.password-file", keystore.resolveSibling("password").toString());
