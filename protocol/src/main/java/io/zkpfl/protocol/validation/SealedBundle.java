@@ -137,6 +137,46 @@ public final class SealedBundle {
         return new Opened(aes(Cipher.DECRYPT_MODE, contentKey, p.nonce, p.header, p.ciphertext), contentKey.clone());
     }
 
+    /**
+     * The bundle sealed in {@code sealed}, opened with the evaluator's key and checked against the job's commitment
+     * and group count.
+     *
+     * @throws ValidationRejectedException saying what does not hold
+     */
+    public static ValidationBundle openChecked(byte[] sealed, NodeRoundKey evaluatorKey, byte[] commitment, int groups) {
+        return checked(open(sealed, evaluatorKey), commitment, groups);
+    }
+
+    /**
+     * The bundle sealed in {@code sealed}, opened with its disclosed content key and checked against the job's
+     * commitment and group count: what anyone can do once the owner discloses the key.
+     *
+     * @throws ValidationRejectedException saying what does not hold
+     */
+    public static ValidationBundle openDisclosed(byte[] sealed, byte[] contentKey, byte[] commitment, int groups) {
+        return checked(openWithContentKey(sealed, contentKey), commitment, groups);
+    }
+
+    private static ValidationBundle checked(Opened o, byte[] commitment, int groups) {
+        byte[] actual = commitment(o.bundleHash(), o.contentKey());
+        if (!Arrays.equals(actual, commitment)) {
+            throw new ValidationRejectedException("the validation bundle does not match the job's commitment "
+                    + org.web3j.utils.Numeric.toHexString(commitment) + ": keccak256(abi.encode(bundleHash, contentKey)) is "
+                    + org.web3j.utils.Numeric.toHexString(actual));
+        }
+        ValidationBundle b;
+        try {
+            b = ValidationBundle.fromBytes(o.bundle());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationRejectedException(e.getMessage());
+        }
+        if (b.groupCount() != groups) {
+            throw new ValidationRejectedException("the validation bundle has " + b.groupCount() + " groups, the job names "
+                    + groups);
+        }
+        return b;
+    }
+
     private record Parts(byte[] header, G1 ephemeral, byte[] wrapped, byte[] nonce, byte[] ciphertext) {
     }
 

@@ -140,6 +140,36 @@ class SealedBundleTest {
         assertEquals(714_285, Accuracies.ppm(5, 7));
     }
 
+    @Test
+    void aBundleIsUsedOnlyUnderItsCommitmentAndGroupCount(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        NodeRoundKey evaluator = NodeRoundKey.generate(RNG);
+        ValidationBundle b = bundle(30, 3);
+        SealedBundle.Sealed s = SealedBundle.seal(b.toBytes(), evaluator.publicKey(), RNG);
+        assertEquals(b, SealedBundle.openChecked(s.bytes(), evaluator, s.commitment(), 3));
+        assertEquals(b, SealedBundle.openDisclosed(s.bytes(), s.contentKey(), s.commitment(), 3));
+        byte[] other = s.commitment().clone();
+        other[31] ^= 1;
+        ValidationRejectedException e = assertThrows(ValidationRejectedException.class,
+                () -> SealedBundle.openChecked(s.bytes(), evaluator, other, 3));
+        assertTrue(e.getMessage().contains("does not match the job's commitment"), e.getMessage());
+        ValidationRejectedException g = assertThrows(ValidationRejectedException.class,
+                () -> SealedBundle.openDisclosed(s.bytes(), s.contentKey(), s.commitment(), 4));
+        assertTrue(g.getMessage().contains("has 3 groups, the job names 4"), g.getMessage());
+
+        java.nio.file.Path file = dir.resolve("keys/job-validation.json");
+        ValidationDisclosure d = new ValidationDisclosure("bafy", s.commitment(), 3, s.bundleHash(), s.contentKey());
+        d.write(file);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        ValidationDisclosure back = ValidationDisclosure.read(file);
+        assertArrayEquals(s.contentKey(), back.contentKey());
+        assertArrayEquals(s.bundleHash(), back.bundleHash());
+        assertEquals(3, back.groups());
+        assertFalse(back.toString().contains(HexFormat.of().formatHex(s.contentKey())));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> d.write(file));
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
