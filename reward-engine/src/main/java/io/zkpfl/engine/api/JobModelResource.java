@@ -126,8 +126,12 @@ public class JobModelResource {
             store.registerValidation(job, validation.get());
             // fetch, open and check the owner's set now, so a refusal shows (and is logged) before the first round
             ValidationSource.State state = validations.state(store.job(job).orElseThrow());
-            LOG.infof("job %s: registered round 0 with the owner's validation set %s (%s)", job, validation.get().cid(),
-                    state.status());
+            if (state.status().equals("refused")) {
+                LOG.warnf("job %s: registered round 0; its rounds will not be evaluated: %s", job, state.detail());
+            } else {
+                LOG.infof("job %s: registered round 0 with the owner's validation set %s (%s)", job,
+                        validation.get().cid(), state.status());
+            }
         }
         return model(jobText);
     }

@@ -107,7 +107,7 @@ public class ValidationSource {
         } catch (ValidationRejectedException e) {
             String reason = "the owner's validation set " + v.get().cid() + " is refused: " + e.getMessage();
             store.refuseValidation(job.job(), reason);
-            LOG.warnf("job %s: %s; its rounds are not evaluated", job.job(), reason);
+            // logged once by whoever asked (the round loop's warn-once, or the registration)
             throw new ValidationRefusedException(reason);
         }
     }
