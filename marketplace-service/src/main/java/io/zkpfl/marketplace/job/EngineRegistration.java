@@ -75,12 +75,15 @@ public class EngineRegistration {
             return Uni.createFrom().voidItem();
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // the HTTP answers arrive on the client's threads; the database work goes back to this Vert.x context
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.Executor onContext = context == null ? Runnable::run : task -> context.runOnContext(x -> task.run());
         return deadlines.postgres(Panache.withSession(() -> Job.<Job>find("submission = ?1 and engineRegisteredAt is null "
                                 + "and engineAttempts < ?2 and (engineNextAt is null or engineNextAt <= ?3) order by id",
                         Submission.ON_CHAIN, MAX_ATTEMPTS, now).page(0, BATCH).list()))
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
                 .map(j -> new Due(j.id, j.chainJobId, j.manifestCid, j.modelCid, j.weightsCid, j.engineAttempts))
-                .onItem().transformToUniAndConcatenate(due -> post(due).chain(outcome -> record(due, outcome)))
+                .onItem().transformToUniAndConcatenate(due -> post(due).emitOn(onContext).chain(outcome -> record(due, outcome)))
                 .collect().asList()
                 .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("handing artefacts to the reward engine paused: %s", e.getMessage()))
