@@ -96,6 +96,10 @@ public final class EvaluatorEncryptionKey {
                 throw new ValidationRejectedException("the evaluator key is for chain " + chainId + ", not chain "
                         + expectedChainId);
             }
+            if (!expectedEvaluator.equalsIgnoreCase(evaluator)) {
+                throw new ValidationRejectedException("the key belongs to evaluator " + evaluator.toLowerCase(Locale.ROOT)
+                        + ", not to the job's evaluator " + expectedEvaluator.toLowerCase(Locale.ROOT));
+            }
             G1 pk;
             try {
                 pk = G1.fromEvmBytes(Numeric.hexStringToByteArray(publicKey));

@@ -257,6 +257,69 @@ class OwnerValidationIT {
                 caught.output());
     }
 
+    @Test
+    @Order(6)
+    void jobPostSealsOnlyToAKeySignedByTheJobsEvaluatorAndKeepsTheDisclosurePrivate() throws Exception {
+        Path set = dir.resolve("owner-set");
+        LabelledImages small = owned.head(200);
+        new DatasetFolder(set).write(DatasetFolder.TEST, small);
+        byte[] ids = new byte[small.count()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (byte) (i % GROUPS);
+        }
+        io.zkpfl.trainer.data.IdxFile.writeLabels(set.resolve("t10k-groups-idx1-ubyte.gz"), ids);
+        Path keys = Files.createDirectories(dir.resolve("owner-keys"));
+        Path keystore = keys.resolve(org.web3j.crypto.WalletUtils.generateWalletFile("owner-pw", s.owner.getEcKeyPair(),
+                keys.toFile(), false));
+        Path password = Files.writeString(dir.resolve("owner-pw"), "owner-pw");
+        Path keyFile = dir.resolve("disclosure/job-validation.json");
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            port = closed.getLocalPort();
+        }
+
+        // the engine's key is signed by the engine's evaluator, not by the one the owner names: refused, nothing sealed
+        Cli wrong = cli("job", "post", "--target", "0.9", "--model", "logreg", "--validation", set.toString(), "--groups",
+                "3", "--engine", engine.baseUrl().toString(), "--evaluator", s.owner.getAddress(), "--validation-key-file",
+                keyFile.toString(), "--ipfs", s.stack.ipfs().apiUrl(), "--keystore", keystore.toString(), "--password-file",
+                password.toString(), "--rpc", s.anvil.rpcUrl(), "--market", s.addresses.market(), "--marketplace",
+                "http://127.0.0.1:" + port);
+        assertEquals(io.zkpfl.trainer.cli.TrainerCli.REFUSED, wrong.exit(), wrong.err());
+        assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
+        assertTrue(wrong.err().contains("not to the job's evaluator " + s.owner.getAddress().toLowerCase()), wrong.err());
+        assertFalse(Files.exists(keyFile), "nothing sealed, no key kept");
+
+        // the job's evaluator: sealed, added to IPFS and the key kept 0600; then the (absent) marketplace is the refusal
+        Cli sealedRun = cli("job", "post", "--target", "0.9", "--model", "logreg", "--validation", set.toString(),
+                "--groups", "3", "--engine", engine.baseUrl().toString(), "--evaluator", s.evaluator.getAddress(),
+                "--validation-key-file", keyFile.toString(), "--ipfs", s.stack.ipfs().apiUrl(), "--keystore",
+                keystore.toString(), "--password-file", password.toString(), "--rpc", s.anvil.rpcUrl(), "--market",
+                s.addresses.market(), "--marketplace", "http://127.0.0.1:" + port);
+        assertEquals(io.zkpfl.trainer.cli.TrainerCli.UNAVAILABLE, sealedRun.exit(), sealedRun.out() + sealedRun.err());
+        assertTrue(sealedRun.out().contains("its key for disclosure is in " + keyFile), sealedRun.out());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+        ValidationDisclosure d = ValidationDisclosure.read(keyFile);
+        String out = sealedRun.out() + sealedRun.err();
+        assertFalse(out.contains(Numeric.toHexString(d.contentKey()).substring(2)), "the content key is never printed");
+        byte[] bytes = s.ipfs.catVerifiedBytes(io.zkpfl.protocol.ipfs.Cid.parse(d.cid()), SealedBundle.MAX_BYTES);
+        ValidationBundle back = SealedBundle.openDisclosed(bytes, d.contentKey(), d.commitment(), GROUPS);
+        assertEquals(new ValidationBundle(28, 28, small.pixels(), small.labels(), ids, GROUPS), back);
+        assertEquals(Numeric.toHexString(back.hash()), Numeric.toHexString(d.bundleHash()));
+    }
+
+    record Cli(int exit, String out, String err) {
+    }
+
+    private static Cli cli(String... args) {
+        picocli.CommandLine cli = io.zkpfl.trainer.cli.TrainerCli.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Cli(exit, out.toString(), err.toString());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static ObjectNode validation(String cid, byte[] commitment, int groups) {
