@@ -83,7 +83,11 @@ public class EngineRegistration {
                         Submission.ON_CHAIN, MAX_ATTEMPTS, now).page(0, BATCH).list()))
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
                 .map(j -> new Due(j.id, j.chainJobId, j.manifestCid, j.modelCid, j.weightsCid, j.engineAttempts))
-                .onItem().transformToUniAndConcatenate(due -> post(due).emitOn(onContext).chain(outcome -> record(due, outcome)))
+                .onItem().transformToUniAndConcatenate(due -> post(due).emitOn(onContext).chain(outcome -> record(due, outcome))
+                        // one job that cannot be recorded does not hold up the others
+                        .onFailure().invoke(e -> LOG.warnf("job %d: its hand-over to the reward engine could not be "
+                                + "recorded: %s", due.id(), e.toString()))
+                        .onFailure().recoverWithNull())
                 .collect().asList()
                 .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("handing artefacts to the reward engine paused: %s", e.getMessage()))
@@ -91,6 +95,10 @@ public class EngineRegistration {
     }
 
     private Uni<Outcome> post(Due due) {
+        if (due.chainJob() == null || due.manifestCid() == null || due.modelCid() == null || due.weightsCid() == null) {
+            return Uni.createFrom().item(new Outcome(true, true, "nothing to hand over: the job has no chain id or no "
+                    + "manifest, model or weights CID"));
+        }
         String body;
         try {
             body = json.writeValueAsString(Map.of("manifestCid", due.manifestCid(), "modelCid", due.modelCid(),

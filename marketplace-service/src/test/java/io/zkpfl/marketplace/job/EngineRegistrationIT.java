@@ -66,10 +66,16 @@ class EngineRegistrationIT {
         }
     }
 
-    /** The requests the engine's stand-in received for {@code chainJob}, in order. */
-    private static List<RecordingEngineResource.Received> received(String chainJob) {
+    /**
+     * The requests the engine's stand-in received for {@code chainJob} with the artefacts of marketplace job {@code id}
+     * (the shared chain may have been restarted by other tests, so chain ids alone can repeat), in order.
+     */
+    private static List<RecordingEngineResource.Received> received(String chainJob, long id) {
         String path = "/api/v1/jobs/" + chainJob + "/artifacts";
-        return http("GET", "/recorded").lines().map(l -> l.split(" ", 4)).filter(f -> f[0].equals(path))
+        String manifestCid = given().when().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath()
+                .getString("artifacts['manifest.json'].cid");
+        return http("GET", "/recorded").lines().map(l -> l.split(" ", 4))
+                .filter(f -> f[0].equals(path) && f.length > 3 && f[3].contains(manifestCid))
                 .map(f -> new RecordingEngineResource.Received(f[0], f.length > 3 ? f[3] : "", Integer.parseInt(f[1]),
                         Long.parseLong(f[2]))).toList();
     }
@@ -93,7 +99,7 @@ class EngineRegistrationIT {
         assertEquals(commitment, done.getString("validation.commitment"));
         assertEquals(5, done.getInt("validation.groups"));
 
-        List<RecordingEngineResource.Received> calls = received(chainJob);
+        List<RecordingEngineResource.Received> calls = received(chainJob, id);
         assertEquals(RecordingEngineResource.FAILING + 1, calls.size(), "retried past the 503s, then stopped: " + calls);
         assertEquals(List.of(503, 503, 200), calls.stream().map(RecordingEngineResource.Received::answered).toList());
         assertEquals(RecordingEngineResource.FAILING + 1, done.getInt("engine.attempts"));
@@ -115,7 +121,7 @@ class EngineRegistrationIT {
         assertEquals(job.manifest, new String(manifest, StandardCharsets.UTF_8), "the manifest as docs/owner.md writes it");
 
         ChainJobIT.sleep(1_500);
-        assertEquals(RecordingEngineResource.FAILING + 1, received(chainJob).size(), "not registered twice");
+        assertEquals(RecordingEngineResource.FAILING + 1, received(chainJob, id).size(), "not registered twice");
     }
 
     @Test
@@ -126,9 +132,9 @@ class EngineRegistrationIT {
         http("POST", "/refuse/" + chainJob);
         JsonPath refused = awaitEngine(id, "refused");
         assertTrue(refused.getString("engine.error").contains("names another evaluator"), refused.getString("engine.error"));
-        int asked = received(chainJob).size();
+        int asked = received(chainJob, id).size();
         ChainJobIT.sleep(1_500);
-        assertEquals(asked, received(chainJob).size(), "a refusal is final");
+        assertEquals(asked, received(chainJob, id).size(), "a refusal is final");
         assertEquals(null, refused.getString("validation"), "a job without a set has no validation object");
     }
 }

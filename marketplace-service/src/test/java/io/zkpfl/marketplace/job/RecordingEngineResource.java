@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The receiving end of the marketplace's artefact hand-over, standing where the reward engine's
  * {@code POST /api/v1/jobs/{job}/artifacts} is (the engine itself is built after this module; the system tests run
- * both): it records every request, answers 503 to the first {@link #FAILING} requests for each job, as an engine that
+ * both): it records every request, answers 503 to the first {@link #FAILING} requests for each set of artefacts (chain job ids repeat when the shared
+ * chain is restarted by other tests, CIDs do not), as an engine that
  * is restarting would, then 200, or 409 for the jobs marked by {@code POST /refuse/{job}}. {@code GET /recorded} lists
  * what it received, one {@code path answered nanos body} line each (the test reads it over HTTP: this resource runs
  * in another class loader than the test).
@@ -51,7 +52,7 @@ public final class RecordingEngineResource implements QuarkusTestResourceLifecyc
             if (!"POST".equals(exchange.getRequestMethod()) || job.equals(path)) {
                 status = 404;
                 answer = "{\"status\":404,\"detail\":\"no such endpoint\"}";
-            } else if (SEEN.computeIfAbsent(job, j -> new AtomicInteger()).incrementAndGet() <= FAILING) {
+            } else if (SEEN.computeIfAbsent(body, b -> new AtomicInteger()).incrementAndGet() <= FAILING) {
                 status = 503;
                 answer = "{\"status\":503,\"detail\":\"the engine is starting\"}";
             } else if (REFUSE.contains(job)) {
