@@ -8,6 +8,8 @@ import io.zkpfl.trainer.chain.TrainerChain;
 import io.zkpfl.trainer.model.BuiltInModel;
 import io.zkpfl.trainer.owner.JobDraft;
 import io.zkpfl.trainer.owner.ServiceApi;
+import io.zkpfl.trainer.owner.ValidationUpload;
+import io.zkpfl.protocol.ipfs.KuboClient;
 import io.zkpfl.trainer.round.TrainerException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -103,6 +105,22 @@ final class JobPostCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "URL", defaultValue = "${env:ZKPFL_ENGINE}",
             description = "reward engine (the job's evaluator) to hand the round-0 artefacts to once on chain (env ZKPFL_ENGINE)")
     String engine;
+    @Option(names = "--validation", paramLabel = "DIR",
+            description = "the owner's validation set, sealed to the evaluator: a folder with t10k-images-idx3-ubyte(.gz) "
+                    + "and t10k-labels-idx1-ubyte(.gz), and with --groups an optional t10k-groups-idx1-ubyte(.gz) of group "
+                    + "ids (default: the evaluator's public set). Needs --engine, whose key must be signed by the evaluator")
+    Path validation;
+    @Option(names = "--groups", paramLabel = "N",
+            description = "with --validation: report accuracy per group too, 1 to 64 groups (ids from the groups file, "
+                    + "else the labels)")
+    Integer groups;
+    @Option(names = "--validation-key-file", paramLabel = "FILE",
+            description = "where to keep the set's bundleHash and content key for disclosure (0600; default: "
+                    + "~/.zkpfl/validation/<owner>-<nonce>.json)")
+    Path validationKeyFile;
+    @Option(names = "--ipfs", paramLabel = "URL", defaultValue = "${env:ZKPFL_IPFS:-http://127.0.0.1:5001}",
+            description = "IPFS (Kubo RPC API) the sealed validation set is added to (env ZKPFL_IPFS, default: ${DEFAULT-VALUE})")
+    String ipfs;
     @Option(names = "--no-wait", description = "return once the marketplace stored the job, before it is on chain")
     boolean noWait;
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "180",
@@ -127,6 +145,7 @@ final class JobPostCommand implements Callable<Integer> {
         }
         BigInteger feeUnits = usage(() -> Tokens.parse(fee));
         JobDraft.Privacy privacy = privacy();
+        ValidationUpload owned = validationSet();
         Credentials key = wallet.unlock();
         PrintWriter out = spec.commandLine().getOut();
         ServiceApi marketplace = new ServiceApi("the marketplace", endpoints.marketplace);
@@ -140,8 +159,28 @@ final class JobPostCommand implements Callable<Integer> {
                     Math.max(now, Instant.now().getEpochSecond()) + validFor, privacy);
             escrowable(chain, token, market, feeUnits, out);
             ObjectNode job = draft.toJson();
+            ValidationUpload.Uploaded uploaded = null;
+            if (owned != null) {
+                String evaluatorAddress = evaluator != null ? evaluator
+                        : marketplace.get("/api/v1/chain").path("defaultEvaluator").asText();
+                var pk = ValidationUpload.evaluatorKey(new ServiceApi("the reward engine", engine), chain.chainId(),
+                        evaluatorAddress);
+                Path keyFile = validationKeyFile != null ? validationKeyFile : Path.of(System.getProperty("user.home"),
+                        ".zkpfl", "validation", key.getAddress().toLowerCase(java.util.Locale.ROOT) + "-" + draft.nonce()
+                                + ".json");
+                uploaded = owned.seal(pk, KuboClient.create(ipfs), keyFile);
+                uploaded.toJson(job);
+                out.println("sealed the validation set (" + owned.bundle().count() + " samples"
+                        + (uploaded.groups() > 0 ? ", " + uploaded.groups() + " groups" : "") + ") to evaluator "
+                        + evaluatorAddress.toLowerCase(java.util.Locale.ROOT) + " as " + uploaded.cid() + "; its key for "
+                        + "disclosure is in " + uploaded.keyFile() + " (keep it private)");
+                out.flush();
+            }
             JsonNode typed = marketplace.post("/api/v1/jobs/typed-data", job);
             byte[] digest = draft.checkTypedData(typed, chain.chainId(), market);
+            if (uploaded != null) {
+                checkValidation(typed.path("manifest"), uploaded);
+            }
             job.put("signature", Numeric.toHexString(JobDraft.sign(digest, key)));
             JsonNode posted = marketplace.post("/api/v1/jobs", job);
             long id = posted.path("id").asLong();
@@ -219,6 +258,39 @@ final class JobPostCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: unknown model '" + model + "'; built-in models are "
                     + BuiltInModel.names() + ", or give a specification JSON file");
+        }
+    }
+
+    /** The owner's validation set, read and checked before any key is unlocked; null without --validation. */
+    private ValidationUpload validationSet() {
+        if (validation == null) {
+            if (groups != null || validationKeyFile != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--groups and --validation-key-file need --validation");
+            }
+            return null;
+        }
+        if (groups != null && (groups < 1 || groups > 64)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--groups must be 1 to 64, got " + groups);
+        }
+        if (engine == null || engine.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--validation needs --engine URL (or ZKPFL_ENGINE): "
+                    + "the set is sealed to the key the evaluator's engine serves");
+        }
+        if (validationKeyFile != null && Files.exists(validationKeyFile)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--validation-key-file " + validationKeyFile
+                    + " already exists; it is never overwritten");
+        }
+        return ValidationUpload.read(validation, groups == null ? 0 : groups);
+    }
+
+    /** The manifest the owner signs must carry exactly the sealed set's CID, commitment and groups. */
+    private static void checkValidation(JsonNode manifest, ValidationUpload.Uploaded uploaded) {
+        JsonNode v = manifest.path("validation");
+        if (!v.path("cid").asText().equals(uploaded.cid())
+                || !v.path("commitment").asText().equalsIgnoreCase(Numeric.toHexString(uploaded.commitment()))
+                || v.path("groups").asInt(-1) != uploaded.groups()) {
+            throw TrainerException.refused("the marketplace's manifest does not name the sealed validation set (it names "
+                    + (v.isMissingNode() ? "none" : v.toString()) + "); nothing was signed");
         }
     }
 

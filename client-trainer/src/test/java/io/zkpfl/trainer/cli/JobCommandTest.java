@@ -105,4 +105,33 @@ class JobCommandTest {
         run("job", "fetch", "3", "--cid", "bafkqaaa", "--out", dir.resolve("m.bin").toString(), "--marketplace",
                 "http://127.0.0.1:" + port).failsWith(TrainerCli.UNAVAILABLE, "cannot be reached");
     }
+
+    @Test
+    void aValidationSetIsCheckedBeforeAnyKeyIsUnlockedOrServiceCalled() throws Exception {
+        Path missing = dir.resolve("no-keystore.json");
+        run("job", "post", "--target", "0.9", "--groups", "3", "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "--groups", "need --validation");
+        Path set = dir.resolve("owner-set");
+        run("job", "post", "--target", "0.9", "--validation", set.toString(), "--keystore", missing.toString())
+                .failsWith(TrainerCli.USAGE, "--validation needs --engine");
+        run("job", "post", "--target", "0.9", "--validation", set.toString(), "--engine", "http://127.0.0.1:1",
+                "--groups", "65", "--keystore", missing.toString()).failsWith(TrainerCli.USAGE, "--groups must be 1 to 64");
+        run("job", "post", "--target", "0.9", "--validation", set.toString(), "--engine", "http://127.0.0.1:1",
+                "--keystore", missing.toString()).failsWith(TrainerCli.BAD_INPUT, set.toString(), "does not exist");
+        // labels 0..4 as groups do not fit 3 groups; a groups file with ids 0..2 does
+        byte[] labels = {0, 1, 2, 3, 4, 0};
+        new io.zkpfl.trainer.data.DatasetFolder(set).write(io.zkpfl.trainer.data.DatasetFolder.TEST,
+                new io.zkpfl.trainer.data.LabelledImages(2, 2, new byte[24], labels));
+        run("job", "post", "--target", "0.9", "--validation", set.toString(), "--engine", "http://127.0.0.1:1",
+                "--groups", "3", "--keystore", missing.toString())
+                .failsWith(TrainerCli.BAD_INPUT, "sample 3 is in group 3 (its label)", "3 groups");
+        io.zkpfl.trainer.data.IdxFile.writeLabels(set.resolve("t10k-groups-idx1-ubyte.gz"), new byte[] {0, 1, 2, 0, 1, 2});
+        var read = io.zkpfl.trainer.owner.ValidationUpload.read(set, 3);
+        assertEquals(6, read.bundle().count());
+        assertEquals(2, read.bundle().group(5));
+        // the set passes, so the next refusal is the missing keystore: no service was needed up to here
+        run("job", "post", "--target", "0.9", "--validation", set.toString(), "--engine", "http://127.0.0.1:1",
+                "--groups", "3", "--keystore", missing.toString(), "--password-file",
+                Files.writeString(dir.resolve("pw"), "x").toString()).failsWith(TrainerCli.BAD_INPUT, "no keystore at " + missing);
+    }
 }

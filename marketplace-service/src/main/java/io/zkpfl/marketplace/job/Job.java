@@ -115,6 +115,24 @@ public class Job extends PanacheEntityBase {
     @Column(name = "on_chain_at")
     public OffsetDateTime onChainAt;
 
+    /** The owner's sealed validation set (issue 13): its CID, commitment and group count, or null for the default set. */
+    @Column(name = "validation_cid")
+    public String validationCid;
+    @Column(name = "validation_commitment")
+    public String validationCommitment;
+    @Column(name = "validation_groups")
+    public Integer validationGroups;
+
+    /** When the reward engine took the job's artefacts ({@link EngineRegistration}); null until then. */
+    @Column(name = "engine_registered_at")
+    public OffsetDateTime engineRegisteredAt;
+    @Column(name = "engine_attempts")
+    public int engineAttempts;
+    @Column(name = "engine_next_at")
+    public OffsetDateTime engineNextAt;
+    @Column(name = "engine_error")
+    public String engineError;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 }

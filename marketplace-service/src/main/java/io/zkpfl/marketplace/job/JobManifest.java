@@ -17,7 +17,8 @@ import org.web3j.crypto.Hash;
  * <pre>{"version":1,"modelSpec":"0x…","parameterCount":d,
  *  "initialWeights":{"keccak256":"0x…","bytes":n,"initialisation":null|{"method":"he-xavier-normal","seed":s}},
  *  "training":{"localEpochs":e,"batchSize":b,"learningRate":"0.05","optimiser":"sgd"}
- *  [,"privacy":{"epsilon":"…","delta":"…","noiseMultiplier":"…","l2Clip":"…","minTrainers":n}]}</pre>
+ *  [,"privacy":{"epsilon":"…","delta":"…","noiseMultiplier":"…","l2Clip":"…","minTrainers":n}]
+ *  [,"validation":{"cid":"…","commitment":"0x…","groups":g}]}</pre>
  *
  * The {@code privacy} key is present only for a job with differential privacy ({@link JobPrivacy#toJson()}), so jobs
  * without it keep their manifests.
@@ -53,6 +54,15 @@ public record JobManifest(String json) {
     /** As {@link #of(String, long, byte[], Long, TrainingPlan, BigDecimal)}, with the job's DP terms or {@code null}. */
     public static JobManifest of(String canonicalModel, long parameterCount, byte[] weights, Long seed, TrainingPlan training,
             BigDecimal learningRate, JobPrivacy privacy) {
+        return of(canonicalModel, parameterCount, weights, seed, training, learningRate, privacy, null);
+    }
+
+    /**
+     * As above, with the owner's sealed validation set or {@code null}: {@code "validation":{"cid":"…",
+     * "commitment":"0x…","groups":g}} after {@code privacy}, present only when the owner names a set.
+     */
+    public static JobManifest of(String canonicalModel, long parameterCount, byte[] weights, Long seed, TrainingPlan training,
+            BigDecimal learningRate, JobPrivacy privacy, JobRequest.Validation validation) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("modelSpec", keccakHex(canonicalModel.getBytes(StandardCharsets.UTF_8)));
@@ -72,6 +82,10 @@ public record JobManifest(String json) {
         t.put("optimiser", training.optimiser().name().toLowerCase(Locale.ROOT));
         if (privacy != null) {
             root.set("privacy", privacy.toJson());
+        }
+        if (validation != null) {
+            root.putObject("validation").put("cid", validation.cid()).put("commitment", validation.commitment())
+                    .put("groups", validation.groups());
         }
         return new JobManifest(root.toString());
     }

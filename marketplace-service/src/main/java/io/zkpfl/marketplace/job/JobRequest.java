@@ -33,6 +33,8 @@ import java.math.BigInteger;
  * @param deadline         unix time (seconds) after which the signature is no longer accepted
  * @param privacy          differential-privacy terms (docs/privacy.md), or {@code null} for none; signed through the
  *                         manifest
+ * @param validation       the owner's validation set sealed to the evaluator (docs/owner.md), or {@code null} for the
+ *                         evaluator's default set; signed through the manifest
  * @param initialWeights   little-endian float32 weights in canonical order, or {@code null} to let the service initialise them
  * @param signature        65-byte EIP-712 signature {@code r ‖ s ‖ v} of {@code JobParams} by {@code owner}, or
  *                         {@code null} when only the typed data is asked for
@@ -59,11 +61,19 @@ public record JobRequest(
         BigInteger nonce,
         long deadline,
         JobPrivacy privacy,
+        Validation validation,
         byte[] initialWeights,
         byte[] signature) {
 
     /** Protocol windows in seconds (docs/contracts.md: D1 commit, complaints, D2 partials, D3 proofs, D4 reveal). */
     public record Windows(long commit, long complaint, long partial, long proof, long reveal) {
+    }
+
+    /**
+     * The owner's sealed validation set (docs/adr/0105): its IPFS CID, {@code commitment =
+     * keccak256(abi.encode(bundleHash, contentKey))} (lower-case {@code 0x}-hex) and the number of groups (0: none).
+     */
+    public record Validation(String cid, String commitment, int groups) {
     }
 
     /** An EIP-2612 permit of the fee token for the market, as the contract's {@code FeePermit}. */

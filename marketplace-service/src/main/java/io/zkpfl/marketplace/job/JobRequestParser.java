@@ -155,9 +155,53 @@ public final class JobRequestParser {
             }
         }
         JobPrivacy privacy = privacy(root.get("privacy"), minTrainers, maxTrainers, maxSamples, maxRounds, model.parameterCount());
+        JobRequest.Validation validation = validation(root.get("validation"));
         return new JobRequest(owner, model, training, learningRate, target, maxRounds, feeToken, feeAmount, permit, size,
                 threshold, minTrainers, maxTrainers, maxSamples, clipQ16, alpha, windows, evaluator, nonce, deadline, privacy,
-                weights, signature);
+                validation, weights, signature);
+    }
+
+    /** Most groups a validation set may have (the engine posts one accuracy per group). */
+    static final int MAX_GROUPS = 64;
+
+    /**
+     * The owner's sealed validation set ({@code null} when absent): {@code cid} an IPFS CID, {@code commitment} 32
+     * bytes of {@code 0x}-hex, not zero (zero means the evaluator's default set on chain), {@code groups} absent (none)
+     * or in {@code 1..64}.
+     */
+    static JobRequest.Validation validation(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ProblemException.invalid("validation", "must be an object {cid, commitment, groups}");
+        }
+        JsonNode cid = node.get("cid");
+        if (cid == null || !cid.isTextual()) {
+            throw ProblemException.invalid("validation.cid", "required: the IPFS CID of the sealed validation set");
+        }
+        try {
+            io.zkpfl.protocol.ipfs.Cid.parse(cid.asText());
+        } catch (RuntimeException e) {
+            throw ProblemException.invalid("validation.cid", "not a CID (" + e.getMessage() + "): " + cid.asText());
+        }
+        JsonNode commitment = node.get("commitment");
+        if (commitment == null || !commitment.isTextual() || !commitment.asText().matches("0x[0-9a-fA-F]{64}")) {
+            throw ProblemException.invalid("validation.commitment",
+                    "required: keccak256(abi.encode(bundleHash, contentKey)) as 32 bytes of 0x-hex");
+        }
+        if (commitment.asText().substring(2).matches("0+")) {
+            throw ProblemException.invalid("validation.commitment", "must not be zero (zero names the evaluator's default set)");
+        }
+        int groups = 0;
+        JsonNode g = node.get("groups");
+        if (g != null && !g.isNull()) {
+            if (!g.canConvertToInt() || !g.isIntegralNumber() || g.asInt() < 1 || g.asInt() > MAX_GROUPS) {
+                throw ProblemException.invalid("validation.groups", "must be an integer in 1.." + MAX_GROUPS + ", got " + g);
+            }
+            groups = g.asInt();
+        }
+        return new JobRequest.Validation(cid.asText(), commitment.asText().toLowerCase(java.util.Locale.ROOT), groups);
     }
 
     /**

@@ -121,7 +121,7 @@ public class JobService {
             weights = FlatParameters.encode(WeightInitializer.initialise(request.model(), seed));
         }
         JobManifest manifest = JobManifest.of(request.model().toJson(), request.model().parameterCount(), weights, seed,
-                request.training(), request.learningRate(), request.privacy());
+                request.training(), request.learningRate(), request.privacy(), request.validation());
         long bucket;
         try {
             bucket = JobManifest.bucket(request.model().parameterCount());
@@ -271,6 +271,11 @@ public class JobService {
         job.nextSubmitAt = OffsetDateTime.now(ZoneOffset.UTC);
         job.chainFromBlock = fromBlock;
         job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        if (request.validation() != null) {
+            job.validationCid = request.validation().cid();
+            job.validationCommitment = request.validation().commitment();
+            job.validationGroups = request.validation().groups();
+        }
         return job;
     }
 

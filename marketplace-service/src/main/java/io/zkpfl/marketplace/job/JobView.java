@@ -27,8 +27,10 @@ public record JobView(
         Map<String, Artifact> artifacts,
         Initialisation initialisation,
         Privacy privacy,
+        Validation validation,
         OnChainTerms onChainTerms,
         SubmissionView submission,
+        EngineHandOver engine,
         MarketChain.OnChainState chain,
         OffsetDateTime createdAt) {
 
@@ -42,6 +44,18 @@ public record JobView(
      */
     public record SubmissionView(Submission state, int attempts, String chainJobId, String txHash, Long block,
                                  String error, OffsetDateTime onChainAt) {
+    }
+
+    /** The owner's sealed validation set (docs/owner.md): absent for the evaluator's default set. */
+    public record Validation(String cid, String commitment, int groups) {
+    }
+
+    /**
+     * Handing the job's artefacts to its reward engine (docs/adr/0080): {@code state} is {@code registered},
+     * {@code pending} (retrying; {@code error} says why), {@code refused} (the engine said no; {@code error} says why)
+     * or {@code abandoned} (gave up after the retries).
+     */
+    public record EngineHandOver(String state, int attempts, String error, OffsetDateTime registeredAt) {
     }
 
     /** Local training settings. */
@@ -88,6 +102,13 @@ public record JobView(
     /** Name of the initial weights artefact. */
     public static final String WEIGHTS_ARTIFACT = "weights.bin";
 
+    private static EngineHandOver engine(Job job) {
+        String state = job.engineRegisteredAt != null ? "registered"
+                : job.engineAttempts < EngineRegistration.MAX_ATTEMPTS ? "pending"
+                : job.engineError != null && job.engineError.startsWith("the engine refused") ? "refused" : "abandoned";
+        return new EngineHandOver(state, job.engineAttempts, job.engineError, job.engineRegisteredAt);
+    }
+
     static JobView of(Job job) {
         return of(job, null);
     }
@@ -110,9 +131,12 @@ public record JobView(
                 artifacts,
                 job.weightsSeed == null ? null : new Initialisation("he-normal for relu layers, xavier-normal otherwise, zero biases", job.weightsSeed),
                 privacy(job, chain),
+                job.validationCid == null ? null
+                        : new Validation(job.validationCid, job.validationCommitment, job.validationGroups),
                 job.modelHash == null ? null : new OnChainTerms(job.modelHash, job.bucket, job.evaluator, job.chainParams),
                 job.submission == null ? null : new SubmissionView(job.submission, job.submitAttempts,
                         job.chainJobId == null ? null : job.chainJobId.toString(), job.txHash, job.chainBlock, job.submitError, job.onChainAt),
+                job.submission != Submission.ON_CHAIN ? null : engine(job),
                 chain,
                 job.createdAt);
     }

@@ -210,4 +210,21 @@ class BadJobInputIT {
         job.body.put("signature", "0x" + HexFormat.of().formatHex(sig));
         rejects(job.body.toString(), 401, "signature", "non-canonical");
     }
+
+    @Test
+    void aValidationSetThatIsNotACidACommitmentOrAGroupCount() {
+        String cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+        String commitment = "0x" + "ab".repeat(32);
+        rejects(signed(j -> j.body.put("validation", "bafy")), 400, "validation", "must be an object");
+        rejects(signed(j -> j.body.putObject("validation").put("cid", "not-a-cid").put("commitment", commitment)), 400,
+                "validation.cid", "not a CID");
+        rejects(signed(j -> j.body.putObject("validation").put("cid", cid).put("commitment", "0x1234")), 400,
+                "validation.commitment", "32 bytes of 0x-hex");
+        rejects(signed(j -> j.body.putObject("validation").put("cid", cid).put("commitment", "0x" + "00".repeat(32))), 400,
+                "validation.commitment", "must not be zero");
+        rejects(signed(j -> j.body.putObject("validation").put("cid", cid).put("commitment", commitment).put("groups", 0)),
+                400, "validation.groups", "1..64");
+        rejects(signed(j -> j.body.putObject("validation").put("cid", cid).put("commitment", commitment).put("groups", 65)),
+                400, "validation.groups", "1..64");
+    }
 }

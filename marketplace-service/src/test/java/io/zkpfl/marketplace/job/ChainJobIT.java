@@ -375,7 +375,7 @@ class ChainJobIT {
         return job.signedBy(JobResourceIT.OWNER_KEY);
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

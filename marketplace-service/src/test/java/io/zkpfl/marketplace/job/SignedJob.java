@@ -147,7 +147,7 @@ final class SignedJob {
                 + "\"training\":{\"localEpochs\":" + training.get("localEpochs").asInt() + ",\"batchSize\":"
                 + training.get("batchSize").asInt() + ",\"learningRate\":\""
                 + training.get("learningRate").decimalValue().stripTrailingZeros().toPlainString() + "\",\"optimiser\":\""
-                + training.get("optimiser").asText() + "\"}" + privacy() + "}";
+                + training.get("optimiser").asText() + "\"}" + privacy() + validation() + "}";
     }
 
     /** The manifest's privacy object, by hand: decimals as plain strings, n_min = minTrainers. */
@@ -162,6 +162,17 @@ final class SignedJob {
                     .append(new BigDecimal(p.get(name).asText()).stripTrailingZeros().toPlainString()).append("\",");
         }
         return sb.append("\"minTrainers\":").append(body.get("minTrainers").asInt()).append('}').toString();
+    }
+
+    /** The manifest's validation object, by hand: cid, commitment in lower case, groups (0 when the body has none). */
+    private String validation() {
+        JsonNode v = body.get("validation");
+        if (v == null) {
+            return "";
+        }
+        return ",\"validation\":{\"cid\":\"" + v.get("cid").asText() + "\",\"commitment\":\""
+                + v.get("commitment").asText().toLowerCase(java.util.Locale.ROOT) + "\",\"groups\":"
+                + (v.has("groups") ? v.get("groups").asInt() : 0) + "}";
     }
 
     /** The JobParams of the body with the documented defaults for what it leaves out. */

@@ -84,7 +84,9 @@ public class AuditResource {
                           String outcome, List<NodeAct> faults) {
     }
 
-    public record Result(String weightsHash, long accuracyPpm, String pool, String paid, String tx, long block) {
+    /** {@code groupAccuraciesPpm}: this evaluator's per-group figures of the round (empty for a job without groups). */
+    public record Result(String weightsHash, long accuracyPpm, List<Integer> groupAccuraciesPpm, String pool, String paid,
+                         String tx, long block) {
     }
 
     /**
@@ -251,7 +253,9 @@ public class AuditResource {
                 byAttempt.computeIfAbsent(r.attempt(), k -> new ArrayList<>()).add(r);
             } else if (r.name().equals("RoundPaid")) {
                 JsonNode a = r.args();
-                result = new Result(a.get("model").asText(), a.get("accuracy").asLong(), a.get("pool").asText(),
+                result = new Result(a.get("model").asText(), a.get("accuracy").asLong(),
+                        store.round(job, round).map(ModelStore.RoundRow::groupAccuraciesPpm).orElse(List.of()),
+                        a.get("pool").asText(),
                         a.get("paid").asText(), r.tx(), r.block());
             } else if (r.name().equals("RewardCredited")) {
                 payments.add(payment(r, committee));

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.engine.round.ModelStore;
 import io.zkpfl.engine.round.RoundLoop;
+import io.zkpfl.engine.round.ValidationSource;
+import io.zkpfl.protocol.validation.ValidationBundle;
+import org.jboss.logging.Logger;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
 import io.zkpfl.protocol.model.ModelSpec;
@@ -37,6 +40,7 @@ import org.web3j.utils.Numeric;
 public class JobModelResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(JobModelResource.class);
     private static final long MAX_ARTEFACT = 1L << 28;
 
     /** The CIDs of the marketplace's artefacts of a job (see docs/marketplace-api.md). */
@@ -50,16 +54,20 @@ public class JobModelResource {
 
     /** One round's result as this evaluator computed and posted it. */
     public record RoundView(int round, int attempt, boolean aggregated, String weightsHash, String weightsCid,
-                            Integer accuracyPpm, String usedNodes, String refused, String openTx, String resultTx) {
+                            Integer accuracyPpm, List<Integer> groupAccuraciesPpm, String usedNodes, String refused,
+                            String openTx, String resultTx) {
     }
 
     private final ModelStore store;
     private final RoundLoop loop;
     private final KuboClient ipfs;
+    private final ValidationSource validations;
 
-    public JobModelResource(ModelStore store, RoundLoop loop, @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl) {
+    public JobModelResource(ModelStore store, RoundLoop loop, ValidationSource validations,
+                            @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl) {
         this.store = store;
         this.loop = loop;
+        this.validations = validations;
         this.ipfs = KuboClient.create(ipfsUrl);
     }
 
@@ -112,8 +120,58 @@ public class JobModelResource {
             throw new ProblemException(422, "Unprocessable Content", "the model's " + spec.parameterCount()
                     + " parameters and " + p.committeeSize + " masks do not fit the job's bucket " + p.bucket);
         }
+        Optional<ModelStore.OwnerValidation> validation = ownerValidation(m.path("validation"));
         store.registerModel(job, spec.toJson(), weights, cids.manifestCid(), cids.modelCid(), cids.weightsCid());
+        if (validation.isPresent()) {
+            store.registerValidation(job, validation.get());
+            // fetch, open and check the owner's set now, so a refusal shows (and is logged) before the first round
+            ValidationSource.State state = validations.state(store.job(job).orElseThrow());
+            if (state.status().equals("refused")) {
+                LOG.warnf("job %s: registered round 0; its rounds will not be evaluated: %s", job, state.detail());
+            } else {
+                LOG.infof("job %s: registered round 0 with the owner's validation set %s (%s)", job,
+                        validation.get().cid(), state.status());
+            }
+        }
         return model(jobText);
+    }
+
+    /** The manifest's {@code validation} object, checked as the marketplace checks it (docs/marketplace-api.md). */
+    static Optional<ModelStore.OwnerValidation> ownerValidation(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            return Optional.empty();
+        }
+        String cid = v.path("cid").asText("");
+        try {
+            Cid.parse(cid);
+        } catch (RuntimeException e) {
+            throw new ProblemException(422, "Unprocessable Content", "the manifest's validation.cid is not a CID: " + cid);
+        }
+        String commitment = v.path("commitment").asText("");
+        if (!commitment.matches("0x[0-9a-fA-F]{64}")) {
+            throw new ProblemException(422, "Unprocessable Content",
+                    "the manifest's validation.commitment is not 32 bytes of 0x-hex");
+        }
+        int groups = v.path("groups").asInt(-1);
+        if (!v.path("groups").canConvertToInt() || groups < 0 || groups > ValidationBundle.MAX_GROUPS) {
+            throw new ProblemException(422, "Unprocessable Content", "the manifest's validation.groups must be within 0.."
+                    + ValidationBundle.MAX_GROUPS);
+        }
+        return Optional.of(new ModelStore.OwnerValidation(cid, commitment.toLowerCase(java.util.Locale.ROOT), groups));
+    }
+
+    @GET
+    @Path("/validation")
+    @Operation(summary = "The set this job's models are measured on: the default set, or the owner's sealed set and "
+            + "whether it is accepted (opens with this evaluator's key, matches the manifest's commitment)")
+    public ValidationSource.State validation(@PathParam("job") String jobText) {
+        BigInteger job = jobId(jobText);
+        ModelStore.JobRow row = known(job);
+        if (row.initialWeights() == null) {
+            throw new ProblemException(404, "Not Found", "job " + job + "'s artefacts are not registered yet (POST /api/v1/jobs/"
+                    + job + "/artifacts)");
+        }
+        return validations.state(row);
     }
 
     private void check(String what, String listed, byte[] bytes) {
@@ -178,7 +236,7 @@ public class JobModelResource {
         BigInteger job = jobId(jobText);
         known(job);
         return store.rounds(job).stream().map(r -> new RoundView(r.round(), r.attempt(), r.aggregated(), r.weightsHash(),
-                r.weightsCid(), r.accuracyPpm(), r.usedNodes(), r.rejected(), r.openTx(), r.resultTx())).toList();
+                r.weightsCid(), r.accuracyPpm(), r.groupAccuraciesPpm(), r.usedNodes(), r.rejected(), r.openTx(), r.resultTx())).toList();
     }
 
     private ModelStore.JobRow known(BigInteger job) {

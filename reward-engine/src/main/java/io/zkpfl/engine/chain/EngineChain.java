@@ -34,6 +34,8 @@ public class EngineChain {
     private final Credentials evaluator;
     private final ChainClient client;
     private final long chainId;
+    private final io.zkpfl.protocol.validation.EvaluatorEncryptionKey encryptionKey;
+    private final io.zkpfl.protocol.validation.EvaluatorEncryptionKey.Statement keyStatement;
 
     public EngineChain(@ConfigProperty(name = "zkpfl.chain.rpc-url") String rpcUrl,
                        @ConfigProperty(name = "zkpfl.chain.id") long chainId,
@@ -49,6 +51,9 @@ public class EngineChain {
         this.addresses = new PlatformAddresses(token, registry, certifier.orElse(ZERO), market);
         this.evaluator = EvaluatorKey.load(keystore, passwordFile, devAccount);
         this.client = ChainClient.connect(web3j, chainId, evaluator, addresses);
+        // the validation-bundle key (docs/adr/0105): derived from the evaluator's key, so as lasting as its keystore
+        this.encryptionKey = io.zkpfl.protocol.validation.EvaluatorEncryptionKey.derive(evaluator.getEcKeyPair());
+        this.keyStatement = encryptionKey.statement(chainId, evaluator.getEcKeyPair());
         LOG.infof("evaluator %s on chain %d (%s), market %s, registry %s", evaluator.getAddress(), chainId, rpcUrl,
                 market, registry);
     }
@@ -64,6 +69,16 @@ public class EngineChain {
     /** The evaluator's address, lower-case. */
     public String evaluator() {
         return evaluator.getAddress().toLowerCase(Locale.ROOT);
+    }
+
+    /** The evaluator's encryption key for owners' validation sets (never logged). */
+    public io.zkpfl.protocol.validation.EvaluatorEncryptionKey encryptionKey() {
+        return encryptionKey;
+    }
+
+    /** Its public key signed by the evaluator's address (EIP-191), as served at GET /api/v1/evaluator/key. */
+    public io.zkpfl.protocol.validation.EvaluatorEncryptionKey.Statement keyStatement() {
+        return keyStatement;
     }
 
     public ChainClient client() {

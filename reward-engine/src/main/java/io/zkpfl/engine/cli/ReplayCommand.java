@@ -21,7 +21,18 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import io.zkpfl.protocol.validation.SealedBundle;
+import io.zkpfl.protocol.validation.ValidationBundle;
+import io.zkpfl.protocol.validation.ValidationDisclosure;
+import io.zkpfl.protocol.validation.ValidationRejectedException;
 import java.util.concurrent.Callable;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
@@ -38,7 +49,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Recomputes a job's models from chain and IPFS and its accuracies from the validation set.%n"
-                + "Exit status 0 when every posted figure is reproduced, 1 on a mismatch (each on its own line).")
+                + "Exit status 0 when every posted figure is reproduced, 1 on a mismatch (each on its own line), 2 when the%n"
+                + "owner's sealed validation set cannot be opened (no or a wrong disclosure).")
 public final class ReplayCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +79,19 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--weights-cid", required = true, description = "CID of the job's initial weights.bin")
     String weightsCid;
+
+    @Option(names = "--validation-key", paramLabel = "FILE",
+            description = "the owner's validation key file (`job post --validation` wrote it): replays over the owner's "
+                    + "sealed set, named by the manifest, with its disclosed content key")
+    Path validationKey;
+
+    @Option(names = "--disclosed", paramLabel = "BUNDLEHASH:CONTENTKEY",
+            description = "the owner's disclosed bundleHash and contentKey (0x-hex, 32 bytes each), instead of --validation-key")
+    String disclosed;
+
+    @Option(names = "--audit-url", paramLabel = "URL",
+            description = "the engine's audit API: its per-group accuracies are checked too (optional)")
+    String auditUrl;
 
     @Spec
     CommandSpec spec;
@@ -97,7 +122,18 @@ public final class ReplayCommand implements Callable<Integer> {
             int d = p.bucket.intValue();
             VssParameters vss = new VssParameters(t, p.committeeSize.intValue(), current.length, d);
             Srs srs = Srs.fromPtau(srsFile, d, vss.blindingLength());
-            ValidationSet validation = new ValidationSet(validationDir);
+            ValidationSet validation;
+            JsonNode owned = m.path("validation");
+            if (owned.isMissingNode() || owned.isNull()) {
+                validation = new ValidationSet(validationDir);
+            } else {
+                Optional<ValidationSet> set = ownerSet(ipfs, owned, out);
+                if (set.isEmpty()) {
+                    return 2;
+                }
+                validation = set.get();
+            }
+            Map<Integer, List<Integer>> publishedGroups = auditUrl == null ? Map.of() : publishedGroups();
             for (ChainReader.Event agg : r.of(job, "RoundAggregated")) {
                 int round = agg.round();
                 int attempt = agg.attempt();
@@ -158,18 +194,96 @@ public final class ReplayCommand implements Callable<Integer> {
                     problems.add("round " + round + ": the evaluator posted w' " + posted + ", the reveals give " + hash
                             + " (tx " + paid.get().tx() + ")");
                 }
-                long measured = validation.measure(modelSpec, current).accuracyPpm();
+                ValidationSet.Measured figures = validation.measure(modelSpec, current);
+                long measured = figures.accuracyPpm();
                 if (measured != postedAccuracy) {
                     problems.add("round " + round + ": the evaluator posted accuracy " + postedAccuracy + " ppm, the "
                             + "validation set gives " + measured + " ppm (tx " + paid.get().tx() + ")");
                 }
-                out.printf("round %d: w' %s, accuracy %d ppm (posted %d ppm, tx %s)%n", round, hash, measured,
-                        postedAccuracy, paid.get().tx());
+                List<Integer> groups = figures.groupAccuraciesPpm();
+                List<Integer> published = publishedGroups.get(round);
+                if (published != null && !published.equals(groups)) {
+                    problems.add("round " + round + ": the evaluator published per-group accuracies " + published
+                            + " ppm, the validation set gives " + groups + " ppm");
+                }
+                out.printf("round %d: w' %s, accuracy %d ppm (posted %d ppm, tx %s)%s%n", round, hash, measured,
+                        postedAccuracy, paid.get().tx(), groups.isEmpty() ? "" : "; per group " + groups + " ppm"
+                                + (published == null ? "" : " (published " + published + ")"));
             }
             problems.forEach(x -> out.println("MISMATCH " + x));
             out.println(problems.isEmpty() ? "replayed: every posted model and accuracy is reproduced"
                     : problems.size() + " mismatch(es)");
             return problems.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** The owner's set named by the manifest, opened with the disclosed key; empty (with one line said) when it cannot be. */
+    private Optional<ValidationSet> ownerSet(KuboClient ipfs, JsonNode owned, PrintWriter out) throws IOException {
+        byte[] bundleHash;
+        byte[] contentKey;
+        if (validationKey != null) {
+            ValidationDisclosure d = ValidationDisclosure.read(validationKey);
+            bundleHash = d.bundleHash();
+            contentKey = d.contentKey();
+        } else if (disclosed != null) {
+            String[] parts = disclosed.split(":");
+            if (parts.length != 2 || !parts[0].matches("0x[0-9a-fA-F]{64}") || !parts[1].matches("0x[0-9a-fA-F]{64}")) {
+                out.println("--disclosed must be BUNDLEHASH:CONTENTKEY, each 32 bytes of 0x-hex");
+                return Optional.empty();
+            }
+            bundleHash = Numeric.hexStringToByteArray(parts[0]);
+            contentKey = Numeric.hexStringToByteArray(parts[1]);
+        } else {
+            out.println("job " + job + "'s validation set is sealed to its evaluator: pass the owner's disclosure with "
+                    + "--validation-key FILE or --disclosed BUNDLEHASH:CONTENTKEY");
+            return Optional.empty();
+        }
+        byte[] sealed = ipfs.catVerifiedBytes(Cid.parse(owned.path("cid").asText()), SealedBundle.MAX_BYTES);
+        byte[] commitment = Numeric.hexStringToByteArray(owned.path("commitment").asText());
+        try {
+            ValidationBundle bundle = SealedBundle.openDisclosed(sealed, contentKey, commitment, owned.path("groups").asInt());
+            if (!java.util.Arrays.equals(bundle.hash(), bundleHash)) {
+                out.println("MISMATCH the disclosed bundleHash is not keccak-256 of the decrypted set");
+                return Optional.empty();
+            }
+            out.printf("the owner's validation set %s: %d samples, %d groups, matches the job's commitment%n",
+                    owned.path("cid").asText(), bundle.count(), bundle.groupCount());
+            return Optional.of(ValidationSet.of(bundle));
+        } catch (ValidationRejectedException e) {
+            out.println("MISMATCH " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Each round's per-group accuracies as the engine's audit API publishes them. */
+    private Map<Integer, List<Integer>> publishedGroups() throws IOException {
+        Map<Integer, List<Integer>> out = new HashMap<>();
+        HttpClient http = HttpClient.newHttpClient();
+        String after = "";
+        do {
+            URI uri = URI.create(auditUrl.replaceAll("/+$", "") + "/api/v1/audit/jobs/" + job + "/rounds?limit=500&after="
+                    + after);
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+            if (r.statusCode() != 200) {
+                throw new IOException("the audit API answered " + r.statusCode() + " to " + uri);
+            }
+            JsonNode page = JSON.readTree(r.body());
+            for (JsonNode round : page.path("items")) {
+                JsonNode g = round.path("result").path("groupAccuraciesPpm");
+                if (g.isArray() && !g.isEmpty()) {
+                    List<Integer> figures = new ArrayList<>();
+                    g.forEach(x -> figures.add(x.asInt()));
+                    out.put(round.path("round").asInt(), figures);
+                }
+            }
+            after = page.path("next").isTextual() ? page.path("next").asText() : null;
+        } while (after != null);
+        return out;
     }
 }

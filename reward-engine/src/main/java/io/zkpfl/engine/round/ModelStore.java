@@ -22,13 +22,36 @@ public class ModelStore {
 
     /** A job the engine has looked at. */
     public record JobRow(BigInteger job, boolean mine, String spec, byte[] initialWeights, String manifestCid,
-                         String modelCid, String weightsCid, boolean finished) {
+                         String modelCid, String weightsCid, boolean finished, String validationCid,
+                         String validationCommitment, int validationGroups, String validationError) {
+
+        /** The job's own validation set from its manifest (docs/adr/0105), empty for the evaluator's default set. */
+        public Optional<OwnerValidation> ownerValidation() {
+            return validationCid == null ? Optional.empty()
+                    : Optional.of(new OwnerValidation(validationCid, validationCommitment, validationGroups));
+        }
+    }
+
+    /** The manifest's {@code validation} object: the sealed bundle's CID, the commitment and the group count. */
+    public record OwnerValidation(String cid, String commitment, int groups) {
     }
 
     /** A round's result as this evaluator computed it. */
     public record RoundRow(BigInteger job, int round, int attempt, boolean aggregated, byte[] weights, String weightsHash,
                            String weightsCid, String usedNodes, String rejected, Integer accuracyPpm, String openTx,
-                           String resultTx, String notified) {
+                           String resultTx, String notified, String groupAccuracies) {
+
+        /** The per-group accuracies in ppm, empty for a job without groups or a round not yet evaluated. */
+        public List<Integer> groupAccuraciesPpm() {
+            if (groupAccuracies == null || groupAccuracies.isBlank() || groupAccuracies.equals("[]")) {
+                return List.of();
+            }
+            List<Integer> out = new ArrayList<>();
+            for (String x : groupAccuracies.replace("[", "").replace("]", "").split(",")) {
+                out.add(Integer.parseInt(x.strip()));
+            }
+            return List.copyOf(out);
+        }
     }
 
     private final DataSource db;
@@ -38,13 +61,15 @@ public class ModelStore {
     }
 
     public Optional<JobRow> job(BigInteger job) {
-        return query("select job_id, mine, spec, initial_weights, manifest_cid, model_cid, weights_cid, finished "
+        return query("select job_id, mine, spec, initial_weights, manifest_cid, model_cid, weights_cid, finished, "
+                + "validation_cid, validation_commitment, validation_groups, validation_error "
                 + "from engine_job where job_id = ?", ps -> ps.setBigDecimal(1, new BigDecimal(job)), ModelStore::jobRow)
                 .stream().findFirst();
     }
 
     public List<JobRow> activeJobs() {
-        return query("select job_id, mine, spec, initial_weights, manifest_cid, model_cid, weights_cid, finished "
+        return query("select job_id, mine, spec, initial_weights, manifest_cid, model_cid, weights_cid, finished, "
+                + "validation_cid, validation_commitment, validation_groups, validation_error "
                 + "from engine_job where mine and not finished order by job_id", ps -> { }, ModelStore::jobRow);
     }
 
@@ -76,9 +101,28 @@ public class ModelStore {
                 });
     }
 
+    /** Records the job's own validation set as its manifest names it (docs/adr/0105). */
+    public void registerValidation(BigInteger job, OwnerValidation v) {
+        update("update engine_job set validation_cid = ?, validation_commitment = ?, validation_groups = ?, "
+                + "validation_error = null where job_id = ?", ps -> {
+                    ps.setString(1, v.cid());
+                    ps.setString(2, v.commitment());
+                    ps.setInt(3, v.groups());
+                    ps.setBigDecimal(4, new BigDecimal(job));
+                });
+    }
+
+    /** Records why the job's validation set is refused for good (its commitment does not match). */
+    public void refuseValidation(BigInteger job, String reason) {
+        update("update engine_job set validation_error = ? where job_id = ?", ps -> {
+            ps.setString(1, reason);
+            ps.setBigDecimal(2, new BigDecimal(job));
+        });
+    }
+
     public Optional<RoundRow> round(BigInteger job, int round) {
         return query("select job_id, round, attempt, aggregated, weights, weights_hash, weights_cid, used_nodes, rejected, "
-                        + "accuracy_ppm, open_tx, result_tx, notified from engine_round where job_id = ? and round = ?",
+                        + "accuracy_ppm, open_tx, result_tx, notified, group_accuracies from engine_round where job_id = ? and round = ?",
                 ps -> {
                     ps.setBigDecimal(1, new BigDecimal(job));
                     ps.setInt(2, round);
@@ -88,7 +132,7 @@ public class ModelStore {
     /** The result of the latest round before {@code round} whose aggregate the chain accepted, if any. */
     public Optional<RoundRow> latestAggregatedBefore(BigInteger job, int round) {
         return query("select job_id, round, attempt, aggregated, weights, weights_hash, weights_cid, used_nodes, rejected, "
-                        + "accuracy_ppm, open_tx, result_tx, notified from engine_round where job_id = ? and round < ? "
+                        + "accuracy_ppm, open_tx, result_tx, notified, group_accuracies from engine_round where job_id = ? and round < ? "
                         + "and aggregated order by round desc limit 1",
                 ps -> {
                     ps.setBigDecimal(1, new BigDecimal(job));
@@ -99,7 +143,7 @@ public class ModelStore {
     /** Every round of {@code job} this engine holds a result for, in order. */
     public List<RoundRow> rounds(BigInteger job) {
         return query("select job_id, round, attempt, aggregated, weights, weights_hash, weights_cid, used_nodes, rejected, "
-                        + "accuracy_ppm, open_tx, result_tx, notified from engine_round where job_id = ? order by round",
+                        + "accuracy_ppm, open_tx, result_tx, notified, group_accuracies from engine_round where job_id = ? order by round",
                 ps -> ps.setBigDecimal(1, new BigDecimal(job)), ModelStore::roundRow);
     }
 
@@ -119,7 +163,8 @@ public class ModelStore {
     }
 
     public void set(BigInteger job, int round, String column, Object value) {
-        if (!List.of("aggregated", "weights_cid", "accuracy_ppm", "open_tx", "result_tx", "notified").contains(column)) {
+        if (!List.of("aggregated", "weights_cid", "accuracy_ppm", "open_tx", "result_tx", "notified",
+                "group_accuracies").contains(column)) {
             throw new IllegalArgumentException(column);
         }
         update("update engine_round set " + column + " = ?, updated_at = now() where job_id = ? and round = ?", ps -> {
@@ -131,13 +176,14 @@ public class ModelStore {
 
     private static JobRow jobRow(ResultSet rs) throws SQLException {
         return new JobRow(rs.getBigDecimal(1).toBigIntegerExact(), rs.getBoolean(2), rs.getString(3), rs.getBytes(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8));
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getString(9), rs.getString(10),
+                rs.getInt(11), rs.getString(12));
     }
 
     private static RoundRow roundRow(ResultSet rs) throws SQLException {
         return new RoundRow(rs.getBigDecimal(1).toBigIntegerExact(), rs.getInt(2), rs.getInt(3), rs.getBoolean(4),
                 rs.getBytes(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                (Integer) rs.getObject(10), rs.getString(11), rs.getString(12), rs.getString(13));
+                (Integer) rs.getObject(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14));
     }
 
     interface Binder {

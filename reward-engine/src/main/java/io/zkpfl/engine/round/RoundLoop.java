@@ -78,6 +78,9 @@ public class RoundLoop {
     private final boolean enabled;
     private final Timer evaluations;
     private final PrivacyTerms privacy;
+    /** Each job's validation set (issue 13); field-injected to leave the constructor as it is. */
+    @jakarta.inject.Inject
+    ValidationSource validations;
 
     public RoundLoop(EngineChain chain, ModelStore store, RoundNotices notices, MeterRegistry metrics, PrivacyTerms privacy,
                      @ConfigProperty(name = "zkpfl.engine.srs-file") Optional<String> srsFile,
@@ -346,13 +349,22 @@ public class RoundLoop {
         ModelSpec spec = ModelSpec.parse(job.spec());
         float[] next = FlatParameters.decode(row.weights(), spec);
         Integer accuracy = row.accuracyPpm();
+        List<Integer> groupAccuraciesPpm = row.groupAccuraciesPpm();
         if (accuracy == null) {
-            ValidationSet.Measured measured = evaluations.record(() -> validation.measure(spec, next));
+            // the owner's sealed set when the manifest names one (refused for good: thrown, logged once by poll)
+            ValidationSet set = validations.forJob(job);
+            ValidationSet.Measured measured = evaluations.record(() -> set.measure(spec, next));
             accuracy = measured.accuracyPpm();
+            groupAccuraciesPpm = measured.groupAccuraciesPpm();
+            if (!groupAccuraciesPpm.isEmpty()) {
+                store.set(id, round, "group_accuracies", measured.groupsJson());
+            }
             store.set(id, round, "accuracy_ppm", accuracy);
-            LOG.infof("job %s round %d: w' scores %d ppm (%d of %d validation samples)", id, round, accuracy,
-                    measured.correct(), measured.samples());
+            LOG.infof("job %s round %d: w' scores %d ppm (%d of %d samples of the %s validation set)%s", id, round,
+                    accuracy, measured.correct(), measured.samples(), set.dir() == null ? "owner's" : "default",
+                    groupAccuraciesPpm.isEmpty() ? "" : ", per group " + groupAccuraciesPpm);
         }
+        final List<Integer> groups = groupAccuraciesPpm;
         String cid = row.weightsCid();
         if (cid == null) {
             try {
@@ -369,6 +381,9 @@ public class RoundLoop {
             n.put("accuracyPpm", acc);
             n.put("weightsHash", row.weightsHash());
             n.put("weightsCid", weightsCid);
+            if (!groups.isEmpty()) {
+                groups.forEach(n.putArray("groupAccuraciesPpm")::add);
+            }
             spent.ifPresent(s -> n.putObject("privacy").put("epsilon", s.epsilon()).put("delta", s.delta()));
         });
         if (row.resultTx() != null) {
@@ -377,6 +392,7 @@ public class RoundLoop {
         List<BigInteger> shares = accuracyShares(id, round, row.attempt(), attempt.included());
         ChainClient client = chain.client();
         try {
+            // issue 13: `groups` (ppm, one per group) is the postRoundResult argument once JobMarket takes it
             TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares);
             store.set(id, round, "result_tx", r.getTransactionHash());
             List<JobMarket.RewardCreditedEventResponse> credits = JobMarket.getRewardCreditedEvents(r);

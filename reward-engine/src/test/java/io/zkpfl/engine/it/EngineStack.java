@@ -217,6 +217,12 @@ final class EngineStack implements AutoCloseable {
      */
     Job createJob(int maxRounds, long seed, String evaluatorAddress, ObjectNode privacy, int minTrainers, long maxSamples)
             throws IOException {
+        return createJob(maxRounds, seed, evaluatorAddress, privacy, null, minTrainers, maxSamples);
+    }
+
+    /** As above, with the manifest's {@code validation} object (an owner's sealed set, issue 13), or null for none. */
+    Job createJob(int maxRounds, long seed, String evaluatorAddress, ObjectNode privacy, ObjectNode validation,
+                  int minTrainers, long maxSamples) throws IOException {
         float[] weights = WeightInitializer.initialise(SPEC, seed);
         byte[] weightBytes = FlatParameters.encode(weights);
         byte[] model = SPEC.toJson().getBytes(StandardCharsets.UTF_8);
@@ -232,6 +238,9 @@ final class EngineStack implements AutoCloseable {
                 .put("optimiser", "sgd");
         if (privacy != null) {
             m.set("privacy", privacy);
+        }
+        if (validation != null) {
+            m.set("validation", validation);
         }
         byte[] manifest = m.toString().getBytes(StandardCharsets.UTF_8);
         Cid manifestCid = ipfs.add(manifest);
