@@ -39,7 +39,16 @@ public final class JobSignature {
      * fee). The marketplace proposes it and the owner CLI expects it.
      */
     public static BigInteger defaultEvaluatorBond(String owner, String evaluator, BigInteger fee) {
-        return owner != null && owner.equalsIgnoreCase(evaluator) ? PlatformConfig.Economics.DEV.minOwnerBond(fee)
+        return defaultEvaluatorBond(owner, evaluator, fee, new byte[32]);
+    }
+
+    /**
+     * As {@link #defaultEvaluatorBond(String, String, BigInteger)}, and the same minimum when the job commits to the
+     * owner's own validation set ({@code validationCommitment} non-zero), as the contract requires (ADR 0100).
+     */
+    public static BigInteger defaultEvaluatorBond(String owner, String evaluator, BigInteger fee, byte[] validationCommitment) {
+        boolean ownSet = validationCommitment != null && new BigInteger(1, validationCommitment).signum() != 0;
+        return ownSet || owner != null && owner.equalsIgnoreCase(evaluator) ? PlatformConfig.Economics.DEV.minOwnerBond(fee)
                 : BigInteger.ZERO;
     }
 

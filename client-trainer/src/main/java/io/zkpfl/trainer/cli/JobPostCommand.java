@@ -157,12 +157,11 @@ final class JobPostCommand implements Callable<Integer> {
                     new JobDraft.Training(epochs, batchSize, learningRate, optimiser), target, rounds, token, feeUnits, c, t,
                     maxSamples, alpha, w, evaluator, nonce != null ? nonce : BigInteger.valueOf(System.currentTimeMillis()),
                     Math.max(now, Instant.now().getEpochSecond()) + validFor, privacy);
-            escrowable(chain, token, market, feeUnits, out);
             ObjectNode job = draft.toJson();
             ValidationUpload.Uploaded uploaded = null;
+            String evaluatorAddress = evaluator != null ? evaluator
+                    : marketplace.get("/api/v1/chain").path("defaultEvaluator").asText();
             if (owned != null) {
-                String evaluatorAddress = evaluator != null ? evaluator
-                        : marketplace.get("/api/v1/chain").path("defaultEvaluator").asText();
                 var pk = ValidationUpload.evaluatorKey(new ServiceApi("the reward engine", engine), chain.chainId(),
                         evaluatorAddress);
                 Path keyFile = validationKeyFile != null ? validationKeyFile : Path.of(System.getProperty("user.home"),
@@ -176,8 +175,12 @@ final class JobPostCommand implements Callable<Integer> {
                         + "disclosure is in " + uploaded.keyFile() + " (keep it private)");
                 out.flush();
             }
+            byte[] commitment = uploaded == null ? new byte[32] : uploaded.commitment();
+            // the fee and, when the owner evaluates itself or brings its own set, the bond (ADR 0100)
+            escrowable(chain, token, market, feeUnits.add(draft.evaluatorBond(evaluatorAddress, commitment)), out);
             JsonNode typed = marketplace.post("/api/v1/jobs/typed-data", job);
-            byte[] digest = draft.checkTypedData(typed, chain.chainId(), market);
+            byte[] digest = draft.checkTypedData(typed, chain.chainId(), market, commitment,
+                    uploaded == null ? 0 : uploaded.groups());
             if (uploaded != null) {
                 checkValidation(typed.path("manifest"), uploaded);
             }
@@ -218,12 +221,12 @@ final class JobPostCommand implements Callable<Integer> {
         BigInteger balance = chain.guard("balanceOf", () -> chain.client().balanceOf(token, owner));
         if (balance.compareTo(fee) < 0) {
             throw TrainerException.refused("not enough tokens: " + owner + " holds " + Tokens.format(balance) + " of " + token
-                    + " but the fee is " + Tokens.format(fee));
+                    + " but the fee (and bond) is " + Tokens.format(fee));
         }
         BigInteger allowance = chain.guard("allowance", () -> chain.client().allowance(token, owner, market));
         if (allowance.compareTo(fee) < 0) {
             chain.send("approve", () -> chain.client().approve(token, market, fee));
-            out.println("approved the JobMarket " + market + " for the fee of " + Tokens.format(fee) + " tokens");
+            out.println("approved the JobMarket " + market + " for " + Tokens.format(fee) + " tokens (fee and bond)");
             out.flush();
         }
     }

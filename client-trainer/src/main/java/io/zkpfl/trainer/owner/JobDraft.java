@@ -161,6 +161,11 @@ public record JobDraft(String owner, ModelSpec model, byte[] weights, Training t
         return j;
     }
 
+    /** The bond this job escrows beside its fee with evaluator {@code evaluator} (ADR 0100). */
+    public BigInteger evaluatorBond(String evaluator, byte[] validationCommitment) {
+        return io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(owner, evaluator, fee, validationCommitment);
+    }
+
     /**
      * Checks the marketplace's answer to {@code POST /api/v1/jobs/typed-data} against this job, on chain {@code chainId}
      * and market {@code market}: the digest is the EIP-712 hash of {@code typedData}, the signed {@code JobParams} carry
@@ -170,6 +175,14 @@ public record JobDraft(String owner, ModelSpec model, byte[] weights, Training t
      * @throws TrainerException (refused) when anything differs: nothing is signed then
      */
     public byte[] checkTypedData(JsonNode answer, long chainId, String market) {
+        return checkTypedData(answer, chainId, market, new byte[32], 0);
+    }
+
+    /**
+     * As {@link #checkTypedData(JsonNode, long, String)} for a job that commits to the owner's sealed validation set
+     * ({@code validationCommitment}, all zero for the evaluator's public set) with {@code groups} per-group accuracies.
+     */
+    public byte[] checkTypedData(JsonNode answer, long chainId, String market, byte[] validationCommitment, int groups) {
         JsonNode typed = answer.path("typedData");
         byte[] digest;
         try {
@@ -208,14 +221,13 @@ public record JobDraft(String owner, ModelSpec model, byte[] weights, Training t
         expect("alpha", m.path("alpha"), ppm(alpha));
         expect("nonce", m.path("nonce"), nonce);
         expect("deadline", m.path("deadline"), BigInteger.valueOf(deadline));
-        // issue 11's terms, at their defaults: the public validation set, the platform's evaluator release, a bond
-        // only when the owner evaluates itself, no per-group accuracies
-        expect("validationCommitment", m.path("validationCommitment"), BigInteger.ZERO);
+        // the evaluation terms (ADRs 0100-0102): the validation set asked for, the platform's evaluator release, the
+        // minimum bond when the owner evaluates itself or brings its own set, the per-group accuracies asked for
+        expect("validationCommitment", m.path("validationCommitment"), new BigInteger(1, validationCommitment));
         expect("evaluatorVersion", m.path("evaluatorVersion"), new BigInteger(1,
                 io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE)));
-        expect("evaluatorBond", m.path("evaluatorBond"),
-                io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(owner, m.path("evaluator").asText(), fee));
-        expect("groups", m.path("groups"), BigInteger.ZERO);
+        expect("evaluatorBond", m.path("evaluatorBond"), evaluatorBond(m.path("evaluator").asText(), validationCommitment));
+        expect("groups", m.path("groups"), BigInteger.valueOf(groups));
         for (String w : WINDOWS) {
             expect(w + "Window", m.path(w + "Window"), BigInteger.valueOf(windows.get(w)));
         }

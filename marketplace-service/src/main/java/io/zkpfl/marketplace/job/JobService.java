@@ -130,6 +130,10 @@ public class JobService {
         }
         JobRequest.Windows w = request.windows();
         String evaluator = request.evaluator() != null ? request.evaluator() : chain.defaultEvaluator();
+        // the owner's sealed validation set (ADR 0105) is signed on chain too: its commitment and groups
+        byte[] commitment = request.validation() == null ? new byte[32]
+                : org.web3j.utils.Numeric.hexStringToByteArray(request.validation().commitment());
+        int groups = request.validation() == null ? 0 : request.validation().groups();
         JobParams params = new JobParams(request.owner(), request.feeToken(), request.feeAmount(), evaluator,
                 manifest.modelHash(),
                 BigInteger.valueOf(bucket), BigInteger.valueOf(request.maxRounds()), BigInteger.valueOf(request.committeeSize()),
@@ -138,8 +142,9 @@ public class JobService {
                 BigInteger.valueOf(ppm(request.targetAccuracy())), BigInteger.valueOf(ppm(request.alpha())),
                 BigInteger.valueOf(w.commit()), BigInteger.valueOf(w.complaint()), BigInteger.valueOf(w.partial()),
                 BigInteger.valueOf(w.proof()), BigInteger.valueOf(w.reveal()), request.nonce(), BigInteger.valueOf(request.deadline()),
-                new byte[32], JobSignature.evaluatorVersion(JobSignature.DEFAULT_EVALUATOR_RELEASE),
-                JobSignature.defaultEvaluatorBond(request.owner(), evaluator, request.feeAmount()), BigInteger.ZERO);
+                commitment, JobSignature.evaluatorVersion(JobSignature.DEFAULT_EVALUATOR_RELEASE),
+                JobSignature.defaultEvaluatorBond(request.owner(), evaluator, request.feeAmount(), commitment),
+                BigInteger.valueOf(groups));
         return new Prepared(request, weights, seed, manifest, params, chain.digest(params));
     }
 

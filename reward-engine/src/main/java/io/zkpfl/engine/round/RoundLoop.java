@@ -71,21 +71,19 @@ public class RoundLoop {
     private final ChainRounds rounds;
     private final Optional<SrsSource> srs;
     private final KuboClient ipfs;
-    private final ValidationSet validation;
     private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
     private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
     private final Map<String, String> lastProblem = new HashMap<>();
     private final boolean enabled;
     private final Timer evaluations;
     private final PrivacyTerms privacy;
-    /** Each job's validation set (issue 13); field-injected to leave the constructor as it is. */
-    @jakarta.inject.Inject
-    ValidationSource validations;
+    /** Each job's validation set: the default one or the owner's sealed set (docs/adr/0105). */
+    private final ValidationSource validations;
 
     public RoundLoop(EngineChain chain, ModelStore store, RoundNotices notices, MeterRegistry metrics, PrivacyTerms privacy,
+                     ValidationSource validations,
                      @ConfigProperty(name = "zkpfl.engine.srs-file") Optional<String> srsFile,
                      @ConfigProperty(name = "zkpfl.ipfs.api-url") String ipfsUrl,
-                     @ConfigProperty(name = "zkpfl.engine.validation-dir") String validationDir,
                      @ConfigProperty(name = "zkpfl.engine.enabled", defaultValue = "true") boolean enabled) {
         this.chain = chain;
         this.store = store;
@@ -93,7 +91,7 @@ public class RoundLoop {
         this.rounds = new ChainRounds(chain);
         this.srs = srsFile.map(f -> new SrsSource(Path.of(f)));
         this.ipfs = KuboClient.create(ipfsUrl);
-        this.validation = new ValidationSet(Path.of(validationDir));
+        this.validations = validations;
         this.enabled = enabled;
         this.evaluations = metrics.timer("zkpfl_engine_evaluation_seconds");
         this.privacy = privacy;
@@ -392,8 +390,9 @@ public class RoundLoop {
         List<BigInteger> shares = accuracyShares(id, round, row.attempt(), attempt.included());
         ChainClient client = chain.client();
         try {
-            // issue 13: `groups` (ppm, one per group) is the postRoundResult argument once JobMarket takes it
-            TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares);
+            // one figure per group the job signed for (the contract checks the count), none otherwise
+            TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares,
+                    groups.stream().map(BigInteger::valueOf).toList());
             store.set(id, round, "result_tx", r.getTransactionHash());
             List<JobMarket.RewardCreditedEventResponse> credits = JobMarket.getRewardCreditedEvents(r);
             BigInteger paid = credits.stream().map(c -> c.amount).reduce(BigInteger.ZERO, BigInteger::add);

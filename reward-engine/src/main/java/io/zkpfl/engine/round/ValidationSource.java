@@ -1,5 +1,6 @@
 package io.zkpfl.engine.round;
 
+import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.engine.chain.EngineChain;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -77,9 +79,6 @@ public class ValidationSource {
      */
     public ValidationSet forJob(ModelStore.JobRow job) {
         var v = job.ownerValidation();
-        if (v.isEmpty()) {
-            return defaultSet;
-        }
         ValidationSet cached = owners.get(job.job());
         if (cached != null) {
             return cached;
@@ -88,6 +87,26 @@ public class ValidationSource {
                 : store.job(job.job()).map(ModelStore.JobRow::validationError).orElse(null);
         if (refused != null) {
             throw new ValidationRefusedException(refused);
+        }
+        // the owner signed the commitment and the group count on chain (ADR 0100): the manifest must say the same
+        JobParams terms = chain.client().jobParams(job.job());
+        byte[] committed = terms.validationCommitment;
+        int groups = terms.groups.intValue();
+        boolean ownSet = new BigInteger(1, committed).signum() != 0;
+        if (v.isEmpty() != !ownSet || v.isPresent() && (!Arrays.equals(committed, Numeric.hexStringToByteArray(v.get().commitment()))
+                || groups != v.get().groups())) {
+            String reason = "the job's manifest names " + (v.isEmpty() ? "the default validation set"
+                    : "validation set " + v.get().commitment() + " with " + v.get().groups() + " groups")
+                    + " but its owner signed " + (ownSet ? Numeric.toHexString(committed) : "the default set") + " with " + groups
+                    + " groups on chain";
+            store.refuseValidation(job.job(), reason);
+            throw new ValidationRefusedException(reason);
+        }
+        if (v.isEmpty()) {
+            // the default set; a job that asks for groups gets one per label
+            ValidationSet set = groups == 0 ? defaultSet : defaultSet.withLabelGroups(groups);
+            owners.put(job.job(), set);
+            return set;
         }
         byte[] sealed;
         try {

@@ -12,6 +12,7 @@ import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.round.NextModel;
+import io.zkpfl.protocol.round.ResultBinding;
 import io.zkpfl.protocol.round.RoundTopics;
 import io.zkpfl.protocol.validation.EvaluatorEncryptionKey;
 import io.zkpfl.protocol.validation.SealedBundle;
@@ -243,9 +244,10 @@ class OwnerValidationIT {
         RoundPlayer p = playRound(doctored, 6);
         NextModel.Result w = p.expected(doctored.initialWeights());
         s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id()).z()));
-        s.client(p.node(1)).openResult(doctored.id(), List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long honest = counts(w.weights(), owned, groupIds)[0][0] * PPM / owned.count();
         long inflated = Math.min(PPM, honest + 250_000);
         s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
