@@ -1,20 +1,16 @@
 package io.zkpfl.protocol.validation;
 
+import io.zkpfl.protocol.envelope.Aes256Gcm;
 import io.zkpfl.protocol.envelope.NodeRoundKey;
-import io.zkpfl.protocol.wire.WireFormatException;
 import io.zkpfl.protocol.wire.WireReader;
 import io.zkpfl.protocol.wire.WireWriter;
 import io.zkpfl.zk.bn254.Fr;
 import io.zkpfl.zk.bn254.G1;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -231,15 +227,8 @@ public final class SealedBundle {
     }
 
     private static byte[] aes(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input) {
-        try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-            c.updateAAD(aad);
-            return c.doFinal(input);
-        } catch (AEADBadTagException e) {
-            throw new ValidationRejectedException("the validation bundle does not decrypt: wrong key or altered ciphertext");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable", e);
-        }
+        return mode == Cipher.ENCRYPT_MODE ? Aes256Gcm.seal(key, nonce, aad, input)
+                : Aes256Gcm.open(key, nonce, aad, input, () -> new ValidationRejectedException(
+                        "the validation bundle does not decrypt: wrong key or altered ciphertext"));
     }
 }

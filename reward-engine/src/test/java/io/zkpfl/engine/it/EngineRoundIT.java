@@ -139,30 +139,7 @@ class EngineRoundIT {
         long correct = 0;
         byte[] px = validation.pixels();
         for (int i = 0; i < n; i++) {
-            float[] x = new float[49];
-            for (int ph = 0; ph < 7; ph++) {
-                for (int pw = 0; pw < 7; pw++) {
-                    float m = 0;
-                    for (int dy = 0; dy < 4; dy++) {
-                        for (int dx = 0; dx < 4; dx++) {
-                            m = Math.max(m, (px[i * 784 + (ph * 4 + dy) * 28 + pw * 4 + dx] & 0xff) / 255f);
-                        }
-                    }
-                    x[ph * 7 + pw] = m;
-                }
-            }
-            int best = 0;
-            double bestLogit = Double.NEGATIVE_INFINITY;
-            for (int o = 0; o < 10; o++) {
-                double logit = w[490 + o];
-                for (int j = 0; j < 49; j++) {
-                    logit += x[j] * w[j * 10 + o];
-                }
-                if (logit > bestLogit) {
-                    bestLogit = logit;
-                    best = o;
-                }
-            }
+            int best = PoolSoftmaxReference.predict(w, px, i);
             if (best == validation.label(i)) {
                 correct++;
             }
