@@ -204,7 +204,11 @@ public class MarketChain {
      */
     public int drawPendingCommittees() {
         long latest = blockNumber();
-        long from = drawScanFrom < 0 ? Math.max(0, latest - DRAW_LOOKBACK_BLOCKS) : drawScanFrom;
+        // a chain that went back (restarted from older state, a reorg) is scanned again from the look-back window
+        long from = drawScanFrom < 0 || drawScanFrom > latest + 1 ? Math.max(0, latest - DRAW_LOOKBACK_BLOCKS) : drawScanFrom;
+        if (from > latest) {
+            return 0; // no block since the last scan: asking for logs of an empty range is an error on some nodes
+        }
         long next = latest + 1;
         int drawn = 0;
         for (ChainClient.PendingDraw d : reader.pendingDraws(from, latest)) {
