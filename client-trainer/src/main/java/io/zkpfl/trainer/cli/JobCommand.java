@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "marketplace, then waits until it is on chain.",
             "watch: a line per paid round until the job completes (exit 0) or fails.",
             "fetch: downloads the final model and checks its keccak-256 against the hash the chain holds."},
-        subcommands = {JobPostCommand.class, JobWatchCommand.class, JobFetchCommand.class})
+        subcommands = {JobPostCommand.class, JobWatchCommand.class, JobFetchCommand.class, JobDiscloseCommand.class})
 final class JobCommand implements Runnable {
 
     @CommandLine.Spec

@@ -44,7 +44,7 @@ class JobCommandTest {
     void everyJobCommandHasHelpNamingItsOptions() {
         Run job = run("job", "--help");
         assertEquals(0, job.exit());
-        for (String sub : List.of("post", "watch", "fetch")) {
+        for (String sub : List.of("post", "watch", "fetch", "disclose")) {
             assertTrue(job.out().contains(sub), job.out());
         }
         Run post = run("job", "post", "--help");
@@ -92,6 +92,16 @@ class JobCommandTest {
         Path existing = Files.writeString(dir.resolve("model.bin"), "keep me");
         run("job", "fetch", "7", "--cid", "bafkqaaa", "--out", existing.toString()).failsWith(TrainerCli.BAD_INPUT, "exists", "--force");
         assertEquals("keep me", Files.readString(existing));
+    }
+
+    @Test
+    void aDisclosureNeedsItsKeyFileBeforeAnyKeyIsUnlocked() throws Exception {
+        run("job", "disclose", "3").failsWith(TrainerCli.USAGE, "--validation-key-file");
+        run("job", "disclose", "3", "--validation-key-file", dir.resolve("none.json").toString())
+                .failsWith(TrainerCli.BAD_INPUT, "none.json", "is not a file");
+        Path notDisclosure = Files.writeString(dir.resolve("other.json"), "{\"hello\": 1}");
+        run("job", "disclose", "3", "--validation-key-file", notDisclosure.toString())
+                .failsWith(TrainerCli.BAD_INPUT, "is not a validation disclosure file");
     }
 
     @Test
