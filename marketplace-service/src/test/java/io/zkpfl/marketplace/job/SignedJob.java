@@ -193,9 +193,16 @@ final class SignedJob {
                 ppm(body.get("targetAccuracy").decimalValue()), BigInteger.valueOf(500_000),
                 BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600), BigInteger.valueOf(3600),
                 BigInteger.valueOf(3600), new BigInteger(body.get("nonce").asText()), BigInteger.valueOf(body.get("deadline").asLong()),
-                new byte[32], io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE),
+                commitment(), io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE),
                 io.zkpfl.contracts.JobSignature.defaultEvaluatorBond(body.get("owner").asText(), body.get("evaluator").asText(),
-                        new BigInteger(body.get("fee").get("amount").asText())), BigInteger.ZERO);
+                        new BigInteger(body.get("fee").get("amount").asText()), commitment()),
+                BigInteger.valueOf(body.has("validation") ? body.get("validation").path("groups").asInt(0) : 0));
+    }
+
+    /** The owner's validation commitment the body names (docs/adr/0105), or 32 zero bytes for the default set. */
+    private byte[] commitment() {
+        JsonNode v = body.get("validation");
+        return v == null ? new byte[32] : org.web3j.utils.Numeric.hexStringToByteArray(v.get("commitment").asText());
     }
 
     private static BigInteger ppm(BigDecimal value) {
