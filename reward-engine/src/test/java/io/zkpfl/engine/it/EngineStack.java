@@ -251,8 +251,11 @@ final class EngineStack implements AutoCloseable {
                 BigInteger.valueOf(2), BigInteger.valueOf(minTrainers), BigInteger.valueOf(8), BigInteger.valueOf(maxSamples),
                 BigInteger.ONE.shiftLeft(16), BigInteger.valueOf(990_000), BigInteger.valueOf(300_000),
                 BigInteger.valueOf(100), BigInteger.valueOf(50), BigInteger.valueOf(100), BigInteger.valueOf(100),
-                BigInteger.valueOf(100), BigInteger.valueOf(nonce++), BigInteger.valueOf(now() + 3_600), new byte[32],
-                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
+                BigInteger.valueOf(100), BigInteger.valueOf(nonce++), BigInteger.valueOf(now() + 3_600),
+                // the owner signs the manifest's validation commitment and group count on chain too (ADR 0100)
+                validation == null ? new byte[32] : org.web3j.utils.Numeric.hexStringToByteArray(validation.get("commitment").asText()),
+                io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO,
+                BigInteger.valueOf(validation == null ? 0 : validation.path("groups").asInt(0)));
         ChainClient o = client(owner);
         o.approve(addresses.token(), addresses.market(), p.fee);
         BigInteger id = o.createJob(p, o.signJob(p, owner));

@@ -248,10 +248,16 @@ class OwnerValidationIT {
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
                 Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
         s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
-        long honest = counts(w.weights(), owned, groupIds)[0][0] * PPM / owned.count();
+        long[][] c = counts(w.weights(), owned, groupIds);
+        long honest = c[0][0] * PPM / owned.count();
         long inflated = Math.min(PPM, honest + 250_000);
+        // the job signed GROUPS per-group figures: the rogue posts the honest ones beside its inflated overall figure
+        List<BigInteger> groupFigures = new java.util.ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            groupFigures.add(BigInteger.valueOf(c[1 + g][0] * PPM / c[1 + g][1]));
+        }
         s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
-                List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
+                List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)), groupFigures);
         Tool.Result caught = replay(doctored, "--disclosed", Numeric.toHexString(toRogue.bundleHash()) + ":"
                 + Numeric.toHexString(toRogue.contentKey()));
         assertEquals(1, caught.exit(), caught.output());
