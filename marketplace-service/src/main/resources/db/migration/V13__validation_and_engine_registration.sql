@@ -1,4 +1,4 @@
--- Issue 13: the owner's validation set as the request named it (also in the manifest), and the hand-over of a job's
+-- The owner's validation set as the request named it (also in the manifest), and the hand-over of a job's
 -- artefacts to its reward engine (POST /api/v1/jobs/{job}/artifacts, docs/adr/0080) once the job is on chain.
 ALTER TABLE job
     ADD COLUMN validation_cid        VARCHAR(128),

@@ -1,4 +1,4 @@
--- Issue 13: a job's own validation set (docs/adr/0105), named by its manifest, and each round's per-group accuracies.
+-- A job's own validation set (docs/adr/0105), named by its manifest, and each round's per-group accuracies.
 -- validation_error holds why the set was refused for good (a commitment that does not match); NULL while usable or
 -- not yet fetched.
 alter table engine_job

@@ -673,7 +673,7 @@ public final class ChainClient {
         return call("allowance", PlatformToken.load(tokenAddress, web3j, transactions, gas).allowance(owner, spender));
     }
 
-    // --- added for staking-contracts (issue 11: creation fee, evaluator bond, per-group accuracies)
+    // --- added for staking-contracts (creation fee, evaluator bond, per-group accuracies)
 
     /**
      * Evaluator only: as {@link #postRoundResult(BigInteger, byte[], long, List)}, with one accuracy (ppm) per group
@@ -761,7 +761,7 @@ public final class ChainClient {
     private static final String BOND_SLASHED = EventEncoder.encode(JobMarket.BONDSLASHED_EVENT);
     private static final String BOND_RELEASED = EventEncoder.encode(JobMarket.BONDRELEASED_EVENT);
 
-    /** The events of issue 11, or empty for any other log. */
+    /** The events of the evaluation terms (fee, bond, disclosure, disputes, groups), or empty for any other log. */
     private static Optional<MarketEvent> decodeEconomics(Log log, String topic, long block) {
         if (topic.equals(CREATION_FEE_CHARGED)) {
             var e = JobMarket.getCreationFeeChargedEventFromLog(log);

@@ -46,7 +46,7 @@ public sealed interface MarketEvent {
     record EvaluatorTimedOut(BigInteger jobId, long block, int round, long resultDeadline) implements MarketEvent {
     }
 
-    // --- added for staking-contracts (issue 11: creation fee, evaluator bond, per-group accuracies)
+    // --- added for staking-contracts (creation fee, evaluator bond, per-group accuracies)
 
     /** {@code amount} of job's fee credited to the treasury at creation, never refunded. */
     record CreationFeeCharged(BigInteger jobId, long block, String treasury, BigInteger amount) implements MarketEvent {

@@ -18,7 +18,7 @@ import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /**
- * Issue 11 on Anvil (docs/contracts.md, "Accountable evaluation"; docs/adr/0100-0102): the creation fee goes to the
+ * The evaluation terms on Anvil (docs/contracts.md, "Accountable evaluation"; docs/adr/0100-0102): the creation fee goes to the
  * treasury and never comes back, the owner's evaluator bond is escrowed beside the fee and is slashed on an upheld
  * committee dispute or on a missing disclosure, or released after the dispute window, each once; per-group
  * accuracies are checked and emitted. Rounds are played with real commitments and openings ({@link RoundDriver}).

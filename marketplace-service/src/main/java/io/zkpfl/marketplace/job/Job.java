@@ -115,7 +115,7 @@ public class Job extends PanacheEntityBase {
     @Column(name = "on_chain_at")
     public OffsetDateTime onChainAt;
 
-    /** The owner's sealed validation set (issue 13): its CID, commitment and group count, or null for the default set. */
+    /** The owner's sealed validation set (docs/adr/0105): its CID, commitment and group count, or null for the default set. */
     @Column(name = "validation_cid")
     public String validationCid;
     @Column(name = "validation_commitment")

@@ -220,7 +220,7 @@ final class EngineStack implements AutoCloseable {
         return createJob(maxRounds, seed, evaluatorAddress, privacy, null, minTrainers, maxSamples);
     }
 
-    /** As above, with the manifest's {@code validation} object (an owner's sealed set, issue 13), or null for none. */
+    /** As above, with the manifest's {@code validation} object (an owner's sealed set, docs/adr/0105), or null for none. */
     Job createJob(int maxRounds, long seed, String evaluatorAddress, ObjectNode privacy, ObjectNode validation,
                   int minTrainers, long maxSamples) throws IOException {
         float[] weights = WeightInitializer.initialise(SPEC, seed);

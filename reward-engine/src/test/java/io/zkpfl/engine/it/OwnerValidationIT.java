@@ -55,7 +55,7 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
- * An owner's validation set sealed to the evaluator (issue 13, docs/adr/0105), with the reward engine as a separate
+ * An owner's validation set sealed to the evaluator (docs/adr/0105), with the reward engine as a separate
  * process on the real stack: the owner checks the engine's encryption key against the evaluator's address, seals a
  * grouped subset of the Fashion-MNIST test split to it, and the engine measures the round's model on that set,
  * overall and per group, as this test computes it itself; the replay reproduces the figures from the owner's
