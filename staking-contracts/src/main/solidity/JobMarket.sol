@@ -180,6 +180,7 @@ contract JobMarket is JobMarketBase {
         if (job.trainers.length >= job.p.maxTrainers) revert JobFull(jobId);
         job.trainers.push(msg.sender);
         trainerIndex[jobId][msg.sender] = job.trainers.length;
+        attempts[jobId].trainerCount = uint8(job.trainers.length);
         registry.lock(msg.sender, StakingRegistry.Kind.Trainer);
         emit TrainerJoined(jobId, msg.sender, job.trainers.length);
     }
@@ -205,26 +206,29 @@ contract JobMarket is JobMarketBase {
         Job storage job = _active(jobId);
         uint256 i = trainerIndex[jobId][msg.sender];
         if (i == 0) revert TrainerNotJoined(msg.sender);
-        bytes32 key = _attemptKey(jobId, job.round, job.attempt);
-        Attempt storage a = attempts[key];
+        Attempt storage a = attempts[jobId];
         if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
         if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
         uint64 bit = uint64(1 << (i - 1));
         if (a.committedMask & bit != 0) revert AlreadyCommitted(msg.sender);
-        uint256 t = job.p.threshold;
+        uint256 t = a.threshold;
         if (points.length != 2 * t) revert BadLength(points.length, 2 * t);
         if (manifest == bytes32(0)) revert InvalidParameter("manifest");
-        if (samples == 0 || samples > job.p.maxSamples) revert SamplesOutOfRange(samples, job.p.maxSamples);
+        if (samples == 0 || samples > a.maxSamples) revert SamplesOutOfRange(samples, a.maxSamples);
+        // the attempt's first commit overwrites the sums the previous attempt left (the precompile still checks
+        // that each point is on the curve)
+        bool first = a.committedCount == 0;
         for (uint256 l = 0; l < t; l++) {
             if (points[2 * l] == 0 && points[2 * l + 1] == 0) revert PointNotOnCurve(l);
-            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], points[2 * l + 1], l);
+            (uint256 sx, uint256 sy) = first ? (0, 0) : (a.sums[2 * l], a.sums[2 * l + 1]);
+            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(sx, sy, points[2 * l], points[2 * l + 1], l);
         }
         a.committedMask |= bit;
         a.entries[a.committedCount] = uint64((i << 32) | samples);
         a.committedCount += 1;
-        trainerHash[key][i] = keccak256(abi.encode(points, manifest, samples));
+        trainerHash[jobId][i] = keccak256(abi.encode(points, manifest, samples));
         emit RoundCommitted(jobId, job.round, job.attempt, msg.sender, i, points, manifest, samples);
-        if (a.committedCount == job.trainers.length && block.timestamp < a.d1) _closeCommits(jobId, job, a);
+        if (a.committedCount == a.trainerCount && block.timestamp < a.d1) _closeCommits(jobId, job, a);
     }
 
     /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,
@@ -234,10 +238,13 @@ contract JobMarket is JobMarketBase {
         uint256 k = _committeeK(jobId, msg.sender);
         Attempt storage a = _current(jobId, job);
         if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
-        uint256[2] storage pk = roundKeys[keccak256(abi.encode(jobId, job.round))][k];
-        if (pk[0] != 0 || pk[1] != 0) revert AlreadyCommitted(msg.sender);
+        uint256 lanes = keyRounds[jobId];
+        uint256 shift = 16 * (k - 1);
+        if ((lanes >> shift) & 0xFFFF == uint256(job.round) + 1) revert AlreadyCommitted(msg.sender);
         if (publicKey[0] == 0 && publicKey[1] == 0) revert PointNotOnCurve(0);
         _ecAdd(publicKey[0], publicKey[1], 0, 0, 0);
+        keyRounds[jobId] = (lanes & ~(uint256(0xFFFF) << shift)) | ((uint256(job.round) + 1) << shift);
+        uint256[2] storage pk = roundKeys[jobId][k];
         (pk[0], pk[1]) = (publicKey[0], publicKey[1]);
         emit RoundKeyPosted(jobId, job.round, msg.sender, k, publicKey[0], publicKey[1]);
     }
@@ -484,7 +491,8 @@ contract JobMarket is JobMarketBase {
         Attempt storage a = _current(jobId, job);
         uint256 t = job.p.threshold;
         uint256[] memory sums = new uint256[](2 * t);
-        for (uint256 j = 0; j < 2 * t; j++) sums[j] = a.sums[j];
+        // before the attempt's first commit the slots still hold the previous attempt's sums
+        if (a.committedCount != 0) for (uint256 j = 0; j < 2 * t; j++) sums[j] = a.sums[j];
         return AttemptView(
             a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4, _resultDeadline(job, a), a.openedCount, a.revealCount,
             a.openedMask, a.sampleSum, sums
@@ -510,7 +518,8 @@ contract JobMarket is JobMarketBase {
     /// @notice C_k of the current attempt and the point z_k node k must open it at.
     function openingPoint(uint256 jobId, uint256 k) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
-        (x, y) = _nodeCommitment(_current(jobId, job), job.p.threshold, k);
+        Attempt storage a = _current(jobId, job);
+        if (a.committedCount != 0) (x, y) = _nodeCommitment(a, job.p.threshold, k);
         z = _openingPoint(jobId, job, k, x, y);
     }
 
@@ -519,7 +528,7 @@ contract JobMarket is JobMarketBase {
     function resultPoint(uint256 jobId, bytes32 aggregateHash) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
         Attempt storage a = _current(jobId, job);
-        (x, y) = (a.sums[0], a.sums[1]);
+        if (a.committedCount != 0) (x, y) = (a.sums[0], a.sums[1]);
         z = uint256(keccak256(abi.encode(x, y, job.attempt, aggregateHash))) % R;
     }
 

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {StakingRegistry} from "./StakingRegistry.sol";
 import {IKzgVerifier} from "./IKzgVerifier.sol";
@@ -15,7 +15,7 @@ import {JobParams, JobStatus, Phase, BondState} from "./JobTypes.sol";
 /// @title Storage, errors, events and shared steps of the zkPFL job market (v2 round, docs/protocol.md).
 /// @notice `JobMarket` and `JobRounds` (which the market calls by delegatecall) both derive from this
 /// contract, so they share one storage layout; see docs/contracts.md.
-abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
+abstract contract JobMarketBase is AccessControl, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
 
     /// @notice The BN254 scalar field modulus r.
@@ -54,8 +54,13 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     /// @dev The commitments themselves live only in calldata and events: the attempt keeps the running sums
     /// P_l = sum of the included trainers' C_il (x, y words, l < t) and a hash per trainer (`trainerHash`).
     /// `entries` packs (i << 32 | n_i) in commit order.
-    /// @dev Slot 0 holds everything `commitRound` writes or checks (phase, count, mask, D1), so a commit
-    /// touches one header slot; slot 1 the later deadlines, exclusions and the sum of n_i.
+    /// @dev Slot 0 holds everything `commitRound` writes or checks (phase, count, mask, D1, and copies of t, N_max
+    /// and the number of joined trainers), so a commit reads no job parameter and touches one header slot; slot 1
+    /// the later deadlines, exclusions and the sum of n_i; slot 2 the round's pool and the opening time.
+    /// @dev One Attempt per job, reused by each of its attempts (docs/adr/0113-round-storage.md): an attempt
+    /// overwrites the slots the previous one wrote, which costs 2.9k gas a word instead of the 22.1k of a first
+    /// write. `_openAttempt` resets the header; the first commit sets the sums instead of adding to them;
+    /// entries and sums beyond `committedCount` are stale and never read.
     struct Attempt {
         Phase phase;
         uint8 committedCount;
@@ -66,13 +71,16 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         uint16 revealedMask;
         uint64 committedMask; // bit i - 1: trainer i committed
         uint40 d1;
+        uint8 threshold; // JobParams.threshold
+        uint32 maxSamples; // JobParams.maxSamples
+        uint8 trainerCount; // trainers joined so far (join keeps it current)
         uint40 d2;
-        uint40 openedAt;
         uint40 d3;
         uint40 d4;
         uint64 excludedMask; // bit i - 1: trainer i excluded by a committee majority
         uint64 sampleSum; // sum of the included trainers' declared n_i
-        uint256 pool;
+        uint128 pool;
+        uint40 openedAt;
         uint256[32] sums;
         uint64[64] entries;
     }
@@ -90,8 +98,8 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     mapping(uint256 => mapping(address => uint256)) internal trainerIndex; // 1-based i
     mapping(uint256 => mapping(address => uint256)) internal committeeIndex; // 1-based k
     mapping(uint256 => mapping(address => bool)) internal released;
-    mapping(bytes32 => Attempt) internal attempts;
-    mapping(bytes32 => mapping(uint256 => bytes32)) internal trainerHash; // attempt => i => keccak(points, manifest, n_i)
+    mapping(uint256 => Attempt) internal attempts; // job => its current attempt (storage reused, see Attempt)
+    mapping(uint256 => mapping(uint256 => bytes32)) internal trainerHash; // job => i => keccak(points, manifest, n_i) of the current attempt
     mapping(bytes32 => mapping(uint256 => uint32)) internal votes; // attempt => trainer i => node bits
     /// @dev A verifiable complaint about trainer i's share for node k: votes of the other nodes as bit masks.
     struct Complaint {
@@ -102,7 +110,13 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     }
 
     mapping(bytes32 => mapping(uint256 => Complaint)) internal complaints; // attempt => trainer i
-    mapping(bytes32 => mapping(uint256 => uint256[2])) internal roundKeys; // keccak(job, round) => k => PK_k
+    mapping(uint256 => mapping(uint256 => uint256[2])) internal roundKeys; // job => k => PK_k of the round in keyRounds
+    /// @dev job => 16 lanes of 16 bits, lane k - 1 holding round + 1 of the round node k's key in roundKeys is for
+    /// (0: none posted), so that a round's key overwrites the last one's slots.
+    mapping(uint256 => uint256) internal keyRounds;
+    /// @dev job => round / 4 => 4 lanes of 64 bits, lane round % 4 the included trainers (bit i - 1) of the paid
+    /// attempt of that round (0: the round was not paid); the bond's dispute reads it after the job ended.
+    mapping(uint256 => mapping(uint256 => uint256)) internal paidMasks;
     mapping(address => mapping(uint256 => bool)) internal usedNonces;
     mapping(address => mapping(address => uint256)) internal owed; // account => token => amount
     mapping(address => uint256) public totalOwed; // token => amount
@@ -257,8 +271,8 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         if (job.status != JobStatus.Active) revert JobNotActive(jobId);
     }
 
-    function _current(uint256 jobId, Job storage job) internal view returns (Attempt storage) {
-        return attempts[_attemptKey(jobId, job.round, job.attempt)];
+    function _current(uint256 jobId, Job storage) internal view returns (Attempt storage) {
+        return attempts[jobId];
     }
 
     function _committeeK(uint256 jobId, address node) internal view returns (uint256 k) {
@@ -285,7 +299,13 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
         uint40 d2 = d1 + job.p.complaintWindow;
         uint40 d3 = d2 + job.p.partialWindow;
         uint40 d4 = d3 + job.p.revealWindow;
-        (a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4) = (Phase.Committing, now_, d1, d2, d3, d4);
+        // both header slots in full: the previous attempt's counters, masks and sums of n_i are reset
+        (a.phase, a.committedCount, a.openedCount, a.revealCount, a.includedFixed, a.openedMask, a.revealedMask) =
+            (Phase.Committing, 0, 0, 0, false, 0, 0);
+        (a.committedMask, a.d1, a.threshold, a.maxSamples, a.trainerCount) =
+            (0, d1, uint8(job.p.threshold), job.p.maxSamples, uint8(job.trainers.length));
+        (a.d2, a.d3, a.d4, a.excludedMask, a.sampleSum) = (d2, d3, d4, 0, 0);
+        a.openedAt = now_;
         emit AttemptOpened(jobId, job.round, job.attempt, job.model, d1, d2, d3, d4);
     }
 
@@ -369,12 +389,12 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuard, EIP712 {
     }
 
     /// @dev Excludes trainer i: its points, resupplied, must match its hash; they leave every running sum.
-    function _exclude(uint256 jobId, Job storage job, bytes32 key, uint256 i, uint256[] calldata points, bytes32 manifest, uint32 samples)
+    function _exclude(uint256 jobId, Job storage job, uint256 i, uint256[] calldata points, bytes32 manifest, uint32 samples)
         internal
     {
-        Attempt storage a = attempts[key];
+        Attempt storage a = attempts[jobId];
         address trainer = job.trainers[i - 1];
-        if (keccak256(abi.encode(points, manifest, samples)) != trainerHash[key][i]) revert CommitmentMismatch(trainer);
+        if (keccak256(abi.encode(points, manifest, samples)) != trainerHash[jobId][i]) revert CommitmentMismatch(trainer);
         uint256 t = job.p.threshold;
         for (uint256 l = 0; l < t; l++) {
             uint256 y = points[2 * l + 1];

@@ -22,7 +22,7 @@ contract JobRounds is JobMarketBase {
         Job storage job = _active(jobId);
         uint256 k = _committeeK(jobId, msg.sender);
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
-        Attempt storage a = attempts[key];
+        Attempt storage a = attempts[jobId];
         if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
         if (block.timestamp <= a.d1) revert WindowNotOpen(a.d1);
         if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
@@ -37,7 +37,7 @@ contract JobRounds is JobMarketBase {
         emit ExclusionVoted(jobId, job.round, job.attempt, msg.sender, trainer);
         uint256 count;
         for (; mask != 0; mask &= mask - 1) count++;
-        if (a.excludedMask & bit == 0 && count * 2 > job.committee.length) _exclude(jobId, job, key, i, points, manifest, samples);
+        if (a.excludedMask & bit == 0 && count * 2 > job.committee.length) _exclude(jobId, job, i, points, manifest, samples);
     }
 
     /// @notice Step 6 (D1 < now <= D2): node k complains that `trainer`'s share for it is inconsistent, publishing
@@ -55,7 +55,7 @@ contract JobRounds is JobMarketBase {
         Job storage job = _active(jobId);
         uint256 k = _committeeK(jobId, msg.sender);
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
-        Attempt storage a = attempts[key];
+        Attempt storage a = attempts[jobId];
         if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
         if (block.timestamp <= a.d1) revert WindowNotOpen(a.d1);
         if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
@@ -65,8 +65,8 @@ contract JobRounds is JobMarketBase {
         if (cp.k != 0) revert AlreadyComplained(msg.sender, trainer);
         IDleqVerifier verifier = dleqVerifier;
         if (address(verifier) == address(0)) revert NoDleqVerifier();
-        uint256[2] memory pk = roundKeys[keccak256(abi.encode(jobId, job.round))][k];
-        if (pk[0] == 0 && pk[1] == 0) revert NoRoundKey(k);
+        if ((keyRounds[jobId] >> (16 * (k - 1))) & 0xFFFF != uint256(job.round) + 1) revert NoRoundKey(k);
+        uint256[2] memory pk = roundKeys[jobId][k];
         bool ok;
         try verifier.verify(pk, ephemeral, shared, c, s) returns (bool valid) {
             ok = valid;
@@ -90,7 +90,7 @@ contract JobRounds is JobMarketBase {
         Job storage job = _active(jobId);
         uint256 k = _committeeK(jobId, msg.sender);
         bytes32 key = _attemptKey(jobId, job.round, job.attempt);
-        Attempt storage a = attempts[key];
+        Attempt storage a = attempts[jobId];
         if (a.phase != Phase.Committing) revert WrongPhase(a.phase);
         if (block.timestamp > a.d2) revert DeadlinePassed(a.d2);
         uint256 i = trainerIndex[jobId][trainer];
@@ -104,7 +104,7 @@ contract JobRounds is JobMarketBase {
             cp.upheld |= bit;
             if ((_bits(cp.upheld) + 1) * 2 > m) {
                 cp.resolved = true;
-                if (a.excludedMask & uint64(1 << (i - 1)) == 0) _exclude(jobId, job, key, i, points, manifest, samples);
+                if (a.excludedMask & uint64(1 << (i - 1)) == 0) _exclude(jobId, job, i, points, manifest, samples);
                 _fault(jobId, job, trainer, "inconsistent-share");
                 emit ComplaintResolved(jobId, job.round, job.attempt, trainer, true);
             }
@@ -199,7 +199,7 @@ contract JobRounds is JobMarketBase {
         emit ResultOpened(jobId, job.round, job.attempt, aggregateHash, opening[0], opening[1]);
 
         uint256 pool = _remaining(job) / (job.p.maxRounds - job.round);
-        a.pool = pool;
+        a.pool = uint128(pool); // pool <= fee < 2^128 (JobRules)
         uint256 nodePay = pool * NODE_SHARE_PPM / PPM / a.openedCount;
         uint256 m = job.committee.length;
         for (uint256 k = 0; k < m; k++) {
@@ -254,8 +254,9 @@ contract JobRounds is JobMarketBase {
         _finish(jobId, job, JobStatus.Completed);
     }
 
-    /// @dev Credits the trainers' part of the pool (pool - nodes' share) by alpha * n_i / sum n + (1 - alpha) *
-    /// a_i; `timeOnly` (alpha = 1) takes no accuracy shares.
+    /// @dev Credits the trainers' part of the pool (pool - nodes' share): trainer j gets
+    /// pool * (alpha * n_j / sum n + (1 - alpha) * a_j) / 1e12, with alpha and the accuracy shares a_j in ppm;
+    /// `timeOnly` (alpha = 1) takes no accuracy shares. Records the included set for the bond's dispute.
     function _payTrainers(
         uint256 jobId,
         Job storage job,
@@ -282,11 +283,23 @@ contract JobRounds is JobMarketBase {
         }
         if (!timeOnly && shareSum != PPM) revert BadShares();
         uint256 pool = a.pool - a.pool * NODE_SHARE_PPM / PPM;
-        uint256[] memory amounts = rules.rewards(pool, alpha, work, accuracyShares);
+        uint256 sampleSum = a.sampleSum;
+        address token = job.p.feeToken;
+        uint16 round = job.round;
+        uint256 credited;
         for (uint256 j = 0; j < n; j++) {
-            _credit(jobId, job, who[j], amounts[j]);
+            uint256 weight = (alpha * work[j] * PPM) / sampleSum + (timeOnly ? 0 : (PPM - alpha) * accuracyShares[j]);
+            uint256 amount = (pool * weight) / (PPM * PPM);
+            if (amount == 0) continue;
+            owed[who[j]][token] += amount;
+            credited += amount;
+            emit RewardCredited(jobId, round, who[j], amount);
         }
+        job.paid += credited;
+        totalOwed[token] += credited;
         a.phase = Phase.Paid;
+        // the included set stays on record for the bond's dispute after the attempt's slots are reused
+        paidMasks[jobId][round >> 2] |= uint256(a.committedMask & ~a.excludedMask) << (64 * (round & 3));
     }
 
     // ---------------------------------------------------------------- accountable evaluation
@@ -340,7 +353,7 @@ contract JobRounds is JobMarketBase {
         Evaluation storage ev = _heldBond(jobId);
         if (job.p.validationCommitment != bytes32(0) && !ev.disclosed) revert NotDisclosed(jobId);
         if (block.timestamp > ev.disputeDeadline) revert DeadlinePassed(ev.disputeDeadline);
-        Attempt storage a = _paidAttempt(jobId, round);
+        uint64 included = _paidIncluded(jobId, round);
         uint32 bit = uint32(1) << uint32(k - 1);
         uint32 mask = disputeVotes[jobId][round];
         if (mask & bit != 0) revert AlreadyDisputed(msg.sender, round);
@@ -350,7 +363,7 @@ contract JobRounds is JobMarketBase {
         uint256 count = _bits(mask);
         if (count >= job.p.threshold) {
             emit EvaluationDisputed(jobId, round, count);
-            _slashBond(jobId, job, ev, _includedOf(job, a), "disputed");
+            _slashBond(jobId, job, ev, _includedOf(job, included), "disputed");
         }
     }
 
@@ -400,23 +413,20 @@ contract JobRounds is JobMarketBase {
         if (ev.bondState != BondState.Held) revert BondSettled(jobId, ev.bondState);
     }
 
-    /// @dev The attempt of `round` that was paid; reverts RoundNotPaid when none was.
-    function _paidAttempt(uint256 jobId, uint16 round) private view returns (Attempt storage a) {
-        for (uint16 n = 0; n < MAX_ATTEMPTS; n++) {
-            a = attempts[_attemptKey(jobId, round, n)];
-            if (a.phase == Phase.Paid) return a;
-        }
-        revert RoundNotPaid(round);
+    /// @dev The included trainers (bit i - 1) of the paid attempt of `round`; reverts RoundNotPaid when none was.
+    function _paidIncluded(uint256 jobId, uint16 round) private view returns (uint64 included) {
+        included = uint64(paidMasks[jobId][round >> 2] >> (64 * (round & 3)));
+        if (included == 0) revert RoundNotPaid(round);
     }
 
-    /// @dev The included trainers of `a`, in commit order.
-    function _includedOf(Job storage job, Attempt storage a) private view returns (address[] memory who) {
-        uint256 c = a.committedCount;
-        who = new address[](_includedCount(a));
+    /// @dev The trainers of `included` (bit i - 1), in join order.
+    function _includedOf(Job storage job, uint64 included) private view returns (address[] memory who) {
+        uint256 n;
+        for (uint64 bits = included; bits != 0; bits &= bits - 1) n++;
+        who = new address[](n);
         uint256 w;
-        for (uint256 j = 0; j < c; j++) {
-            uint256 i = a.entries[j] >> 32;
-            if ((a.excludedMask >> (i - 1)) & 1 == 0) who[w++] = job.trainers[i - 1];
+        for (uint256 i = 1; w < n; i++) {
+            if ((included >> (i - 1)) & 1 == 1) who[w++] = job.trainers[i - 1];
         }
     }
 

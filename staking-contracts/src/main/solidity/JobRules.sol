@@ -91,23 +91,4 @@ contract JobRules {
             picked[j] = i;
         }
     }
-
-    /// @notice Each trainer's reward: pool * (alpha * t_j / sum t + (1 - alpha) * a_j) / 1e12, with
-    /// alpha and the accuracy shares a_j in ppm, `times` the declared work n_i (ignored when alpha = 1e6).
-    function rewards(uint256 pool, uint256 alpha, uint256[] memory times, uint32[] memory shares)
-        external
-        pure
-        returns (uint256[] memory amounts)
-    {
-        uint256 n = times.length;
-        uint256 timeSum;
-        for (uint256 j = 0; j < n; j++) {
-            timeSum += times[j];
-        }
-        amounts = new uint256[](n);
-        for (uint256 j = 0; j < n; j++) {
-            uint256 weight = (alpha * times[j] * PPM) / timeSum + (alpha == PPM ? 0 : (PPM - alpha) * shares[j]);
-            amounts[j] = (pool * weight) / (PPM * PPM);
-        }
-    }
 }

@@ -42,6 +42,8 @@ public final class RoundDriver {
     final List<Credentials> committee = new ArrayList<>();
     /** Gas of each call this driver made, by operation, from the receipts. */
     public final Map<String, List<Long>> gas = new LinkedHashMap<>();
+    /** The first receipt of each operation {@link #record}ed. */
+    public final Map<String, TransactionReceipt> receipts = new LinkedHashMap<>();
     final Map<String, Dealing> dealings = new LinkedHashMap<>();
     final Map<String, Long> samples = new LinkedHashMap<>();
     private final VssDealer dealer;
@@ -179,6 +181,7 @@ public final class RoundDriver {
     /** Adds the gas of {@code receipt} under {@code operation}. */
     public void record(String operation, TransactionReceipt receipt) {
         gas.computeIfAbsent(operation, o -> new ArrayList<>()).add(receipt.getGasUsed().longValue());
+        receipts.putIfAbsent(operation, receipt);
     }
 
     /** The included trainers' declared n_i summed. */

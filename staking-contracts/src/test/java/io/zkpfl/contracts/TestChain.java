@@ -95,8 +95,8 @@ public final class TestChain implements AutoCloseable {
         }
     }
 
-    private TestChain(int nodeCount, int trainerCount) {
-        anvil = AnvilNode.start(AnvilOptions.defaults());
+    private TestChain(int nodeCount, int trainerCount, AnvilOptions options) {
+        anvil = AnvilNode.start(options);
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         adminKey = Credentials.create(DevAccounts.privateKey(0));
         treasury = actor("treasury");
@@ -121,7 +121,12 @@ public final class TestChain implements AutoCloseable {
     }
 
     public static TestChain start(int nodes, int trainers) {
-        return new TestChain(nodes, trainers);
+        return new TestChain(nodes, trainers, AnvilOptions.defaults());
+    }
+
+    /** As {@link #start(int, int)} on an Anvil started with {@code options}. */
+    public static TestChain start(int nodes, int trainers, AnvilOptions options) {
+        return new TestChain(nodes, trainers, options);
     }
 
     /** A key derived from {@code name}, with ether for gas and no tokens. */
@@ -209,7 +214,7 @@ public final class TestChain implements AutoCloseable {
     }
 
     /** x, y words of each point, as the contract takes them. */
-    static List<BigInteger> words(List<G1> points) {
+    public static List<BigInteger> words(List<G1> points) {
         return List.of(KzgSolidityVerifier.commitmentWords(points));
     }
 

@@ -117,6 +117,9 @@ public final class AnvilNode extends SignalledComponent implements ChainEndpoint
             command.add("--block-time");
             command.add(millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0));
         }
+        if (options.stepsTracing()) {
+            command.add("--steps-tracing");
+        }
         options.codeSizeLimit().ifPresent(limit -> {
             command.add("--code-size-limit");
             command.add(Long.toString(limit));

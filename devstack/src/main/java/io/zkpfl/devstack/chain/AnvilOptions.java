@@ -14,9 +14,11 @@ import java.util.OptionalLong;
  * @param gasLimit        block gas limit (default 60,000,000, enough for verifier contracts)
  * @param codeSizeLimit   contract code size limit in bytes; empty for Anvil's default (24,576)
  * @param startupTimeout  how long to wait for JSON-RPC to answer
+ * @param stepsTracing    record every opcode step, so that {@code debug_traceTransaction} returns them (Anvil's
+ *                        {@code --steps-tracing}; slower, for gas breakdowns only)
  */
 public record AnvilOptions(long chainId, Duration blockTime, int accounts, long balanceEther, long gasLimit,
-                           OptionalLong codeSizeLimit, Duration startupTimeout) {
+                           OptionalLong codeSizeLimit, Duration startupTimeout, boolean stepsTracing) {
 
     /** The standard dev mnemonic every Foundry/Hardhat tool uses for its test accounts. */
     public static final String DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -46,32 +48,32 @@ public record AnvilOptions(long chainId, Duration blockTime, int accounts, long 
     /** Defaults: chain 31337, automine, 10 accounts of 10,000 ETH, 60M block gas limit. */
     public static AnvilOptions defaults() {
         return new AnvilOptions(DEFAULT_CHAIN_ID, null, 10, 10_000L, 60_000_000L, OptionalLong.empty(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), false);
     }
 
     /** A copy with another chain id. */
     public AnvilOptions withChainId(long id) {
-        return new AnvilOptions(id, blockTime, accounts, balanceEther, gasLimit, codeSizeLimit, startupTimeout);
+        return new AnvilOptions(id, blockTime, accounts, balanceEther, gasLimit, codeSizeLimit, startupTimeout, stepsTracing);
     }
 
     /** A copy that mines a block every {@code interval} instead of automining. */
     public AnvilOptions withBlockTime(Duration interval) {
-        return new AnvilOptions(chainId, interval, accounts, balanceEther, gasLimit, codeSizeLimit, startupTimeout);
+        return new AnvilOptions(chainId, interval, accounts, balanceEther, gasLimit, codeSizeLimit, startupTimeout, stepsTracing);
     }
 
     /** A copy with another number of dev accounts. */
     public AnvilOptions withAccounts(int count) {
-        return new AnvilOptions(chainId, blockTime, count, balanceEther, gasLimit, codeSizeLimit, startupTimeout);
+        return new AnvilOptions(chainId, blockTime, count, balanceEther, gasLimit, codeSizeLimit, startupTimeout, stepsTracing);
     }
 
     /** A copy with another per-account balance, in whole ether. */
     public AnvilOptions withBalanceEther(long ether) {
-        return new AnvilOptions(chainId, blockTime, accounts, ether, gasLimit, codeSizeLimit, startupTimeout);
+        return new AnvilOptions(chainId, blockTime, accounts, ether, gasLimit, codeSizeLimit, startupTimeout, stepsTracing);
     }
 
     /** A copy with another block gas limit. */
     public AnvilOptions withGasLimit(long limit) {
-        return new AnvilOptions(chainId, blockTime, accounts, balanceEther, limit, codeSizeLimit, startupTimeout);
+        return new AnvilOptions(chainId, blockTime, accounts, balanceEther, limit, codeSizeLimit, startupTimeout, stepsTracing);
     }
 
     /** A copy with a contract code size limit in bytes (Anvil's {@code --code-size-limit}). */
@@ -80,11 +82,16 @@ public record AnvilOptions(long chainId, Duration blockTime, int accounts, long 
             throw new IllegalArgumentException("codeSizeLimit must be positive: " + bytes);
         }
         return new AnvilOptions(chainId, blockTime, accounts, balanceEther, gasLimit, OptionalLong.of(bytes),
-                startupTimeout);
+                startupTimeout, stepsTracing);
     }
 
     /** A copy with another start-up timeout. */
     public AnvilOptions withStartupTimeout(Duration timeout) {
-        return new AnvilOptions(chainId, blockTime, accounts, balanceEther, gasLimit, codeSizeLimit, timeout);
+        return new AnvilOptions(chainId, blockTime, accounts, balanceEther, gasLimit, codeSizeLimit, timeout, stepsTracing);
+    }
+
+    /** A copy that records opcode steps for {@code debug_traceTransaction}. */
+    public AnvilOptions withStepsTracing() {
+        return new AnvilOptions(chainId, blockTime, accounts, balanceEther, gasLimit, codeSizeLimit, startupTimeout, true);
     }
 }

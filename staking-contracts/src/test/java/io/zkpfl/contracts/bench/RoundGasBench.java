@@ -5,11 +5,14 @@ import io.zkpfl.contracts.JobSignature;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.RoundDriver;
 import io.zkpfl.contracts.TestChain;
+import io.zkpfl.devstack.chain.AnvilOptions;
+import io.zkpfl.protocol.envelope.NodeRoundKey;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -24,9 +27,10 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 public final class RoundGasBench {
 
     private static final int TRAINERS = 8;
+    private static final String KEYS = "postRoundKey (each node's envelope key for the round)";
 
     public static void main(String[] args) throws Exception {
-        try (TestChain chain = TestChain.start(3, TRAINERS)) {
+        try (TestChain chain = TestChain.start(3, TRAINERS, AnvilOptions.defaults().withStepsTracing())) {
             // the dev platform's economics: 1 % creation fee to the treasury, 10 % minimum owner bond
             chain.admin.setEconomics(chain.admin.address(), PlatformConfig.Economics.DEV);
             Map<String, List<Long>> setup = new LinkedHashMap<>();
@@ -43,27 +47,13 @@ public final class RoundGasBench {
                         .add(chain.client(trainer).join(job).getGasUsed().longValue());
             }
 
-            RoundDriver round = new RoundDriver(chain, job, 2026);
-            for (Credentials trainer : chain.trainers) {
-                round.commit(trainer, 500);
-            }
-            chain.passTime(chain.admin.attempt(job).complaintDeadline());
-            round.openBatched(round.node(1), List.of(1, 2, 3), List.of());
-            for (int k = 1; k <= 3; k++) {
-                round.reveal(k);
-            }
-            chain.passTime(chain.admin.attempt(job).openingDeadline());
-            round.record("openResult (C_A opened, 3 nodes paid)",
-                    round.openResult(chain.client(chain.trainers.getFirst()), List.of(1, 2), List.of()));
-            List<BigInteger> shares = new ArrayList<>();
-            for (int i = 0; i < TRAINERS; i++) {
-                shares.add(BigInteger.valueOf(125_000));
-            }
-            round.record("postRoundResult (8 trainers paid, next round opened)",
-                    chain.client(chain.evaluator).postRoundResult(job, new byte[32], 500_000, shares));
+            // round 0: every slot the round writes is written for the first time on this job
+            RoundDriver round = wholeRound(chain, job, 2026);
+            // round 1, the steady state: the same trainers and nodes, slots already written by round 0
+            RoundDriver steady = wholeRound(chain, job, 2027);
 
-            // round 1: the same openings posted one by one, for comparison (not part of the total)
-            RoundDriver lone = new RoundDriver(chain, job, 2027);
+            // round 2: the same openings posted one by one, for comparison (not part of the totals)
+            RoundDriver lone = new RoundDriver(chain, job, 2028);
             lone.commit(chain.trainers.get(0), 500);
             lone.commit(chain.trainers.get(1), 500);
             chain.passTime(chain.admin.attempt(job).complaintDeadline());
@@ -93,25 +83,73 @@ public final class RoundGasBench {
             chain.passTime(chain.admin.evaluation(bondedJob).disputeDeadline());
             after.put("releaseBond", List.of(owner.releaseBond(bondedJob).getGasUsed().longValue()));
 
-            System.out.println("| operation | calls | gas per call | gas total |");
+            System.out.println("| operation | calls | gas per call, round 0 | gas per call, round 1 |");
             System.out.println("| --- | ---: | ---: | ---: |");
-            print(setup);
-            long roundTotal = 0;
-            for (var e : round.gas.entrySet()) {
-                roundTotal += e.getValue().stream().mapToLong(Long::longValue).sum();
+            for (var e : setup.entrySet()) {
+                System.out.printf("| %s | %d | %,d | |%n", e.getKey(), e.getValue().size(), mean(e.getValue()));
             }
-            print(round.gas);
-            print(after);
-            System.out.printf("| **whole round** (8 trainers, m = 3, t = 2: commitRound…postRoundResult) | | | **%,d** |%n",
-                    roundTotal);
+            for (var e : round.gas.entrySet()) {
+                System.out.printf("| %s | %d | %,d | %,d |%n", e.getKey(), e.getValue().size(), mean(e.getValue()),
+                        mean(steady.gas.get(e.getKey())));
+            }
+            for (var e : after.entrySet()) {
+                System.out.printf("| %s | %d | %,d | |%n", e.getKey(), e.getValue().size(), mean(e.getValue()));
+            }
+            System.out.printf("| **whole round** (8 trainers, m = 3, t = 2: postRoundKey…postRoundResult) | | **%,d** | **%,d** |%n",
+                    total(round.gas), total(steady.gas));
+            System.out.printf("| whole round without the round keys (commitRound…postRoundResult, v1's scope) | | %,d | %,d |%n",
+                    total(round.gas) - sum(round.gas.get(KEYS)), total(steady.gas) - sum(steady.gas.get(KEYS)));
+
+            System.out.println();
+            System.out.println("Round 1, one call of each step, by what the gas paid for (debug_traceTransaction):");
+            System.out.println();
+            System.out.println("| step | " + String.join(" | ", GasTrace.CATEGORIES) + " |");
+            System.out.println("| --- |" + " ---: |".repeat(GasTrace.CATEGORIES.length));
+            for (var e : steady.receipts.entrySet()) {
+                Map<String, Long> by = GasTrace.of(chain.anvil, chain.web3j, e.getValue());
+                System.out.println("| " + e.getKey() + " | " + String.join(" | ",
+                        by.values().stream().map(v -> String.format("%,d", v)).toList()) + " |");
+            }
         }
     }
 
-    private static void print(Map<String, List<Long>> gas) {
-        for (var e : gas.entrySet()) {
-            long total = e.getValue().stream().mapToLong(Long::longValue).sum();
-            System.out.printf("| %s | %d | %,d | %,d |%n", e.getKey(), e.getValue().size(), total / e.getValue().size(),
-                    total);
+    /** One whole round of all trainers: commits, the leader's batch of three openings, reveals, C_A, the result. */
+    private static RoundDriver wholeRound(TestChain chain, BigInteger job, long seed) throws Exception {
+        RoundDriver round = new RoundDriver(chain, job, seed);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int k = 1; k <= 3; k++) {
+            round.record(KEYS, chain.client(round.node(k)).postRoundKey(job,
+                    TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()))));
         }
+        for (Credentials trainer : chain.trainers) {
+            round.commit(trainer, 500);
+        }
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        round.openBatched(round.node(1), List.of(1, 2, 3), List.of());
+        for (int k = 1; k <= 3; k++) {
+            round.reveal(k);
+        }
+        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        round.record("openResult (C_A opened, 3 nodes paid)",
+                round.openResult(chain.client(chain.trainers.getFirst()), List.of(1, 2), List.of()));
+        List<BigInteger> shares = new ArrayList<>();
+        for (int i = 0; i < TRAINERS; i++) {
+            shares.add(BigInteger.valueOf(125_000));
+        }
+        round.record("postRoundResult (8 trainers paid, next round opened)",
+                chain.client(chain.evaluator).postRoundResult(job, new byte[32], 500_000, shares));
+        return round;
+    }
+
+    private static long total(Map<String, List<Long>> gas) {
+        return gas.values().stream().flatMap(List::stream).mapToLong(Long::longValue).sum();
+    }
+
+    private static long sum(List<Long> gas) {
+        return gas.stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static long mean(List<Long> gas) {
+        return gas.stream().mapToLong(Long::longValue).sum() / gas.size();
     }
 }

@@ -1,0 +1,174 @@
+package io.zkpfl.contracts;
+
+import static io.zkpfl.contracts.TestChain.assertReverts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.zkpfl.protocol.envelope.NodeRoundKey;
+import io.zkpfl.zk.solidity.KzgSolidityVerifier;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+
+/**
+ * Every attempt of a job reuses the storage the previous one wrote (docs/adr/0113-round-storage.md). What a later
+ * attempt or round must not see of an earlier one: its running sums (a restarted attempt's sums are its own
+ * commitments only), its round keys (a complaint in round 1 needs the node's round-1 key), and what the bond's
+ * dispute of an earlier round pays (that round's included trainers, not the last round's).
+ */
+class RoundStorageIT {
+
+    private static final List<String> NONE = List.of();
+    private static TestChain chain;
+
+    @BeforeAll
+    static void start() {
+        chain = TestChain.start(12, 3); // two tests slash a whole committee (no opening by D3)
+        chain.admin.setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(10_000, 100_000, 600, 900));
+    }
+
+    @AfterAll
+    static void stop() {
+        chain.close();
+    }
+
+    private static BigInteger job(TestChain.Terms terms) {
+        BigInteger job = chain.createJob(terms);
+        for (Credentials trainer : chain.trainers) {
+            chain.client(trainer).join(job);
+        }
+        return job;
+    }
+
+    @Test
+    void aRestartedAttemptSumsOnlyItsOwnCommitments() {
+        BigInteger job = job(chain.terms());
+        RoundDriver failed = new RoundDriver(chain, job, 31);
+        failed.commit(chain.trainers.get(0), 100);
+        failed.commit(chain.trainers.get(1), 200);
+        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        chain.admin.advance(job);
+        assertEquals(1, chain.admin.job(job).attempt(), "no opening by D3: the round restarts");
+        assertEquals(List.of(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO),
+                chain.admin.attempt(job).sums(), "before its first commit the new attempt shows no sums");
+
+        RoundDriver retry = new RoundDriver(chain, job, 32);
+        retry.commit(chain.trainers.get(2), 300);
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.attempt(job).sums(),
+                "the first commit replaces the failed attempt's sums");
+        retry.commit(chain.trainers.get(0), 100);
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.attempt(job).sums());
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            retry.open(k, NONE); // each opening is checked against C_k derived from these sums
+        }
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
+    }
+
+    @Test
+    void aRoundKeyServesItsRoundOnly() {
+        BigInteger job = job(chain.terms());
+        SplittableRandom rng = new SplittableRandom(41);
+        RoundDriver round0 = new RoundDriver(chain, job, 41);
+        ChainClient node1 = chain.client(round0.node(1));
+        List<BigInteger> key0 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
+        node1.postRoundKey(job, key0);
+        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key0));
+        playRound(job, round0, List.of(0, 1), 500_000);
+        assertEquals(1, chain.admin.job(job).round());
+
+        // round 1: node 1's round-0 key is no key for this round's complaints, and a new one may be posted
+        RoundDriver round1 = new RoundDriver(chain, job, 42);
+        round1.commit(chain.trainers.get(0), 100);
+        round1.commit(chain.trainers.get(1), 100);
+        round1.commit(chain.trainers.get(2), 100);
+        List<BigInteger> point = key0;
+        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        assertReverts("NoRoundKey", BigInteger.ONE, () -> node1.complainShare(job, chain.trainers.get(0).getAddress(),
+                point, point, BigInteger.ONE, BigInteger.ONE));
+        RoundDriver next = new RoundDriver(chain, job, 43);
+        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        chain.admin.advance(job); // not certified: attempt 1 of round 1 opens, D1 ahead again
+        List<BigInteger> key1 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
+        node1.postRoundKey(job, key1);
+        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key1));
+        next.commit(chain.trainers.get(0), 100);
+        next.commit(chain.trainers.get(1), 100);
+        next.commit(chain.trainers.get(2), 100);
+        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job,
+                chain.trainers.get(0).getAddress(), point, point, BigInteger.ONE, BigInteger.ONE));
+    }
+
+    @Test
+    void anEarlierRoundsDisputePaysThatRoundsTrainers() {
+        byte[] bundle = Hash.sha3("bundle".getBytes(StandardCharsets.UTF_8));
+        byte[] contentKey = Hash.sha3("key".getBytes(StandardCharsets.UTF_8));
+        TestChain.Terms terms = chain.terms();
+        BigInteger bond = terms.fee().divide(BigInteger.TEN);
+        BigInteger job = job(terms.withEvaluation(chain.owner.getAddress(),
+                JobSignature.validationCommitment(bundle, contentKey), bond));
+        // round 0 includes all three trainers, round 1 only the first two: round 1 overwrites round 0's slots
+        playRound(job, new RoundDriver(chain, job, 51), List.of(0, 1, 2), 100_000);
+        playRound(job, new RoundDriver(chain, job, 52), List.of(0, 1), 950_000);
+        assertEquals(JobState.Status.COMPLETED, chain.admin.job(job).jobStatus());
+        chain.client(chain.owner).discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
+
+        List<BigInteger> before = chain.trainers.stream().map(t -> owed(t)).toList();
+        chain.client(committeeNode(job, 1)).disputeEvaluation(job, 0);
+        chain.client(committeeNode(job, 2)).disputeEvaluation(job, 0);
+        BigInteger third = bond.divide(BigInteger.valueOf(3));
+        assertEquals(before.get(0).add(bond.subtract(third.multiply(BigInteger.TWO))), owed(chain.trainers.get(0)));
+        assertEquals(before.get(1).add(third), owed(chain.trainers.get(1)));
+        assertEquals(before.get(2).add(third), owed(chain.trainers.get(2)), "round 0's third trainer is paid its share");
+        assertReverts("BondSettled", () -> chain.client(committeeNode(job, 3)).disputeEvaluation(job, 1));
+    }
+
+    @Test
+    void aRoundThatWasNeverPaidCannotBeDisputed() {
+        byte[] bundle = Hash.sha3("bundle 2".getBytes(StandardCharsets.UTF_8));
+        byte[] contentKey = Hash.sha3("key 2".getBytes(StandardCharsets.UTF_8));
+        TestChain.Terms terms = chain.terms();
+        BigInteger job = job(terms.withEvaluation(chain.owner.getAddress(),
+                JobSignature.validationCommitment(bundle, contentKey), terms.fee().divide(BigInteger.TEN)));
+        playRound(job, new RoundDriver(chain, job, 61), List.of(0, 1), 950_000);
+        chain.client(chain.owner).discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
+        assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 1));
+        assertReverts("RoundNotPaid", BigInteger.valueOf(4), () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 4));
+    }
+
+    /** The given trainers commit, every node opens and reveals, C_A is opened and the owner posts the result. */
+    private static void playRound(BigInteger job, RoundDriver round, List<Integer> trainers, long accuracyPpm) {
+        for (int i : trainers) {
+            round.commit(chain.trainers.get(i), 100);
+        }
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round.open(k, NONE);
+        }
+        for (int k = 1; k <= 3; k++) {
+            round.reveal(k);
+        }
+        round.openResult(chain.admin, List.of(1, 2), NONE);
+        BigInteger share = BigInteger.valueOf(1_000_000 / trainers.size());
+        List<BigInteger> shares = new java.util.ArrayList<>(java.util.Collections.nCopies(trainers.size(), share));
+        shares.set(0, share.add(BigInteger.valueOf(1_000_000 % trainers.size())));
+        String evaluator = chain.admin.jobParams(job).evaluator;
+        Credentials by = evaluator.equalsIgnoreCase(chain.owner.getAddress()) ? chain.owner : chain.evaluator;
+        chain.client(by).postRoundResult(job, new byte[32], accuracyPpm, shares);
+    }
+
+    private static BigInteger owed(Credentials who) {
+        return chain.admin.claimable(who.getAddress(), chain.addresses.token());
+    }
+
+    private static Credentials committeeNode(BigInteger job, int k) {
+        String address = chain.admin.job(job).committee().get(k - 1);
+        return chain.nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
+    }
+}
