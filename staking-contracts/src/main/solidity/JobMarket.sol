@@ -220,8 +220,9 @@ contract JobMarket is JobMarketBase {
         bool first = a.committedCount == 0;
         for (uint256 l = 0; l < t; l++) {
             if (points[2 * l] == 0 && points[2 * l + 1] == 0) revert PointNotOnCurve(l);
-            (uint256 sx, uint256 sy) = first ? (0, 0) : (a.sums[2 * l], a.sums[2 * l + 1]);
-            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(sx, sy, points[2 * l], points[2 * l + 1], l);
+            (uint256 sx, uint256 sy) = first ? (0, 0) : _sum(a, l);
+            (sx, sy) = _ecAdd(sx, sy, points[2 * l], points[2 * l + 1], l);
+            _setSum(a, l, sx, sy);
         }
         a.committedMask |= bit;
         a.entries[a.committedCount] = uint64((i << 32) | samples);
@@ -238,15 +239,20 @@ contract JobMarket is JobMarketBase {
         uint256 k = _committeeK(jobId, msg.sender);
         Attempt storage a = _current(jobId, job);
         if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
+        _postKey(jobId, job.round, k, publicKey);
+    }
+
+    /// @dev Node k's key for `round` (once per round): it overwrites the node's key of an earlier round, whose
+    /// complaints are over (a key for round r + 1 comes with a reveal, after round r certified).
+    function _postKey(uint256 jobId, uint16 round, uint256 k, uint256[2] calldata publicKey) private {
         uint256 lanes = keyRounds[jobId];
         uint256 shift = 16 * (k - 1);
-        if ((lanes >> shift) & 0xFFFF == uint256(job.round) + 1) revert AlreadyCommitted(msg.sender);
+        if ((lanes >> shift) & 0xFFFF == uint256(round) + 1) revert AlreadyCommitted(msg.sender);
         if (publicKey[0] == 0 && publicKey[1] == 0) revert PointNotOnCurve(0);
         _ecAdd(publicKey[0], publicKey[1], 0, 0, 0);
-        keyRounds[jobId] = (lanes & ~(uint256(0xFFFF) << shift)) | ((uint256(job.round) + 1) << shift);
-        uint256[2] storage pk = roundKeys[jobId][k];
-        (pk[0], pk[1]) = (publicKey[0], publicKey[1]);
-        emit RoundKeyPosted(jobId, job.round, msg.sender, k, publicKey[0], publicKey[1]);
+        keyRounds[jobId] = (lanes & ~(uint256(0xFFFF) << shift)) | ((uint256(round) + 1) << shift);
+        roundKeys[jobId][k] = _packPoint(publicKey[0], publicKey[1]);
+        emit RoundKeyPosted(jobId, round, msg.sender, k, publicKey[0], publicKey[1]);
     }
 
     /// @notice Step 7: node k, from its own address, posts its opening (z, y, yHat, proof.x, proof.y) of
@@ -303,7 +309,7 @@ contract JobMarket is JobMarketBase {
         _fixIncluded(jobId, job, a);
         uint256 included = _includedCount(a);
         if (included < job.p.minTrainers) revert TooFewTrainers(included, job.p.minTrainers);
-        uint256 t = job.p.threshold;
+        uint256[] memory sums = _sums(a, job.p.threshold);
         uint256 n = ks.length;
         uint256[] memory cs = new uint256[](2 * n);
         uint16 mask = a.openedMask;
@@ -312,7 +318,7 @@ contract JobMarket is JobMarketBase {
             uint16 bit = uint16(1) << uint16(k - 1);
             if (mask & bit != 0) revert AlreadyOpened(k);
             mask |= bit;
-            (uint256 cx, uint256 cy) = _nodeCommitment(a, t, k);
+            (uint256 cx, uint256 cy) = _nodeCommitment(sums, k);
             uint256 z = _openingPoint(jobId, job, k, cx, cy);
             if (openings[5 * j] != z) revert WrongOpeningPoint(k, openings[5 * j], z);
             (cs[2 * j], cs[2 * j + 1]) = (cx, cy);
@@ -327,7 +333,7 @@ contract JobMarket is JobMarketBase {
         for (uint256 j = 0; j < n; j++) {
             emit OpeningVerified(jobId, job.round, job.attempt, job.committee[ks[j] - 1], ks[j], openings[5 * j], openings[5 * j + 1]);
         }
-        if (a.phase == Phase.Committing && a.openedCount >= t) {
+        if (a.phase == Phase.Committing && a.openedCount >= sums.length / 2) {
             a.phase = Phase.Certified;
             emit RoundCertified(jobId, job.round, job.attempt);
         }
@@ -358,8 +364,22 @@ contract JobMarket is JobMarketBase {
 
     /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (certified attempts, until D4).
     function revealPartial(uint256 jobId, bytes calldata cid) external {
-        Job storage job = _active(jobId);
-        uint256 k = _committeeK(jobId, msg.sender);
+        _reveal(jobId, cid);
+    }
+
+    /// @notice As revealPartial, and node k posts its envelope key for the job's next round in the same
+    /// transaction (RoundKeyPosted for round + 1): the next round's trainers find it before that round opens, and
+    /// the round saves a transaction per node (docs/adr/0113-round-storage.md). Reverts InvalidParameter("nextKey")
+    /// in the job's last round, AlreadyCommitted when the node already posted that round's key.
+    function revealPartialWithKey(uint256 jobId, bytes calldata cid, uint256[2] calldata nextKey) external {
+        (Job storage job, uint256 k) = _reveal(jobId, cid);
+        if (job.round + 1 >= job.p.maxRounds) revert InvalidParameter("nextKey");
+        _postKey(jobId, job.round + 1, k, nextKey);
+    }
+
+    function _reveal(uint256 jobId, bytes calldata cid) private returns (Job storage job, uint256 k) {
+        job = _active(jobId);
+        k = _committeeK(jobId, msg.sender);
         Attempt storage a = _current(jobId, job);
         if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
         if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
@@ -492,7 +512,7 @@ contract JobMarket is JobMarketBase {
         uint256 t = job.p.threshold;
         uint256[] memory sums = new uint256[](2 * t);
         // before the attempt's first commit the slots still hold the previous attempt's sums
-        if (a.committedCount != 0) for (uint256 j = 0; j < 2 * t; j++) sums[j] = a.sums[j];
+        if (a.committedCount != 0) sums = _sums(a, t);
         return AttemptView(
             a.phase, a.openedAt, a.d1, a.d2, a.d3, a.d4, _resultDeadline(job, a), a.openedCount, a.revealCount,
             a.openedMask, a.sampleSum, sums
@@ -519,7 +539,7 @@ contract JobMarket is JobMarketBase {
     function openingPoint(uint256 jobId, uint256 k) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
         Attempt storage a = _current(jobId, job);
-        if (a.committedCount != 0) (x, y) = _nodeCommitment(a, job.p.threshold, k);
+        if (a.committedCount != 0) (x, y) = _nodeCommitment(_sums(a, job.p.threshold), k);
         z = _openingPoint(jobId, job, k, x, y);
     }
 
@@ -528,7 +548,7 @@ contract JobMarket is JobMarketBase {
     function resultPoint(uint256 jobId, bytes32 aggregateHash) external view returns (uint256 x, uint256 y, uint256 z) {
         Job storage job = jobs[jobId];
         Attempt storage a = _current(jobId, job);
-        if (a.committedCount != 0) (x, y) = (a.sums[0], a.sums[1]);
+        if (a.committedCount != 0) (x, y) = _sum(a, 0);
         z = uint256(keccak256(abi.encode(x, y, job.attempt, aggregateHash))) % R;
     }
 

@@ -110,7 +110,7 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuardTransient, EIP7
     }
 
     mapping(bytes32 => mapping(uint256 => Complaint)) internal complaints; // attempt => trainer i
-    mapping(uint256 => mapping(uint256 => uint256[2])) internal roundKeys; // job => k => PK_k of the round in keyRounds
+    mapping(uint256 => mapping(uint256 => uint256)) internal roundKeys; // job => k => PK_k (_packPoint) of the round in keyRounds
     /// @dev job => 16 lanes of 16 bits, lane k - 1 holding round + 1 of the round node k's key in roundKeys is for
     /// (0: none posted), so that a round's key overwrites the last one's slots.
     mapping(uint256 => uint256) internal keyRounds;
@@ -345,12 +345,60 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuardTransient, EIP7
     }
 
     /// @dev C_k = sum_l k^l P_l by Horner's rule on the precompiles.
-    function _nodeCommitment(Attempt storage a, uint256 t, uint256 k) internal view returns (uint256 x, uint256 y) {
-        (x, y) = (a.sums[2 * (t - 1)], a.sums[2 * (t - 1) + 1]);
+    function _nodeCommitment(uint256[] memory sums, uint256 k) internal view returns (uint256 x, uint256 y) {
+        uint256 t = sums.length / 2;
+        (x, y) = (sums[2 * (t - 1)], sums[2 * (t - 1) + 1]);
         for (uint256 l = t - 1; l > 0; l--) {
             (x, y) = _ecMul(x, y, k);
-            (x, y) = _ecAdd(x, y, a.sums[2 * (l - 1)], a.sums[2 * (l - 1) + 1], 0);
+            (x, y) = _ecAdd(x, y, sums[2 * (l - 1)], sums[2 * (l - 1) + 1], 0);
         }
+    }
+
+    /// @dev P_0..P_{t-1} as x, y words (decompressed once for every C_k a call derives).
+    function _sums(Attempt storage a, uint256 t) internal view returns (uint256[] memory words) {
+        words = new uint256[](2 * t);
+        for (uint256 l = 0; l < t; l++) (words[2 * l], words[2 * l + 1]) = _sum(a, l);
+    }
+
+    /// @dev A G1 point in one storage word (running sums, round keys): x, bit 254 set for any point but the
+    /// identity (stored as 0), bit 255 the parity of y. Halves the words a commit reads and writes; y comes back as
+    /// the square root of x^3 + 3 (p = 3 mod 4, one modexp) of that parity. Only points the ecAdd precompile
+    /// accepted or returned are stored, so every stored x has a root.
+    uint256 private constant POINT_SET = 1 << 254;
+    uint256 private constant Y_ODD = 1 << 255;
+
+    function _sum(Attempt storage a, uint256 l) internal view returns (uint256 x, uint256 y) {
+        return _unpackPoint(a.sums[l], l);
+    }
+
+    function _setSum(Attempt storage a, uint256 l, uint256 x, uint256 y) internal {
+        a.sums[l] = _packPoint(x, y);
+    }
+
+    function _packPoint(uint256 x, uint256 y) internal pure returns (uint256) {
+        return x == 0 && y == 0 ? 0 : x | POINT_SET | (y & 1 == 1 ? Y_ODD : 0);
+    }
+
+    /// @dev The point _packPoint stored in `w`; reverts PointNotOnCurve(index) if the modexp precompile fails.
+    function _unpackPoint(uint256 w, uint256 l) internal view returns (uint256 x, uint256 y) {
+        if (w == 0) return (0, 0);
+        x = w & (POINT_SET - 1);
+        uint256 rhs = addmod(mulmod(mulmod(x, x, P), x, P), 3, P);
+        uint256 root = (P + 1) / 4;
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, 0x20)
+            mstore(add(m, 0x20), 0x20)
+            mstore(add(m, 0x40), 0x20)
+            mstore(add(m, 0x60), rhs)
+            mstore(add(m, 0x80), root)
+            mstore(add(m, 0xa0), 21888242871839275222246405745257275088696311157297823662689037894645226208583)
+            ok := staticcall(gas(), 0x05, m, 0xc0, m, 0x20)
+            y := mload(m)
+        }
+        if (!ok) revert PointNotOnCurve(l);
+        if ((y & 1 == 1) != (w & Y_ODD != 0)) y = P - y;
     }
 
     /// @notice z_k = keccak(chain id, market, job, round, attempt, k, C_k) mod r (docs/protocol.md, step 7).
@@ -398,7 +446,9 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuardTransient, EIP7
         uint256 t = job.p.threshold;
         for (uint256 l = 0; l < t; l++) {
             uint256 y = points[2 * l + 1];
-            (a.sums[2 * l], a.sums[2 * l + 1]) = _ecAdd(a.sums[2 * l], a.sums[2 * l + 1], points[2 * l], y == 0 ? 0 : P - y, l);
+            (uint256 sx, uint256 sy) = _sum(a, l);
+            (sx, sy) = _ecAdd(sx, sy, points[2 * l], y == 0 ? 0 : P - y, l);
+            _setSum(a, l, sx, sy);
         }
         a.excludedMask |= uint64(1 << (i - 1));
         emit TrainerExcluded(jobId, job.round, job.attempt, trainer);

@@ -66,7 +66,8 @@ contract JobRounds is JobMarketBase {
         IDleqVerifier verifier = dleqVerifier;
         if (address(verifier) == address(0)) revert NoDleqVerifier();
         if ((keyRounds[jobId] >> (16 * (k - 1))) & 0xFFFF != uint256(job.round) + 1) revert NoRoundKey(k);
-        uint256[2] memory pk = roundKeys[jobId][k];
+        uint256[2] memory pk;
+        (pk[0], pk[1]) = _unpackPoint(roundKeys[jobId][k], 0);
         bool ok;
         try verifier.verify(pk, ephemeral, shared, c, s) returns (bool valid) {
             ok = valid;
@@ -177,7 +178,7 @@ contract JobRounds is JobMarketBase {
         if (block.timestamp <= a.d3 && a.openedCount < job.committee.length) revert WindowNotOpen(a.d3);
         if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
         if (a.revealCount < job.p.threshold) revert TooFewReveals(a.revealCount, job.p.threshold);
-        (uint256 cx, uint256 cy) = (a.sums[0], a.sums[1]);
+        (uint256 cx, uint256 cy) = _sum(a, 0);
         {
             uint256 z = uint256(keccak256(abi.encode(cx, cy, job.attempt, aggregateHash))) % R;
             if (opening[0] != z) revert WrongOpeningPoint(0, opening[0], z);
@@ -202,8 +203,16 @@ contract JobRounds is JobMarketBase {
         a.pool = uint128(pool); // pool <= fee < 2^128 (JobRules)
         uint256 nodePay = pool * NODE_SHARE_PPM / PPM / a.openedCount;
         uint256 m = job.committee.length;
-        for (uint256 k = 0; k < m; k++) {
-            if (a.openedMask & (uint16(1) << uint16(k)) != 0) _credit(jobId, job, job.committee[k], nodePay);
+        if (nodePay != 0) {
+            address token = job.p.feeToken;
+            for (uint256 k = 0; k < m; k++) {
+                if (a.openedMask & (uint16(1) << uint16(k)) == 0) continue;
+                owed[job.committee[k]][token] += nodePay;
+                emit RewardCredited(jobId, job.round, job.committee[k], nodePay);
+            }
+            uint256 credited = nodePay * a.openedCount;
+            job.paid += credited;
+            totalOwed[token] += credited;
         }
         _slashNonOpeners(jobId, job, a);
     }
@@ -298,8 +307,9 @@ contract JobRounds is JobMarketBase {
         job.paid += credited;
         totalOwed[token] += credited;
         a.phase = Phase.Paid;
-        // the included set stays on record for the bond's dispute after the attempt's slots are reused
-        paidMasks[jobId][round >> 2] |= uint256(a.committedMask & ~a.excludedMask) << (64 * (round & 3));
+        // the included set stays on record for the bond's dispute after the attempt's slots are reused (only a job
+        // with a bond can be disputed)
+        if (evaluations[jobId].bond != 0) paidMasks[jobId][round >> 2] |= uint256(a.committedMask & ~a.excludedMask) << (64 * (round & 3));
     }
 
     // ---------------------------------------------------------------- accountable evaluation

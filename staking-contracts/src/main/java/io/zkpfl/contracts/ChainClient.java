@@ -821,4 +821,14 @@ public final class ChainClient {
             throw new IllegalStateException(operation + " failed: " + e.getMessage(), e);
         }
     }
+
+    // --- added for staking-contracts (a node's next-round key with its reveal)
+
+    /**
+     * Step 8 and the next round's step 5 in one transaction: the signer (a committee node) announces the CID of its
+     * revealed S_k || b_k and posts its envelope key (x, y) for the job's next round (RoundKeyPosted for round + 1).
+     */
+    public TransactionReceipt revealPartialWithKey(BigInteger jobId, byte[] cid, List<BigInteger> nextKey) {
+        return send("revealPartialWithKey", market.revealPartialWithKey(jobId, cid, nextKey));
+    }
 }

@@ -144,8 +144,16 @@ public final class RoundDriver {
 
     /** Node k announces the CID of its reveal (here the keccak of its S_k, standing in for the IPFS address). */
     public void reveal(int k) {
-        record("revealPartial", chain.client(node(k)).revealPartial(job,
-                Hash.sha3(("reveal " + job + " " + k).getBytes(StandardCharsets.UTF_8))));
+        record("revealPartial", chain.client(node(k)).revealPartial(job, revealCid(k)));
+    }
+
+    /** As {@link #reveal}, with node k's envelope key (x, y words) for the job's next round. */
+    public void revealWithKey(int k, List<BigInteger> nextKey) {
+        record("revealPartialWithKey", chain.client(node(k)).revealPartialWithKey(job, revealCid(k), nextKey));
+    }
+
+    private byte[] revealCid(int k) {
+        return Hash.sha3(("reveal " + job + " " + k).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code keccak256(A ‖ b_A)} and the five words of C_A's opening at the point bound to it. */

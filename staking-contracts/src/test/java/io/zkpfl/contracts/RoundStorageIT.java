@@ -106,6 +106,68 @@ class RoundStorageIT {
     }
 
     @Test
+    void aNodesKeyForTheNextRoundComesWithItsReveal() {
+        BigInteger job = job(chain.terms()); // three rounds
+        SplittableRandom rng = new SplittableRandom(71);
+        RoundDriver round0 = new RoundDriver(chain, job, 71);
+        ChainClient node1 = chain.client(round0.node(1));
+        round0.commit(chain.trainers.get(0), 100);
+        round0.commit(chain.trainers.get(1), 100);
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round0.open(k, NONE);
+        }
+        List<BigInteger> key1 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
+        var receipt = node1.revealPartialWithKey(job, Hash.sha3(new byte[] {1}), key1);
+        var posted = io.zkpfl.contracts.generated.JobMarket.getRoundKeyPostedEvents(receipt);
+        assertEquals(1, posted.size());
+        assertEquals(1, posted.getFirst().round.intValue(), "the key is for the next round");
+        assertEquals(key1, List.of(posted.getFirst().x, posted.getFirst().y));
+        assertEquals(1, chain.admin.attempt(job).revealCount(), "and the reveal counts");
+        round0.reveal(2);
+        round0.openResult(chain.admin, List.of(1, 2), NONE);
+        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000,
+                List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
+        assertEquals(1, chain.admin.job(job).round());
+
+        // round 1: node 1 has its key already; node 3 has none until it posts one
+        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key1));
+        RoundDriver round1 = new RoundDriver(chain, job, 72);
+        round1.commit(chain.trainers.get(0), 100);
+        round1.commit(chain.trainers.get(1), 100);
+        round1.commit(chain.trainers.get(2), 100);
+        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        List<BigInteger> point = key1;
+        String trainer = chain.trainers.get(0).getAddress();
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job, trainer, point, point,
+                BigInteger.ONE, BigInteger.ONE));
+        assertReverts("NoRoundKey", BigInteger.valueOf(3), () -> chain.client(round1.node(3)).complainShare(job, trainer,
+                point, point, BigInteger.ONE, BigInteger.ONE));
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round1.open(k, NONE);
+        }
+        for (int k = 1; k <= 3; k++) {
+            round1.reveal(k);
+        }
+        round1.openResult(chain.admin, List.of(1, 2), NONE);
+        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000, List.of(BigInteger.valueOf(333_334),
+                BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
+
+        // round 2 is the last: there is no next round to post a key for
+        RoundDriver round2 = new RoundDriver(chain, job, 73);
+        round2.commit(chain.trainers.get(0), 100);
+        round2.commit(chain.trainers.get(1), 100);
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round2.open(k, NONE);
+        }
+        assertReverts("InvalidParameter", "nextKey", () -> node1.revealPartialWithKey(job, Hash.sha3(new byte[] {2}),
+                key1));
+        node1.revealPartial(job, Hash.sha3(new byte[] {2}));
+    }
+
+    @Test
     void anEarlierRoundsDisputePaysThatRoundsTrainers() {
         byte[] bundle = Hash.sha3("bundle".getBytes(StandardCharsets.UTF_8));
         byte[] contentKey = Hash.sha3("key".getBytes(StandardCharsets.UTF_8));
