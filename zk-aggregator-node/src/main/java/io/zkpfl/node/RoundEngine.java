@@ -827,12 +827,30 @@ public class RoundEngine {
             note("job " + c.job() + ": adding the reveal to IPFS failed: " + e.getMessage());
             return;
         }
-        if (send(c.job(), c.round(), c.attempt(), "reveal", "", () -> client().revealPartial(c.job(), cid.toBytes()),
-                "AlreadyCommitted")) {
+        // the key for the job's next round rides along (one transaction instead of two, and on chain before that
+        // round opens); the job's last round has none
+        List<BigInteger> nextKey = nextRoundKey(c);
+        if (send(c.job(), c.round(), c.attempt(), "reveal", "", () -> nextKey.isEmpty()
+                ? client().revealPartial(c.job(), cid.toBytes())
+                : client().revealPartialWithKey(c.job(), cid.toBytes(), nextKey), "AlreadyCommitted")) {
             metrics.round("revealed");
             partials.keySet().removeIf(key -> key.startsWith(c.key() + "|"));
             LOG.infof("job %s round %d attempt %d: revealed S_%d at %s", c.job(), c.round(), c.attempt(), c.k(), cid);
         }
+    }
+
+    /** This node's public key for the job's next round (made and stored now if need be), or empty in its last round. */
+    private List<BigInteger> nextRoundKey(Ctx c) {
+        int next = c.round() + 1;
+        if (next >= c.p().maxRounds.intValue()) {
+            return List.of();
+        }
+        if (!store.hasRoundKey(c.job(), next)) {
+            NodeRoundKey key = NodeRoundKey.generate(rng);
+            List<BigInteger> pk = Points.words(key.publicKey());
+            store.insertRoundKey(c.job(), next, key.secret().toBigInteger(), pk.get(0), pk.get(1));
+        }
+        return store.roundKeyPublic(c.job(), next);
     }
 
     // ------------------------------------------------------------------ step 8: the result A

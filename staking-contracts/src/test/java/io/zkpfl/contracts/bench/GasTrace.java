@@ -12,12 +12,12 @@ import org.web3j.utils.Numeric;
 /**
  * Where a mined transaction's gas went, from Anvil's opcode trace ({@code debug_traceTransaction}): the
  * intrinsic part (21,000 and calldata), storage reads and writes, logs, hashing, each precompile (ecrecover,
- * ecAdd, ecMul, pairing, at any call depth), and the rest (other opcodes, contract calls, memory, refunds).
+ * modexp, ecAdd, ecMul, pairing, at any call depth), and the rest (other opcodes, contract calls, memory, refunds).
  */
 final class GasTrace {
 
-    static final String[] CATEGORIES = {"intrinsic", "SLOAD", "SSTORE", "LOG", "KECCAK256", "ecrecover", "ecAdd",
-            "ecMul", "pairing", "rest"};
+    static final String[] CATEGORIES = {"intrinsic", "SLOAD", "SSTORE", "LOG", "KECCAK256", "ecrecover", "modexp",
+            "ecAdd", "ecMul", "pairing", "rest"};
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,9 +28,6 @@ final class GasTrace {
         JsonNode trace = JSON.readTree(anvil.rpc("debug_traceTransaction", "[\"" + receipt.getTransactionHash()
                 + "\", {\"disableStorage\": true, \"disableMemory\": true, \"disableStack\": false}]"));
         JsonNode steps = trace.has("result") ? trace.get("result").get("structLogs") : trace.get("structLogs");
-        if (System.getProperty("gastrace.debug") != null) {
-            System.err.println(trace.toString().substring(0, Math.min(600, trace.toString().length())));
-        }
         Map<String, Long> gas = new LinkedHashMap<>();
         for (String c : CATEGORIES) {
             gas.put(c, 0L);
@@ -70,6 +67,7 @@ final class GasTrace {
         String address = stack.get(stack.size() - 2).asText();
         return switch (Numeric.toBigInt(address).intValue()) {
             case 1 -> "ecrecover";
+            case 5 -> "modexp";
             case 6 -> "ecAdd";
             case 7 -> "ecMul";
             case 8 -> "pairing";

@@ -62,10 +62,14 @@ public final class RoundGasBench {
             for (int k = 1; k <= 3; k++) {
                 lone.open(k, List.of());
             }
+            for (int k = 1; k <= 3; k++) {
+                lone.reveal(k); // the job's last round: no next key to carry
+            }
             Map<String, List<Long>> after = new LinkedHashMap<>();
             after.put("claim", List.of(chain.client(chain.trainers.getFirst()).claim(chain.addresses.token())
                     .getGasUsed().longValue()));
             after.put("postOpening, one node alone (for comparison)", lone.gas.get("postOpening (one node)"));
+            after.put("revealPartial without a key (the job's last round)", lone.gas.get("revealPartial"));
 
             // an owner that evaluates itself on its own committed set, with 8 groups: the bond's life
             byte[] bundle = org.web3j.crypto.Hash.sha3(new byte[] {1});
@@ -100,6 +104,9 @@ public final class RoundGasBench {
             }
             System.out.printf("| **whole round** (8 trainers, m = 3, t = 2, the nodes' envelope keys included) | | **%,d** | **%,d** |%n",
                     total(round.gas), total(steady.gas));
+            long keyless = 3 * (mean(steady.gas.get("revealPartialWithKey")) - mean(lone.gas.get("revealPartial")));
+            System.out.printf("| whole round without the nodes' keys (v1's scope: reveals without a key, no postRoundKey) | | %,d | %,d |%n",
+                    total(round.gas) - sum(round.gas.get(KEYS)) - keyless, total(steady.gas) - keyless);
 
             System.out.println();
             System.out.println("Round 1, one call of each step, by what the gas paid for (debug_traceTransaction):");
@@ -144,6 +151,10 @@ public final class RoundGasBench {
 
     private static long total(Map<String, List<Long>> gas) {
         return gas.values().stream().flatMap(List::stream).mapToLong(Long::longValue).sum();
+    }
+
+    private static long sum(List<Long> gas) {
+        return gas.stream().mapToLong(Long::longValue).sum();
     }
 
     private static long mean(List<Long> gas) {
