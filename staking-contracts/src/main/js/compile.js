@@ -82,9 +82,14 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
     fs.writeFileSync(path.join(outDir, name + '.abi'), JSON.stringify(c.abi));
     fs.writeFileSync(path.join(outDir, name + '.bin'), bin);
     const runtime = c.evm.deployedBytecode.object.length / 2;
-    if (bin.length > 0) sizes.push(`${name}: ${runtime} bytes runtime`);
+    if (bin.length > 0) sizes.push(`${name}: ${runtime} bytes runtime, ${bin.length / 2} creation`);
     if (runtime > 24576) {
       console.error(`${name} is ${runtime} bytes, above the 24576-byte EIP-170 limit`);
+      process.exit(1);
+    }
+    // JobMarket's creation code carries JobRounds' and JobRules' (its constructor deploys them)
+    if (bin.length / 2 > 49152) {
+      console.error(`${name}'s creation code is ${bin.length / 2} bytes, above the 49152-byte EIP-3860 limit`);
       process.exit(1);
     }
   }

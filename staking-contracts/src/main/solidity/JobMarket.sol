@@ -232,27 +232,9 @@ contract JobMarket is JobMarketBase {
         if (a.committedCount == a.trainerCount && block.timestamp < a.d1) _closeCommits(jobId, job, a);
     }
 
-    /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,
-    /// before the current attempt's D1; complaints are checked against it.
-    function postRoundKey(uint256 jobId, uint256[2] calldata publicKey) external {
-        Job storage job = _active(jobId);
-        uint256 k = _committeeK(jobId, msg.sender);
-        Attempt storage a = _current(jobId, job);
-        if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
-        _postKey(jobId, job.round, k, publicKey);
-    }
-
-    /// @dev Node k's key for `round` (once per round): it overwrites the node's key of an earlier round, whose
-    /// complaints are over (a key for round r + 1 comes with a reveal, after round r certified).
-    function _postKey(uint256 jobId, uint16 round, uint256 k, uint256[2] calldata publicKey) private {
-        uint256 lanes = keyRounds[jobId];
-        uint256 shift = 16 * (k - 1);
-        if ((lanes >> shift) & 0xFFFF == uint256(round) + 1) revert AlreadyCommitted(msg.sender);
-        if (publicKey[0] == 0 && publicKey[1] == 0) revert PointNotOnCurve(0);
-        _ecAdd(publicKey[0], publicKey[1], 0, 0, 0);
-        keyRounds[jobId] = (lanes & ~(uint256(0xFFFF) << shift)) | ((uint256(round) + 1) << shift);
-        roundKeys[jobId][k] = _packPoint(publicKey[0], publicKey[1]);
-        emit RoundKeyPosted(jobId, round, msg.sender, k, publicKey[0], publicKey[1]);
+    /// @notice Node k publishes its per-round envelope key PK_k (see JobRounds).
+    function postRoundKey(uint256, uint256[2] calldata) external {
+        _delegate();
     }
 
     /// @notice Step 7: node k, from its own address, posts its opening (z, y, yHat, proof.x, proof.y) of
@@ -362,36 +344,20 @@ contract JobMarket is JobMarketBase {
         emit ComplaintsClosed(jobId, job.round, job.attempt, a.d2, a.d3, a.d4);
     }
 
-    /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (certified attempts, until D4).
-    function revealPartial(uint256 jobId, bytes calldata cid) external {
-        _reveal(jobId, cid);
-    }
-
-    /// @notice As revealPartial, and node k posts its envelope key for the job's next round in the same
-    /// transaction (RoundKeyPosted for round + 1): the next round's trainers find it before that round opens, and
-    /// the round saves a transaction per node (docs/adr/0113-round-storage.md). Reverts InvalidParameter("nextKey")
-    /// in the job's last round, AlreadyCommitted when the node already posted that round's key.
-    function revealPartialWithKey(uint256 jobId, bytes calldata cid, uint256[2] calldata nextKey) external {
-        (Job storage job, uint256 k) = _reveal(jobId, cid);
-        if (job.round + 1 >= job.p.maxRounds) revert InvalidParameter("nextKey");
-        _postKey(jobId, job.round + 1, k, nextKey);
-    }
-
-    function _reveal(uint256 jobId, bytes calldata cid) private returns (Job storage job, uint256 k) {
-        job = _active(jobId);
-        k = _committeeK(jobId, msg.sender);
-        Attempt storage a = _current(jobId, job);
-        if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
-        if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
-        if (cid.length == 0 || cid.length > 64) revert BadLength(cid.length, 64);
-        uint16 bit = uint16(1) << uint16(k - 1);
-        if (a.revealedMask & bit != 0) revert AlreadyCommitted(msg.sender);
-        a.revealedMask |= bit;
-        a.revealCount += 1;
-        emit PartialRevealed(jobId, job.round, job.attempt, msg.sender, cid);
+    /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (see JobRounds).
+    function revealPartial(uint256, bytes calldata) external {
+        _delegate();
     }
 
     // ---------------------------------------------------------------- steps run by JobRounds (delegatecall)
+
+    /// @notice Step 8, batched (the Raft leader's call): several nodes' reveals, each with its key for the next
+    /// round, each signed off by its node (see JobRounds).
+    function revealPartials(uint256, uint256[] calldata, bytes[] calldata, uint256[] calldata, bytes[] calldata)
+        external
+    {
+        _delegate();
+    }
 
     /// @notice Step 6: a committee vote to exclude a trainer whose envelope is missing (see JobRounds).
     function voteExclusion(uint256, address, uint256[] calldata, bytes32, uint32) external {

@@ -454,6 +454,32 @@ abstract contract JobMarketBase is AccessControl, ReentrancyGuardTransient, EIP7
         emit TrainerExcluded(jobId, job.round, job.attempt, trainer);
     }
 
+    /// @dev Node k's key for `round` (once per round): it overwrites the node's key of an earlier round, whose
+    /// complaints are over (a key for round r + 1 comes with a reveal, after round r certified).
+    function _postKey(uint256 jobId, uint16 round, uint256 k, address node, uint256 x, uint256 y) internal {
+        uint256 lanes = keyRounds[jobId];
+        uint256 shift = 16 * (k - 1);
+        if ((lanes >> shift) & 0xFFFF == uint256(round) + 1) revert AlreadyCommitted(node);
+        if (x == 0 && y == 0) revert PointNotOnCurve(0);
+        _ecAdd(x, y, 0, 0, 0);
+        keyRounds[jobId] = (lanes & ~(uint256(0xFFFF) << shift)) | ((uint256(round) + 1) << shift);
+        roundKeys[jobId][k] = _packPoint(x, y);
+        emit RoundKeyPosted(jobId, round, node, k, x, y);
+    }
+
+    /// @dev Step 8 for node k (address `node`): certified attempts, until D4, once per node.
+    function _reveal(uint256 jobId, Job storage job, uint256 k, address node, bytes calldata cid) internal {
+        Attempt storage a = _current(jobId, job);
+        if (a.phase != Phase.Certified) revert WrongPhase(a.phase);
+        if (block.timestamp > a.d4) revert DeadlinePassed(a.d4);
+        if (cid.length == 0 || cid.length > 64) revert BadLength(cid.length, 64);
+        uint16 bit = uint16(1) << uint16(k - 1);
+        if (a.revealedMask & bit != 0) revert AlreadyCommitted(node);
+        a.revealedMask |= bit;
+        a.revealCount += 1;
+        emit PartialRevealed(jobId, job.round, job.attempt, node, cid);
+    }
+
     function _fault(uint256 jobId, Job storage job, address offender, bytes32 fault) internal {
         registry.slash(offender, SLASH_BPS, fault);
         emit FaultProven(jobId, job.round, job.attempt, offender, fault);

@@ -6,6 +6,8 @@ import {JobRules} from "./JobRules.sol";
 import {JobStatus, Phase, BondState} from "./JobTypes.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 import {IDleqVerifier} from "./IDleqVerifier.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 /// @title The round steps of the job market that run by delegatecall from `JobMarket`, on its storage:
 /// exclusion votes, deadline handling, the result opening, the evaluator's result and the owner's stop.
@@ -115,6 +117,63 @@ contract JobRounds is JobMarketBase {
                 cp.resolved = true;
                 _fault(jobId, job, job.committee[cp.k - 1], "false-complaint");
                 emit ComplaintResolved(jobId, job.round, job.attempt, trainer, false);
+            }
+        }
+    }
+
+    /// @notice Node k publishes its per-round envelope key PK_k (x, y on G1) for the job's current round, once,
+    /// before the current attempt's D1; complaints are checked against it.
+    function postRoundKey(uint256 jobId, uint256[2] calldata publicKey) external {
+        Job storage job = _active(jobId);
+        uint256 k = _committeeK(jobId, msg.sender);
+        Attempt storage a = _current(jobId, job);
+        if (block.timestamp > a.d1) revert DeadlinePassed(a.d1);
+        _postKey(jobId, job.round, k, msg.sender, publicKey[0], publicKey[1]);
+    }
+
+    /// @notice Step 8: node k announces the IPFS CID of its revealed S_k || b_k (certified attempts, until D4).
+    function revealPartial(uint256 jobId, bytes calldata cid) external {
+        Job storage job = _active(jobId);
+        _reveal(jobId, job, _committeeK(jobId, msg.sender), msg.sender, cid);
+    }
+
+    /// @notice Step 8, batched (the coordination leader's call, docs/adr/0113-round-storage.md): the reveals of
+    /// several nodes in one transaction. Entry j is node ks[j]'s CID and its key for the job's next round
+    /// (nextKeys[2j], nextKeys[2j + 1]; both 0 for none, which the job's last round requires), signed off by the
+    /// node: an EIP-191 signature over keccak256(abi.encode("zkPFL reveal", market, chain id, job, round, attempt,
+    /// k, keccak256(cid), key x, key y)). Each entry is checked as the node's own revealPartialWithKey would be.
+    function revealPartials(
+        uint256 jobId,
+        uint256[] calldata ks,
+        bytes[] calldata cids,
+        uint256[] calldata nextKeys,
+        bytes[] calldata signatures
+    ) external {
+        uint256 n = ks.length;
+        if (cids.length != n) revert BadLength(cids.length, n);
+        if (nextKeys.length != 2 * n) revert BadLength(nextKeys.length, 2 * n);
+        if (signatures.length != n) revert BadLength(signatures.length, n);
+        Job storage job = _active(jobId);
+        bool last = job.round + 1 >= job.p.maxRounds;
+        for (uint256 j = 0; j < n; j++) {
+            uint256 k = ks[j];
+            if (k == 0 || k > job.committee.length) revert NotCommitteeMember(address(0));
+            address node = job.committee[k - 1];
+            (uint256 x, uint256 y) = (nextKeys[2 * j], nextKeys[2 * j + 1]);
+            bytes32 digest = MessageHashUtils.toEthSignedMessageHash(
+                keccak256(
+                    abi.encode(
+                        bytes32("zkPFL reveal"), address(this), block.chainid, jobId, job.round, job.attempt, k,
+                        keccak256(cids[j]), x, y
+                    )
+                )
+            );
+            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[j]);
+            if (err != ECDSA.RecoverError.NoError || signer != node) revert InvalidSignature();
+            _reveal(jobId, job, k, node, cids[j]);
+            if (x != 0 || y != 0) {
+                if (last) revert InvalidParameter("nextKey");
+                _postKey(jobId, job.round + 1, k, node, x, y);
             }
         }
     }

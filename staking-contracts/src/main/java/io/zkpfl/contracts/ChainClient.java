@@ -822,13 +822,43 @@ public final class ChainClient {
         }
     }
 
-    // --- added for staking-contracts (a node's next-round key with its reveal)
+    // --- added for staking-contracts (reveals batched with the nodes' next-round keys)
 
     /**
-     * Step 8 and the next round's step 5 in one transaction: the signer (a committee node) announces the CID of its
-     * revealed S_k || b_k and posts its envelope key (x, y) for the job's next round (RoundKeyPosted for round + 1).
+     * Step 8 batched (the coordination leader's call): nodes {@code ks}' reveals, each with its key for the next round
+     * ({@code nextKeys}: x, y per node, both 0 for none) and its {@link #signReveal} sign-off.
      */
-    public TransactionReceipt revealPartialWithKey(BigInteger jobId, byte[] cid, List<BigInteger> nextKey) {
-        return send("revealPartialWithKey", market.revealPartialWithKey(jobId, cid, nextKey));
+    public TransactionReceipt revealPartials(BigInteger jobId, List<BigInteger> ks, List<byte[]> cids,
+                                             List<BigInteger> nextKeys, List<byte[]> signatures) {
+        return send("revealPartials", market.revealPartials(jobId, ks, cids, nextKeys, signatures));
+    }
+
+    /**
+     * What node k signs for a batched reveal: keccak256(abi.encode(bytes32("zkPFL reveal"), market, chain id, job,
+     * round, attempt, k, keccak256(cid), next key x, next key y)), before the EIP-191 prefix.
+     */
+    public static byte[] revealDigest(String market, long chainId, BigInteger jobId, int round, int attempt, int k,
+                                      byte[] cid, List<BigInteger> nextKey) {
+        byte[] tag = java.util.Arrays.copyOf("zkPFL reveal".getBytes(StandardCharsets.US_ASCII), 32);
+        StringBuilder hex = new StringBuilder(Numeric.toHexStringNoPrefix(tag));
+        hex.append(Numeric.toHexStringNoPrefixZeroPadded(Numeric.toBigInt(market), 64));
+        for (BigInteger w : List.of(BigInteger.valueOf(chainId), jobId, BigInteger.valueOf(round),
+                BigInteger.valueOf(attempt), BigInteger.valueOf(k), Numeric.toBigInt(Hash.sha3(cid)), nextKey.get(0),
+                nextKey.get(1))) {
+            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        }
+        return Hash.sha3(Numeric.hexStringToByteArray(hex.toString()));
+    }
+
+    /** Node k's EIP-191 sign-off of its reveal and next-round key (zeros for none) for {@link #revealPartials}. */
+    public static byte[] signReveal(Credentials node, String market, long chainId, BigInteger jobId, int round,
+                                    int attempt, int k, byte[] cid, List<BigInteger> nextKey) {
+        Sign.SignatureData sig = Sign.signPrefixedMessage(
+                revealDigest(market, chainId, jobId, round, attempt, k, cid, nextKey), node.getEcKeyPair());
+        byte[] out = new byte[65];
+        System.arraycopy(sig.getR(), 0, out, 0, 32);
+        System.arraycopy(sig.getS(), 0, out, 32, 32);
+        out[64] = sig.getV()[0];
+        return out;
     }
 }

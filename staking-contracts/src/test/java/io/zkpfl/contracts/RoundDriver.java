@@ -147,9 +147,31 @@ public final class RoundDriver {
         record("revealPartial", chain.client(node(k)).revealPartial(job, revealCid(k)));
     }
 
-    /** As {@link #reveal}, with node k's envelope key (x, y words) for the job's next round. */
-    public void revealWithKey(int k, List<BigInteger> nextKey) {
-        record("revealPartialWithKey", chain.client(node(k)).revealPartialWithKey(job, revealCid(k), nextKey));
+    /** As {@link #reveal}, with node k's envelope key (x, y words) for the job's next round: a batch of one. */
+    public TransactionReceipt revealWithKey(int k, List<BigInteger> nextKey) {
+        var state = chain.admin.job(job);
+        TransactionReceipt r = chain.client(node(k)).revealPartials(job, List.of(BigInteger.valueOf(k)),
+                List.of(revealCid(k)), nextKey, List.of(ChainClient.signReveal(node(k), chain.addresses.market(),
+                        chain.anvil.chainId(), job, state.round(), state.attempt(), k, revealCid(k), nextKey)));
+        record("revealPartials (1 node, with its next key)", r);
+        return r;
+    }
+
+    /** The leader posts nodes {@code ks}' reveals, each with its next-round key (or none) and its node's sign-off. */
+    public void revealBatched(Credentials leader, List<Integer> ks, List<List<BigInteger>> nextKeys) {
+        var state = chain.admin.job(job);
+        List<byte[]> cids = new ArrayList<>();
+        List<BigInteger> keys = new ArrayList<>();
+        List<byte[]> sigs = new ArrayList<>();
+        for (int j = 0; j < ks.size(); j++) {
+            int k = ks.get(j);
+            cids.add(revealCid(k));
+            keys.addAll(nextKeys.get(j));
+            sigs.add(ChainClient.signReveal(node(k), chain.addresses.market(), chain.anvil.chainId(), job, state.round(),
+                    state.attempt(), k, revealCid(k), nextKeys.get(j)));
+        }
+        record("revealPartials (" + ks.size() + " nodes, with their next keys)", chain.client(leader).revealPartials(job,
+                ks.stream().map(BigInteger::valueOf).toList(), cids, keys, sigs));
     }
 
     private byte[] revealCid(int k) {

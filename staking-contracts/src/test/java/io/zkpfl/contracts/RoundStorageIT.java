@@ -118,7 +118,7 @@ class RoundStorageIT {
             round0.open(k, NONE);
         }
         List<BigInteger> key1 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
-        var receipt = node1.revealPartialWithKey(job, Hash.sha3(new byte[] {1}), key1);
+        var receipt = round0.revealWithKey(1, key1);
         var posted = io.zkpfl.contracts.generated.JobMarket.getRoundKeyPostedEvents(receipt);
         assertEquals(1, posted.size());
         assertEquals(1, posted.getFirst().round.intValue(), "the key is for the next round");
@@ -162,9 +162,51 @@ class RoundStorageIT {
         for (int k = 1; k <= 3; k++) {
             round2.open(k, NONE);
         }
-        assertReverts("InvalidParameter", "nextKey", () -> node1.revealPartialWithKey(job, Hash.sha3(new byte[] {2}),
-                key1));
+        assertReverts("InvalidParameter", "nextKey", () -> round2.revealWithKey(1, key1));
         node1.revealPartial(job, Hash.sha3(new byte[] {2}));
+    }
+
+    @Test
+    void theLeaderPostsTheCommitteesRevealsAndNextKeysInOneTransaction() {
+        TestChain.Terms terms = chain.terms();
+        BigInteger job = job(terms); // three rounds
+        SplittableRandom rng = new SplittableRandom(81);
+        RoundDriver round0 = new RoundDriver(chain, job, 81);
+        round0.commit(chain.trainers.get(0), 100);
+        round0.commit(chain.trainers.get(1), 100);
+        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round0.open(k, NONE);
+        }
+        List<BigInteger> none = List.of(BigInteger.ZERO, BigInteger.ZERO);
+        List<List<BigInteger>> keys = List.of(TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())),
+                none, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
+        byte[] cid = Hash.sha3(new byte[] {7});
+        String market = chain.addresses.market();
+        long chainId = chain.anvil.chainId();
+        byte[] good = ChainClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, none);
+        byte[] otherKey = ChainClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, keys.get(0));
+        byte[] byNode3 = ChainClient.signReveal(round0.node(3), market, chainId, job, 0, 0, 2, cid, none);
+        ChainClient leader = chain.client(round0.node(1));
+        List<BigInteger> two = List.of(BigInteger.TWO);
+        assertReverts("InvalidSignature", () -> leader.revealPartials(job, two, List.of(cid), none, List.of(otherKey)));
+        assertReverts("InvalidSignature", () -> leader.revealPartials(job, two, List.of(cid), none, List.of(byNode3)));
+        assertReverts("BadLength", () -> leader.revealPartials(job, two, List.of(cid), List.of(), List.of(good)));
+        assertEquals(0, chain.admin.attempt(job).revealCount(), "a refused batch reveals nothing");
+
+        round0.revealBatched(chain.trainers.get(2), List.of(1, 2, 3), keys); // anyone may carry the signed batch
+        assertEquals(3, chain.admin.attempt(job).revealCount());
+        var posted = io.zkpfl.contracts.generated.JobMarket.getRoundKeyPostedEvents(
+                round0.receipts.get("revealPartials (3 nodes, with their next keys)"));
+        assertEquals(List.of(1, 3), posted.stream().map(e -> e.k.intValue()).toList(), "node 2 sent no key");
+        assertEquals(List.of(1, 1), posted.stream().map(e -> e.round.intValue()).toList());
+        assertEquals(keys.get(2), List.of(posted.get(1).x, posted.get(1).y));
+        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(2)).revealPartial(job, cid));
+        round0.openResult(chain.admin, List.of(1, 2), NONE);
+        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000,
+                List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
+        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(3)).postRoundKey(job, keys.get(2)));
+        chain.client(round0.node(2)).postRoundKey(job, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
     }
 
     @Test
