@@ -69,6 +69,8 @@ public class CommitteeRaft {
     private final Map<String, String> peerAddresses;
     /** Signed openings applied from the Raft logs, by attempt ("job/round/attempt") and committee index k. */
     private final Map<String, Map<Integer, SignedOpening>> openings = new ConcurrentHashMap<>();
+    /** Signed reveals applied from the Raft logs, same keys. */
+    private final Map<String, Map<Integer, SignedReveal>> reveals = new ConcurrentHashMap<>();
     private RaftServer server;
 
     /**
@@ -114,13 +116,55 @@ public class CommitteeRaft {
         }
     }
 
-    /** The state machine of every job's group: it keeps the signed openings the log carries. */
+    /**
+     * Node k's reveal of an attempt (the CID of its S_k ‖ b_k on IPFS) with its key for the job's next round (x, y;
+     * zeros for none) and its EIP-191 sign-off for {@code revealPartials}; nothing secret: the chain publishes all of
+     * it once the batch is posted, and the round is certified before any node hands a reveal over.
+     */
+    public record SignedReveal(BigInteger job, int round, int attempt, int k, byte[] cid, List<BigInteger> nextKey,
+                               byte[] signature) {
+
+        String attemptKey() {
+            return job + "/" + round + "/" + attempt;
+        }
+
+        byte[] toBytes() {
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            return ("reveal/1|" + job + '|' + round + '|' + attempt + '|' + k + '|' + hex.formatHex(cid) + '|'
+                    + nextKey.get(0).toString(16) + ',' + nextKey.get(1).toString(16) + '|' + hex.formatHex(signature))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Optional<SignedReveal> fromBytes(byte[] bytes) {
+            try {
+                String[] f = new String(bytes, StandardCharsets.UTF_8).split("\\|");
+                if (f.length != 8 || !f[0].equals("reveal/1")) {
+                    return Optional.empty();
+                }
+                String[] key = f[6].split(",");
+                if (key.length != 2) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SignedReveal(new BigInteger(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                        Integer.parseInt(f[4]), java.util.HexFormat.of().parseHex(f[5]),
+                        List.of(new BigInteger(key[0], 16), new BigInteger(key[1], 16)),
+                        java.util.HexFormat.of().parseHex(f[7])));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The state machine of every job's group: it keeps the signed openings and reveals the log carries. */
     private final class OpeningLog extends BaseStateMachine {
         @Override
         public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
             var entry = trx.getLogEntry();
-            SignedOpening.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray()).ifPresent(o ->
+            byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+            SignedOpening.fromBytes(data).ifPresent(o ->
                     openings.computeIfAbsent(o.attemptKey(), x -> new ConcurrentHashMap<>()).put(o.k(), o));
+            SignedReveal.fromBytes(data).ifPresent(r ->
+                    reveals.computeIfAbsent(r.attemptKey(), x -> new ConcurrentHashMap<>()).put(r.k(), r));
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             return CompletableFuture.completedFuture(Message.EMPTY);
         }
@@ -279,6 +323,15 @@ public class CommitteeRaft {
      * @return whether the committee's log took it; false when Raft is off, the group unknown or no leader answers
      */
     public boolean submit(SignedOpening opening) {
+        return submit(opening.job(), opening.toBytes(), "opening");
+    }
+
+    /** Appends node k's signed reveal to the job's Raft log, as {@link #submit(SignedOpening)}. */
+    public boolean submit(SignedReveal reveal) {
+        return submit(reveal.job(), reveal.toBytes(), "reveal");
+    }
+
+    private boolean submit(BigInteger job, byte[] entry, String what) {
         if (server == null) {
             return false;
         }
@@ -287,7 +340,7 @@ public class CommitteeRaft {
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(2, TimeUnit.SECONDS));
         RaftClient.Builder builder;
         try {
-            var division = server.getDivision(groupId(opening.job()));
+            var division = server.getDivision(groupId(job));
             builder = RaftClient.newBuilder().setProperties(props).setRaftGroup(division.getGroup())
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5,
                             TimeDuration.valueOf(300, TimeUnit.MILLISECONDS)));
@@ -300,10 +353,10 @@ public class CommitteeRaft {
         }
         try (RaftClient client = builder.build()) {
             RaftClientReply reply = client.io().send(Message.valueOf(
-                    org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(opening.toBytes())));
+                    org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)));
             return reply.isSuccess();
         } catch (IOException | RuntimeException e) {
-            LOG.debugf("job %s: the Raft log did not take the opening: %s", opening.job(), e.toString());
+            LOG.debugf("job %s: the Raft log did not take the %s: %s", job, what, e.toString());
             return false;
         }
     }
@@ -313,9 +366,15 @@ public class CommitteeRaft {
         return Map.copyOf(openings.getOrDefault(attemptKey, Map.of()));
     }
 
-    /** Forgets the openings of a job's finished attempts (they are on chain or expired). */
+    /** The signed reveals the job's Raft log carried for attempt {@code job/round/attempt}, by k. */
+    public Map<Integer, SignedReveal> reveals(String attemptKey) {
+        return Map.copyOf(reveals.getOrDefault(attemptKey, Map.of()));
+    }
+
+    /** Forgets the openings and reveals of a job's finished attempts (they are on chain or expired). */
     public void forgetOpenings(BigInteger job, String keep) {
         openings.keySet().removeIf(key -> key.startsWith(job + "/") && !key.equals(keep));
+        reveals.keySet().removeIf(key -> key.startsWith(job + "/") && !key.equals(keep));
     }
 
     /** Raft is off, or its server runs (readiness). */

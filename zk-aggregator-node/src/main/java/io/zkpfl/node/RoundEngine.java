@@ -84,6 +84,10 @@ public class RoundEngine {
     private final Map<String, Long> earlyRefused = new ConcurrentHashMap<>();
     /** When the leader first held an opening of an attempt that is not on chain yet (wall clock, ms). */
     private final Map<String, Long> firstPending = new ConcurrentHashMap<>();
+    /** When this node handed its reveal of an attempt to the Raft log (wall clock, ms), by attempt key. */
+    private final Map<String, Long> revealHandedOver = new ConcurrentHashMap<>();
+    /** When the leader first held a reveal of an attempt that is not on chain yet (wall clock, ms). */
+    private final Map<String, Long> firstRevealPending = new ConcurrentHashMap<>();
     private final OperatorIdentity identity;
     private final long chainId;
     private final long batchWaitMillis;
@@ -240,6 +244,7 @@ public class RoundEngine {
                 }
                 if (now <= a.revealDeadline()) {
                     reveal(c);
+                    batchReveals(c);
                     if (now > a.openingDeadline() && a.revealCount() >= t && publishResult
                             && now > a.openingDeadline() + turn(c)) {
                         publishResult(c);
@@ -827,15 +832,107 @@ public class RoundEngine {
             note("job " + c.job() + ": adding the reveal to IPFS failed: " + e.getMessage());
             return;
         }
-        // the key for the job's next round rides along (one transaction instead of two, and on chain before that
-        // round opens); the job's last round has none
+        // the key for the job's next round rides along (on chain before that round opens, no transaction of its
+        // own); the job's last round has none. With Raft on, the leader posts the committee's reveals in one
+        // transaction (docs/adr/0113-round-storage.md); this node posts its own only if the leader does not.
         List<BigInteger> nextKey = nextRoundKey(c);
+        List<BigInteger> keyWords = nextKey.isEmpty() ? List.of(BigInteger.ZERO, BigInteger.ZERO) : nextKey;
+        byte[] signature = ChainClient.signReveal(identity.credentials(), client().addresses().market(), chainId,
+                c.job(), c.round(), c.attempt(), c.k(), cid.toBytes(), keyWords);
+        if (handRevealToLeader(c, new CommitteeRaft.SignedReveal(c.job(), c.round(), c.attempt(), c.k(), cid.toBytes(),
+                keyWords, signature))) {
+            return;
+        }
         if (send(c.job(), c.round(), c.attempt(), "reveal", "", () -> nextKey.isEmpty()
                 ? client().revealPartial(c.job(), cid.toBytes())
-                : client().revealPartialWithKey(c.job(), cid.toBytes(), nextKey), "AlreadyCommitted")) {
+                : client().revealPartials(c.job(), List.of(BigInteger.valueOf(c.k())), List.of(cid.toBytes()), keyWords,
+                        List.of(signature)), "AlreadyCommitted")) {
             metrics.round("revealed");
             partials.keySet().removeIf(key -> key.startsWith(c.key() + "|"));
             LOG.infof("job %s round %d attempt %d: revealed S_%d at %s", c.job(), c.round(), c.attempt(), c.k(), cid);
+        }
+    }
+
+    /**
+     * With Raft on, hands this node's signed reveal to the committee's log for the leader to batch; yes (leave it to
+     * the leader) until two batch waits have passed since the hand-over, no when Raft is off or the log does not
+     * take it, so the node posts its reveal itself.
+     */
+    private boolean handRevealToLeader(Ctx c, CommitteeRaft.SignedReveal reveal) {
+        if (!raft.enabled()) {
+            return false;
+        }
+        Long since = revealHandedOver.get(c.key());
+        if (since == null) {
+            if (!raft.submit(reveal)) {
+                note("job " + c.job() + " round " + c.round() + ": the Raft log did not take this node's reveal;"
+                        + " posting it alone");
+                return false;
+            }
+            revealHandedOver.put(c.key(), System.currentTimeMillis());
+            LOG.infof("job %s round %d attempt %d: reveal of S_%d handed to the Raft leader", c.job(), c.round(),
+                    c.attempt(), c.k());
+            return true;
+        }
+        if (System.currentTimeMillis() - since < 2 * batchWaitMillis) {
+            return true;
+        }
+        LOG.infof("job %s round %d attempt %d: the leader did not post the reveal of S_%d; posting it alone", c.job(),
+                c.round(), c.attempt(), c.k());
+        return false;
+    }
+
+    /**
+     * The Raft leader's step 8: posts the committee's signed reveals from the Raft log that are not on chain yet in
+     * one {@code revealPartials} transaction, once every node that opened has handed its reveal over or a batch wait
+     * has passed since the first one arrived. Each entry's sign-off is checked first, so one bad entry cannot sink
+     * the batch.
+     */
+    private void batchReveals(Ctx c) {
+        if (!raft.enabled() || !raft.isLeader(c.job())) {
+            return;
+        }
+        List<String> committee = c.js().committee();
+        java.util.Set<String> onChain = store.reveals(c.job(), c.round(), c.attempt()).keySet();
+        List<CommitteeRaft.SignedReveal> pending = raft.reveals(c.key()).values().stream()
+                .filter(r -> r.k() >= 1 && r.k() <= committee.size()
+                        && onChain.stream().noneMatch(committee.get(r.k() - 1)::equalsIgnoreCase))
+                .sorted(java.util.Comparator.comparingInt(CommitteeRaft.SignedReveal::k)).toList();
+        if (pending.isEmpty()) {
+            return;
+        }
+        long first = firstRevealPending.computeIfAbsent(c.key(), x -> System.currentTimeMillis());
+        int expected = c.a().openedNodes().size();
+        if (onChain.size() + pending.size() < expected && System.currentTimeMillis() - first < batchWaitMillis) {
+            return;
+        }
+        boolean last = c.round() + 1 >= c.p().maxRounds.intValue();
+        List<BigInteger> ks = new ArrayList<>();
+        List<byte[]> cids = new ArrayList<>();
+        List<BigInteger> keys = new ArrayList<>();
+        List<byte[]> signatures = new ArrayList<>();
+        for (CommitteeRaft.SignedReveal r : pending) {
+            boolean keyed = r.nextKey().stream().anyMatch(w -> w.signum() != 0);
+            if (!r.job().equals(c.job()) || r.round() != c.round() || r.attempt() != c.attempt() || (last && keyed)
+                    || !RevealSignatures.signedBy(committee.get(r.k() - 1), client().addresses().market(), chainId, r)) {
+                LOG.warnf("job %s round %d: the Raft log's reveal for node %d does not check; left out of the batch",
+                        c.job(), c.round(), r.k());
+                continue;
+            }
+            ks.add(BigInteger.valueOf(r.k()));
+            cids.add(r.cid());
+            keys.addAll(r.nextKey());
+            signatures.add(r.signature());
+        }
+        if (ks.isEmpty()) {
+            return;
+        }
+        String subject = ks.stream().map(BigInteger::toString).collect(java.util.stream.Collectors.joining(","));
+        if (send(c.job(), c.round(), c.attempt(), "reveals", subject, () -> client().revealPartials(c.job(), ks, cids,
+                keys, signatures))) {
+            metrics.round("reveals-batched");
+            LOG.infof("job %s round %d attempt %d: posted the reveals of nodes %s in one transaction", c.job(),
+                    c.round(), c.attempt(), subject);
         }
     }
 
