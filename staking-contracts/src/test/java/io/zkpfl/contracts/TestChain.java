@@ -100,22 +100,22 @@ public final class TestChain implements AutoCloseable {
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         adminKey = Credentials.create(DevAccounts.privateKey(0));
         treasury = actor("treasury");
-        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
+        addresses = PlatformDeployer.deployPlatform(web3j, anvil.chainId(), adminKey,
                 new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()),
                 kzgVerifierBytecode());
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
-        admin.setDleqVerifier(deploy(dleqVerifierBytecode()));
+        admin.market().setDleqVerifier(deploy(dleqVerifierBytecode()));
         owner = funded("owner", tokens(100_000));
         evaluator = funded("evaluator", BigInteger.ZERO);
         for (int k = 0; k < nodeCount; k++) {
             Credentials node = funded("node-" + k, NODE_STAKE);
-            client(node).registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
+            client(node).staking().registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
                     "https://node-" + k + ".zkpfl.test");
             nodes.add(node);
         }
         for (int i = 0; i < trainerCount; i++) {
             Credentials trainer = funded("trainer-" + i, TRAINER_STAKE);
-            client(trainer).stakeAsTrainer(TRAINER_STAKE);
+            client(trainer).staking().stakeAsTrainer(TRAINER_STAKE);
             trainers.add(trainer);
         }
     }
@@ -136,7 +136,7 @@ public final class TestChain implements AutoCloseable {
     Credentials funded(String name, BigInteger amount) {
         Credentials c = actor(name);
         if (amount.signum() > 0) {
-            admin.mint(c.getAddress(), amount);
+            admin.token().mint(c.getAddress(), amount);
         }
         return c;
     }
@@ -185,9 +185,9 @@ public final class TestChain implements AutoCloseable {
     /** Signs and creates a job after approving its fee and evaluator bond from the owner. */
     public BigInteger createJob(Terms t) {
         ChainClient owner = client(this.owner);
-        owner.approve(t.feeToken(), addresses.market(), t.fee().add(t.evaluatorBond()));
+        owner.token().approve(t.feeToken(), addresses.market(), t.fee().add(t.evaluatorBond()));
         JobParams p = t.params();
-        return owner.createJob(p, owner.signJob(p, this.owner));
+        return owner.market().createJob(p, owner.market().signJob(p, this.owner));
     }
 
     static final BigInteger R = new BigInteger(
@@ -204,7 +204,7 @@ public final class TestChain implements AutoCloseable {
         for (int l = 0; l < t; l++) {
             points.add(G1.GENERATOR.mul(Fr.random(rng)));
         }
-        client(trainer).commitRound(job, words(points), manifest(job + "/" + trainer.getAddress()), 100);
+        client(trainer).market().commitRound(job, words(points), manifest(job + "/" + trainer.getAddress()), 100);
         return points;
     }
 
