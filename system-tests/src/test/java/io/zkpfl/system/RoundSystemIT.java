@@ -110,7 +110,7 @@ class RoundSystemIT {
             }
             int[] pointsWhileRunning = {0};
             await(Duration.ofMinutes(10), () -> {
-                if (system.reader.job(chainJob).status() == 2) {
+                if (system.reader.market().job(chainJob).status() == JobState.Status.COMPLETED) {
                     return Boolean.TRUE;
                 }
                 try {
@@ -182,17 +182,17 @@ class RoundSystemIT {
         var ordered = paid.stream().filter(e -> e.jobId.equals(chainJob)).sorted(java.util.Comparator.comparing(e -> e.round)).toList();
         assertTrue(ordered.getLast().accuracy.longValue() >= Math.round(TARGET * 1e6), "the last round reached the target");
         assertTrue(ordered.getFirst().accuracy.longValue() < Math.round(TARGET * 1e6), "the first round had not");
-        JobState state = system.reader.job(chainJob);
-        assertEquals(JobState.Status.COMPLETED, state.jobStatus());
+        JobState state = system.reader.market().job(chainJob);
+        assertEquals(JobState.Status.COMPLETED, state.status());
         assertTrue(state.refunded().signum() > 0, "the unspent budget went back to the owner");
         assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(state.remaining()), "escrow is conserved");
         for (int k = 0; k < LocalSystem.NODES.size(); k++) {
             String node = Credentials.create(DevChainKeys.privateKey(LocalSystem.NODES.get(k))).getAddress();
-            assertTrue(system.reader.claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
+            assertTrue(system.reader.market().claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
         }
         for (int i = 0; i < TRAINERS; i++) {
             String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
-            assertTrue(system.reader.claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
+            assertTrue(system.reader.market().claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
@@ -91,9 +92,9 @@ class NodeRoundIT {
         }
         for (int i = 0; i < 3; i++) {
             Credentials c = cluster.actor("trainer-" + i + "-" + cluster.addresses.market());
-            cluster.admin.mint(c.getAddress(), NodeCluster.TRAINER_STAKE.multiply(BigInteger.TEN));
+            cluster.admin.token().mint(c.getAddress(), NodeCluster.TRAINER_STAKE.multiply(BigInteger.TEN));
             // twice the minimum: a trainer slashed for a bad share stays eligible for the later jobs
-            cluster.client(c).stakeAsTrainer(NodeCluster.TRAINER_STAKE.multiply(BigInteger.TWO));
+            cluster.client(c).staking().stakeAsTrainer(NodeCluster.TRAINER_STAKE.multiply(BigInteger.TWO));
             trainers.add(c);
         }
         Properties p = new Properties();
@@ -120,7 +121,7 @@ class NodeRoundIT {
         assertEquals(409, again.statusCode(), again.body());
         assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElse(""));
         assertTrue(cluster.json(again).get("detail").asText().contains("already registered"), again.body());
-        assertEquals(4, cluster.admin.capacityOf(cluster.operators.getFirst().getAddress()));
+        assertEquals(4, cluster.admin.staking().capacityOf(cluster.operators.getFirst().getAddress()));
         HttpResponse<String> bad = cluster.post(2, "/admin/registration", "{\"stake\":\"lots\"}");
         assertEquals(400, bad.statusCode());
         assertTrue(cluster.json(bad).get("detail").asText().contains("decimal integer"), bad.body());
@@ -132,14 +133,14 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
-        AttemptState committed = cluster.admin.attempt(job);
+        AttemptState committed = cluster.admin.market().attempt(job);
         // a forged manifest under trainer 1's key after the real one must not displace it
         producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS, RoundTopics.manifestKey(job, round.round,
                 round.attempt, 1), "forged".getBytes(StandardCharsets.UTF_8)));
         producer.flush();
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok");
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
         await("one Raft leader that the committee agrees on", 60, () -> {
             java.util.Set<String> leaders = new java.util.HashSet<>();
             for (int p = 1; p <= M; p++) {
@@ -149,8 +150,8 @@ class NodeRoundIT {
             return leaders.size() == 1 && committee.contains(leaders.iterator().next());
         });
         // nobody complains: the chain's clock is not moved to D2, the committee certifies on its own before it
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
-        AttemptState a = cluster.admin.attempt(job);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
+        AttemptState a = cluster.admin.market().attempt(job);
         assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
         assertEquals(List.of(1, 2, 3), a.openedNodes());
         // the Raft leader posted the three signed openings from its log in one transaction, before the original D2
@@ -192,21 +193,21 @@ class NodeRoundIT {
         Round round = new Round(job, 22);
         // trainer 2 sends node 3 a share that does not match its commitments
         round.commitAll(Map.of(2, 3), true);
-        AttemptState committed = cluster.admin.attempt(job);
+        AttemptState committed = cluster.admin.market().attempt(job);
         cluster.passTime(committed.commitDeadline());
         String cheat = round.trainerAddress(2);
         await("complaint upheld and trainer 2 excluded", 90, () -> excludedOnChain(job, cheat));
-        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "no certification before D2");
-        assertEquals(committed.complaintDeadline(), cluster.admin.attempt(job).complaintDeadline(), "D2 stays");
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.market().attempt(job).phase(), "no certification before D2");
+        assertEquals(committed.complaintDeadline(), cluster.admin.market().attempt(job).complaintDeadline(), "D2 stays");
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         // the complaint path: certified after D2, over the set without the cheat, with no early close
         assertTrue(logs(job, JobMarket.COMPLAINTSCLOSED_EVENT).isEmpty());
         for (Log opening : logs(job, JobMarket.OPENINGVERIFIED_EVENT)) {
             assertTrue(blockTime(opening) > committed.complaintDeadline(), "opened after D2");
         }
         assertEquals(List.of(trainers.get(0).getAddress().toLowerCase(), trainers.get(2).getAddress().toLowerCase()),
-                cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
+                cluster.admin.market().attempt(job).included().stream().map(String::toLowerCase).toList());
         round.checkRevealsAndAwaitResult(List.of(2));
         JsonNode node3 = cluster.json(cluster.get(processOf(job, 3), "/node/jobs/" + job));
         assertTrue(node3.get("actions").toString().contains("complain"), node3.toString());
@@ -218,18 +219,18 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 33);
         String node2 = cluster.operators.get(1).getAddress();
-        int k2 = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList()
+        int k2 = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList()
                 .indexOf(node2.toLowerCase()) + 1;
         round.commitAll(Map.of(), true);
         cluster.killHard(2);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         cluster.start(2);
         awaitVerdicts(job, 3, "ok");
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("node 2 opened", 90, () -> cluster.admin.attempt(job).openedNodes().contains(k2));
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("node 2 opened", 90, () -> cluster.admin.market().attempt(job).openedNodes().contains(k2));
         cluster.killHard(2);
         cluster.start(2);
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
         assertEquals(1, countLogs(job, JobMarket.ROUNDKEYPOSTED_EVENT, node2), "one round key from node 2");
         assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node2), "one reveal from node 2");
@@ -250,7 +251,7 @@ class NodeRoundIT {
                         && cluster.json(r).get("checks").get(0).get("data").get("kafka").asText().equals("DOWN");
             });
             round.commitAll(Map.of(), false);
-            cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+            cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         } finally {
             kafka.restart();
         }
@@ -265,8 +266,8 @@ class NodeRoundIT {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertTrue(fromIpfs >= 3, "node " + p + " took its 3 envelopes from IPFS: " + fromIpfs);
         }
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
     }
 
@@ -278,7 +279,7 @@ class NodeRoundIT {
         // trainer 3 commits on chain and goes offline: no manifest, no envelope, on Kafka or IPFS
         round.commitAll(Map.of(), Delivery.KAFKA_AND_IPFS, java.util.Set.of(3));
         String silent = round.trainerAddress(3);
-        AttemptState a = cluster.admin.attempt(job);
+        AttemptState a = cluster.admin.market().attempt(job);
         cluster.passTime(a.commitDeadline());
         // the nodes wait zkpfl.intake.missing-grace (3 s of chain time) for late envelopes, then vote; a block
         // after it lets them see the grace is over
@@ -295,12 +296,12 @@ class NodeRoundIT {
         }
         assertTrue(countLogs(job, JobMarket.EXCLUSIONVOTED_EVENT, silent) >= 2, "a majority of the 3 nodes voted");
         cluster.passTime(a.complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         assertEquals(List.of(round.trainerAddress(1).toLowerCase(), round.trainerAddress(2).toLowerCase()),
-                cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
+                cluster.admin.market().attempt(job).included().stream().map(String::toLowerCase).toList());
         round.checkRevealsAndAwaitResult(List.of(3));
         // the evaluator's result pays the included trainers only (accuracy shares in the order of `included`)
-        cluster.client(cluster.actor("evaluator")).postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
+        cluster.client(cluster.actor("evaluator")).market().postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
                 List.of(BigInteger.valueOf(600_000), BigInteger.valueOf(400_000)));
         assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(1)) == 1, "trainer 1 paid");
         assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(2)) == 1, "trainer 2 paid");
@@ -323,13 +324,13 @@ class NodeRoundIT {
         round.commitAll(Map.of(), Delivery.MANIFESTS_ON_KAFKA, java.util.Set.of());
         assertTrue(round.envelopeSizes.stream().allMatch(n -> n > (1 << 20)), "envelopes " + round.envelopeSizes);
         assertTrue(round.envelopeCids.stream().allMatch(c -> c.codec() == Cid.DAG_PB), "named as chunked files");
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok", 240);
         for (int p = 1; p <= M; p++) {
             assertTrue(envelopesFromIpfs(p) - before[p - 1] >= 3, "node " + p + " took its 3 envelopes from IPFS");
         }
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 240, () -> cluster.admin.attempt(job).revealCount() == 3);
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 240, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
     }
 
@@ -347,7 +348,7 @@ class NodeRoundIT {
         survivors.remove(Integer.valueOf(victim));
         cluster.killHard(victim);
         String successor = awaitLeader(job, survivors, leader);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         for (int p : survivors) {
             int node = p;
             await("process " + p + "'s verdicts", 90, () -> {
@@ -358,18 +359,18 @@ class NodeRoundIT {
             await("process " + p + " signs before D2", 60,
                     () -> metric(node, "zkpfl_node_rounds_total", "step=\"opening-signed-early\"") >= 1);
         }
-        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "two of three: no early batch");
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("the two survivors open and reveal", 90, () -> cluster.admin.attempt(job).revealCount() == 2);
-        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
-        assertFalse(cluster.admin.attempt(job).openedNodes().contains(committee.indexOf(leader) + 1));
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.market().attempt(job).phase(), "two of three: no early batch");
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("the two survivors open and reveal", 90, () -> cluster.admin.market().attempt(job).revealCount() == 2);
+        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.market().attempt(job).phase());
+        assertFalse(cluster.admin.market().attempt(job).openedNodes().contains(committee.indexOf(leader) + 1));
         round.checkReveals(List.of(), 2);
         // after D3 only the Raft leader acts at once; the others wait grace periods of chain time, which this
         // test does not let pass, so the result appears only if the successor makes the call
-        cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).openingDeadline());
         await("the successor's opening of C_A", 60,
-                () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+                () -> cluster.admin.market().attempt(job).phase() == AttemptState.Phase.AGGREGATED);
         List<Log> aggregated = logs(job, JobMarket.ROUNDAGGREGATED_EVENT);
         assertEquals(1, aggregated.size(), "one result opening");
         assertEquals(successor, senderOf(aggregated.getFirst()), "the new leader posted the result");
@@ -431,7 +432,7 @@ class NodeRoundIT {
             this.job = job;
             this.vss = vss;
             this.srs = srs;
-            JobState js = cluster.admin.job(job);
+            JobState js = cluster.admin.market().job(job);
             this.round = js.round();
             this.attempt = js.attempt();
             this.rng = new SplittableRandom(seed);
@@ -440,7 +441,7 @@ class NodeRoundIT {
         }
 
         String trainerAddress(int i) {
-            return cluster.admin.job(job).trainers().get(i - 1);
+            return cluster.admin.market().job(job).trainers().get(i - 1);
         }
 
         /** Every trainer deals, seals, publishes and commits; {@code corrupt} maps trainer i to the node it cheats. */
@@ -457,7 +458,7 @@ class NodeRoundIT {
                 throws Exception {
             UpdateEncoder encoder = new UpdateEncoder(new ClipPolicy(1e6, 1.0, 1000));
             VssDealer dealer = new VssDealer(srs, vss);
-            List<String> joined = cluster.admin.job(job).trainers();
+            List<String> joined = cluster.admin.market().job(job).trainers();
             for (int i = 1; i <= joined.size(); i++) {
                 int idx = i;
                 Credentials trainer = trainers.stream().filter(c -> c.getAddress().equalsIgnoreCase(joined.get(idx - 1)))
@@ -509,7 +510,7 @@ class NodeRoundIT {
                     }
                     producer.flush();
                 }
-                cluster.client(trainer).commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())),
+                cluster.client(trainer).market().commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())),
                         manifest.digest(), n);
             }
         }
@@ -528,13 +529,13 @@ class NodeRoundIT {
         void checkRevealsAndAwaitResult(List<Integer> excluded) throws Exception {
             checkReveals(excluded, M);
             // after D3 the nodes combine the reveals themselves and post the opening of C_A, which pays them
-            cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+            cluster.passTime(cluster.admin.market().attempt(job).openingDeadline());
             await("the nodes' opening of C_A", 60,
-                    () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
-            for (String node : cluster.admin.job(job).committee()) {
-                assertTrue(cluster.admin.claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
+                    () -> cluster.admin.market().attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+            for (String node : cluster.admin.market().job(job).committee()) {
+                assertTrue(cluster.admin.market().claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
             }
-            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.attempt(job).phase());
+            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.market().attempt(job).phase());
         }
 
         /**
@@ -550,7 +551,7 @@ class NodeRoundIT {
                 }
                 Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid), 1 << 24));
                 assertEquals(job, r.jobId());
-                assertEquals(cluster.admin.job(job).committee().get(r.partial().node() - 1).toLowerCase(),
+                assertEquals(cluster.admin.market().job(job).committee().get(r.partial().node() - 1).toLowerCase(),
                         e.node.toLowerCase(), "node k's reveal holds its own partial S_k");
                 partials.add(r.partial());
             }
@@ -578,7 +579,7 @@ class NodeRoundIT {
                     }
                 }
             }
-            ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job, io.zkpfl.protocol.round.ResultBinding.aggregateHash(a));
+            MarketClient.OpeningPoint ca = cluster.admin.market().resultPoint(job, io.zkpfl.protocol.round.ResultBinding.aggregateHash(a));
             assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(srs, a.values(),
                     a.blinding())))), List.of(ca.x(), ca.y()), "Com(A; b_A) is the contract's C_A");
         }
@@ -595,12 +596,12 @@ class NodeRoundIT {
         ChainClient oc = cluster.client(owner);
         // the nodes serve 4 committees at once: the owner stops the earlier tests' jobs and the nodes release them
         for (BigInteger earlier : jobs) {
-            if (cluster.admin.job(earlier).status() == 1) {
-                oc.stopJob(earlier);
+            if (cluster.admin.market().job(earlier).status() == JobState.Status.ACTIVE) {
+                oc.market().stopJob(earlier);
             }
         }
         for (BigInteger earlier : jobs) {
-            List<String> committee = cluster.admin.job(earlier).committee();
+            List<String> committee = cluster.admin.market().job(earlier).committee();
             await("the nodes release job " + earlier, 60, () -> committee.stream().allMatch(node -> {
                 try {
                     return countLogs(earlier, JobMarket.RELEASED_EVENT, node) == 1;
@@ -609,7 +610,7 @@ class NodeRoundIT {
                 }
             }));
         }
-        cluster.admin.mint(owner.getAddress(), tokens(1_000));
+        cluster.admin.token().mint(owner.getAddress(), tokens(1_000));
         JobParams p = new JobParams(owner.getAddress(), cluster.addresses.token(), tokens(1_000),
                 cluster.actor("evaluator").getAddress(), Hash.sha3("initial model".getBytes(StandardCharsets.UTF_8)),
                 BigInteger.valueOf(bucket), BigInteger.ONE, BigInteger.valueOf(M), BigInteger.valueOf(T),
@@ -618,11 +619,11 @@ class NodeRoundIT {
                 BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600),
                 BigInteger.valueOf(nonce++), BigInteger.valueOf(cluster.now() + 3_600), new byte[32],
                 io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
-        oc.approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
-        BigInteger job = oc.createJob(p, oc.signJob(p, owner));
+        oc.token().approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
+        BigInteger job = oc.market().createJob(p, oc.market().signJob(p, owner));
         jobs.add(job);
         for (Credentials t : trainers) {
-            cluster.client(t).join(job);
+            cluster.client(t).market().join(job);
         }
         return job;
     }
@@ -663,7 +664,7 @@ class NodeRoundIT {
 
     /** The process (1..3) whose operator is committee member k of {@code job}. */
     static int processOf(BigInteger job, int k) {
-        String a = cluster.admin.job(job).committee().get(k - 1);
+        String a = cluster.admin.market().job(job).committee().get(k - 1);
         for (int p = 1; p <= M; p++) {
             if (cluster.operators.get(p - 1).getAddress().equalsIgnoreCase(a)) {
                 return p;
@@ -674,7 +675,7 @@ class NodeRoundIT {
 
     /** The leader that every process in {@code processes} reports for {@code job}, once they agree on one other than {@code not}. */
     static String awaitLeader(BigInteger job, List<Integer> processes, String not) {
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
         String[] agreed = new String[1];
         await("one Raft leader that processes " + processes + " agree on", 90, () -> {
             java.util.Set<String> leaders = new java.util.HashSet<>();

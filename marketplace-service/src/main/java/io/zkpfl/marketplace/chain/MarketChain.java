@@ -3,6 +3,7 @@ package io.zkpfl.marketplace.chain;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.EstimatingGasProvider;
 import io.zkpfl.contracts.JobSignature;
@@ -211,9 +212,9 @@ public class MarketChain {
         }
         long next = latest + 1;
         int drawn = 0;
-        for (ChainClient.PendingDraw d : reader.pendingDraws(from, latest)) {
+        for (MarketEvents.PendingDraw d : reader.events().pendingDraws(from, latest)) {
             try {
-                Optional<TransactionReceipt> r = reader.tryDrawCommittee(d.jobId(), d.pool(), d.weights());
+                Optional<TransactionReceipt> r = reader.market().tryDrawCommittee(d.jobId(), d.pool(), d.weights());
                 if (r.isPresent()) {
                     drawn++;
                     LOG.infof("chain job %s: committee drawn in block %d (tx %s)", d.jobId(), r.get().getBlockNumber(),
@@ -241,7 +242,7 @@ public class MarketChain {
      */
     public Optional<Submitted> findCreated(String owner, byte[] digest, long fromBlock) {
         long latest = blockNumber();
-        for (MarketEvent event : reader.events(Math.max(0, fromBlock), latest)) {
+        for (MarketEvent event : reader.events().events(Math.max(0, fromBlock), latest)) {
             if (event instanceof MarketEvent.JobCreated created && created.owner().equalsIgnoreCase(owner)
                     && Arrays.equals(digest(jobParams(created.jobId())), digest)) {
                 return Optional.of(new Submitted(created.jobId(), null, created.block()));
@@ -252,7 +253,7 @@ public class MarketChain {
 
     /** The parameters job {@code jobId} was created with (decoded under Quarkus' class loaders: see StructCalls). */
     public JobParams jobParams(BigInteger jobId) {
-        return reader.jobParams(jobId);
+        return reader.market().jobParams(jobId);
     }
 
     /**
@@ -268,7 +269,7 @@ public class MarketChain {
         }
         OnChainState state;
         try {
-            JobState job = reader.job(jobId);
+            JobState job = reader.market().job(jobId);
             int[] paid = new int[1];
             LastEvent last = lastEvent(jobId, createdAt, paid);
             state = OnChainState.of(jobId, job, last, paid[0]);
@@ -282,7 +283,7 @@ public class MarketChain {
 
     private LastEvent lastEvent(BigInteger jobId, long fromBlock, int[] roundsPaid) {
         MarketEvent last = null;
-        for (MarketEvent event : reader.events(fromBlock, blockNumber())) {
+        for (MarketEvent event : reader.events().events(fromBlock, blockNumber())) {
             if (event.jobId().equals(jobId)) {
                 last = event;
                 if (event instanceof MarketEvent.RoundPaid) {
@@ -361,14 +362,7 @@ public class MarketChain {
                                String model, LastEvent lastEvent, Integer roundsPaid, String error) {
 
         static OnChainState of(BigInteger jobId, JobState s, LastEvent lastEvent, int roundsPaid) {
-            String status = switch (s.status()) {
-                case 0 -> "NONE";
-                case 1 -> "ACTIVE";
-                case 2 -> "COMPLETED";
-                case 3 -> "FAILED";
-                default -> "UNKNOWN(" + s.status() + ")";
-            };
-            return new OnChainState(jobId.toString(), status, s.round(), s.attempt(),
+            return new OnChainState(jobId.toString(), s.status().name(), s.round(), s.attempt(),
                     s.committee().stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), s.trainers().size(),
                     s.escrowed().toString(), s.paid().toString(), s.refunded().toString(), s.remaining().toString(),
                     s.model(), lastEvent, roundsPaid, null);

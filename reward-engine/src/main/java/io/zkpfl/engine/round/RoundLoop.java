@@ -134,7 +134,7 @@ public class RoundLoop {
 
     /** Records every job created since the last pass, and whether this engine is its evaluator. */
     public void discover() {
-        long count = chain.client().jobCount().longValue();
+        long count = chain.client().market().jobCount().longValue();
         for (long id = store.knownJobs() + 1; id <= count; id++) {
             BigInteger job = BigInteger.valueOf(id);
             boolean mine = params(job).evaluator.equalsIgnoreCase(chain.evaluator());
@@ -146,19 +146,19 @@ public class RoundLoop {
     }
 
     public JobParams params(BigInteger job) {
-        return params.computeIfAbsent(job, j -> chain.client().jobParams(j));
+        return params.computeIfAbsent(job, j -> chain.client().market().jobParams(j));
     }
 
     synchronized void step(ModelStore.JobRow job) {
         BigInteger id = job.job();
         ChainClient client = chain.client();
-        JobState state = client.job(id);
-        if (state.status() != 1) {
+        JobState state = client.market().job(id);
+        if (state.status() != JobState.Status.ACTIVE) {
             store.finish(id);
-            LOG.infof("job %s ended with status %d", id, state.status());
+            LOG.infof("job %s ended with status %s", id, state.status());
             return;
         }
-        AttemptState attempt = client.attempt(id);
+        AttemptState attempt = client.market().attempt(id);
         int round = state.round();
         switch (attempt.phase()) {
             case CERTIFIED -> {
@@ -320,7 +320,7 @@ public class RoundLoop {
         }
         ResultBinding.Posted posted = result.posted();
         try {
-            TransactionReceipt r = client.openResult(job, posted.aggregateHash(), posted.words());
+            TransactionReceipt r = client.market().openResult(job, posted.aggregateHash(), posted.words());
             store.set(job, row.round(), "open_tx", r.getTransactionHash());
             store.set(job, row.round(), "aggregated", true);
             LOG.infof("job %s round %d: opened C_A at z_A (tx %s, block %s)", job, row.round(), r.getTransactionHash(),
@@ -331,7 +331,7 @@ public class RoundLoop {
                 n.put("weightsHash", row.weightsHash());
             });
         } catch (ChainRevertException e) {
-            AttemptState now = client.attempt(job);
+            AttemptState now = client.market().attempt(job);
             if (now.phase() == AttemptState.Phase.AGGREGATED || now.phase() == AttemptState.Phase.PAID) {
                 store.set(job, row.round(), "aggregated", true);
                 LOG.infof("job %s round %d: C_A was already opened by someone else", job, row.round());
@@ -391,7 +391,7 @@ public class RoundLoop {
         ChainClient client = chain.client();
         try {
             // one figure per group the job signed for (the contract checks the count), none otherwise
-            TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares,
+            TransactionReceipt r = client.market().postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares,
                     groups.stream().map(BigInteger::valueOf).toList());
             store.set(id, round, "result_tx", r.getTransactionHash());
             List<JobMarket.RewardCreditedEventResponse> credits = JobMarket.getRewardCreditedEvents(r);

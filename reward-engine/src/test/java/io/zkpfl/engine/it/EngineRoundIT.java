@@ -77,7 +77,7 @@ class EngineRoundIT {
         engine = s.startEngine(Map.of());
         job = s.createJob(3, 11);
         for (Credentials t : s.trainers) {
-            s.client(t).join(job.id());
+            s.client(t).market().join(job.id());
         }
         HttpResponse<String> r = s.post(engine, "/api/v1/jobs/" + job.id() + "/artifacts", """
                 {"manifestCid": "%s", "modelCid": "%s", "weightsCid": "%s"}""".formatted(job.manifestCid(), job.modelCid(),
@@ -160,7 +160,7 @@ class EngineRoundIT {
             p.reveal(k, false);
         }
         NextModel.Result expected = p.expected(current(0));
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         awaitRound(0);
 
         // C_A was opened (by the engine: its evaluations list the opening transaction)
@@ -215,14 +215,14 @@ class EngineRoundIT {
     @Test
     @Order(2)
     void aRevealThatDoesNotOpenItsCommitmentIsIgnored() {
-        assertEquals(1, s.admin.job(job.id()).round());
+        assertEquals(1, s.admin.market().job(job.id()).round());
         RoundPlayer p = commitAll(2);
         p.reveal(1, true);
         p.reveal(2, false);
         p.reveal(3, false);
         NextModel.Result expected = p.expected(current(1));
         assertEquals(List.of(2, 3), expected.used(), "the library itself skips node 1's reveal");
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         awaitRound(1);
         assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(1).orElseThrow().model));
         JsonNode r1 = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/evaluations").get(1);
@@ -234,20 +234,20 @@ class EngineRoundIT {
     @Test
     @Order(3)
     void anEngineKilledBetweenRevealAndResultResumes() {
-        assertEquals(2, s.admin.job(job.id()).round());
+        assertEquals(2, s.admin.market().job(job.id()).round());
         RoundPlayer p = commitAll(3);
         p.reveal(1, false);
         p.reveal(2, false);
         EngineStack.kill(engine);
         p.reveal(3, false);
         NextModel.Result expected = p.expected(current(2));
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         // someone else (here the test, as a committee leader would) opens C_A while the engine is down
         byte[] aggregateHash = ResultBinding.aggregateHash(expected.aggregate());
         Opening o = Kzg.open(s.srs, expected.aggregate().values(), expected.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(job.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(job.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
-        assertEquals(AttemptState.Phase.AGGREGATED, s.admin.attempt(job.id()).phase());
+                Fr.of(s.admin.market().resultPoint(job.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(job.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+        assertEquals(AttemptState.Phase.AGGREGATED, s.admin.market().attempt(job.id()).phase());
 
         engine = s.startEngine(Map.of());
         awaitRound(2);
@@ -258,8 +258,8 @@ class EngineRoundIT {
         models.put(2, expected.weights());
 
         // the job is complete: the final model is w' of round 2, by hash and CID
-        JobState state = s.admin.job(job.id());
-        assertEquals(2, state.status(), "completed after its last round");
+        JobState state = s.admin.market().job(job.id());
+        assertEquals(JobState.Status.COMPLETED, state.status(), "completed after its last round");
         EngineStack.await("the engine to see the job end", Duration.ofSeconds(30),
                 () -> s.getJson(engine, "/api/v1/jobs/" + job.id() + "/model").get("finished").asBoolean());
         JsonNode model = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/model");
@@ -292,7 +292,7 @@ class EngineRoundIT {
         Map<String, BigInteger> chain = claimables();
         chain.values().removeIf(v -> v.signum() == 0);
         assertEquals(chain, audited);
-        JobState state = s.admin.job(job.id());
+        JobState state = s.admin.market().job(job.id());
         JsonNode j = s.getJson(engine, "/api/v1/audit/jobs/" + job.id());
         assertEquals(state.escrowed().toString(), j.get("escrowed").asText());
         assertEquals(state.paid().toString(), j.get("credited").asText());
@@ -381,7 +381,7 @@ class EngineRoundIT {
         Credentials rogue = s.actor("rogue-evaluator");
         EngineStack.Job doctored = s.createJob(1, 12, rogue.getAddress());
         for (Credentials t : s.trainers) {
-            s.client(t).join(doctored.id());
+            s.client(t).market().join(doctored.id());
         }
         RoundPlayer p = new RoundPlayer(s, doctored.id(), 9);
         for (int i = 0; i < 3; i++) {
@@ -392,14 +392,14 @@ class EngineRoundIT {
             p.reveal(k, false);
         }
         NextModel.Result w = p.expected(doctored.initialWeights());
-        s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(doctored.id()).openingDeadline());
         byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.market().resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long honestPpm = accuracyPpm(w.weights());
         long inflated = Math.min(1_000_000, honestPpm + 250_000);
-        s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
+        s.client(rogue).market().postRoundResult(doctored.id(), w.weightsHash(), inflated,
                 List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
         Tool.Result caught = replay(doctored);
         assertEquals(1, caught.exit(), caught.output());
@@ -420,7 +420,7 @@ class EngineRoundIT {
         List<Credentials> everyone = new ArrayList<>(s.trainers);
         everyone.addAll(s.nodes);
         for (Credentials c : everyone) {
-            out.put(c.getAddress().toLowerCase(), s.admin.claimable(c.getAddress(), s.addresses.token()));
+            out.put(c.getAddress().toLowerCase(), s.admin.market().claimable(c.getAddress(), s.addresses.token()));
         }
         return out;
     }

@@ -135,7 +135,7 @@ class OwnerValidationIT {
         assertEquals("accepted", v.get("status").asText(), v.toString());
 
         NextModel.Result w = playRound(job, 4).expected(job.initialWeights());
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         EngineStack.await("round 0 to be paid", Duration.ofMinutes(3), () -> roundPaid(job.id(), 0).isPresent());
         JobMarket.RoundPaidEventResponse paid = roundPaid(job.id(), 0).orElseThrow();
         assertEquals(Numeric.toHexString(w.weightsHash()), Numeric.toHexString(paid.model));
@@ -214,9 +214,9 @@ class OwnerValidationIT {
         assertTrue(v.get("detail").asText().contains("does not match the job's commitment"), v.toString());
 
         playRound(bad, 5);
-        s.passTime(s.admin.attempt(bad.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(bad.id()).openingDeadline());
         EngineStack.await("the engine to open C_A", Duration.ofMinutes(2),
-                () -> s.admin.attempt(bad.id()).phase() == AttemptState.Phase.AGGREGATED);
+                () -> s.admin.market().attempt(bad.id()).phase() == AttemptState.Phase.AGGREGATED);
         // a few more passes of the loop: still no result, and the refusal was logged once
         Thread.sleep(6_000);
         assertTrue(roundPaid(bad.id(), 0).isEmpty(), "no result is posted for a refused set");
@@ -239,15 +239,15 @@ class OwnerValidationIT {
         EngineStack.Job doctored = s.createJob(1, 33, rogue.getAddress(), null,
                 validation(cid, toRogue.commitment(), GROUPS), 2, 60_000);
         for (Credentials t : s.trainers) {
-            s.client(t).join(doctored.id());
+            s.client(t).market().join(doctored.id());
         }
         RoundPlayer p = playRound(doctored, 6);
         NextModel.Result w = p.expected(doctored.initialWeights());
-        s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(doctored.id()).openingDeadline());
         byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.market().resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long[][] c = counts(w.weights(), owned, groupIds);
         long honest = c[0][0] * PPM / owned.count();
         long inflated = Math.min(PPM, honest + 250_000);
@@ -256,7 +256,7 @@ class OwnerValidationIT {
         for (int g = 0; g < GROUPS; g++) {
             groupFigures.add(BigInteger.valueOf(c[1 + g][0] * PPM / c[1 + g][1]));
         }
-        s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
+        s.client(rogue).market().postRoundResult(doctored.id(), w.weightsHash(), inflated,
                 List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)), groupFigures);
         Tool.Result caught = replay(doctored, "--disclosed", Numeric.toHexString(toRogue.bundleHash()) + ":"
                 + Numeric.toHexString(toRogue.contentKey()));
@@ -340,7 +340,7 @@ class OwnerValidationIT {
 
     private void register(EngineStack.Job j) {
         for (Credentials t : s.trainers) {
-            s.client(t).join(j.id());
+            s.client(t).market().join(j.id());
         }
         HttpResponse<String> r = s.post(engine, "/api/v1/jobs/" + j.id() + "/artifacts", """
                 {"manifestCid": "%s", "modelCid": "%s", "weightsCid": "%s"}""".formatted(j.manifestCid(), j.modelCid(),
