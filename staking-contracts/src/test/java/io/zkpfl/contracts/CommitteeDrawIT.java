@@ -140,11 +140,8 @@ class CommitteeDrawIT {
         assertEquals(3, chain.admin.market().job(pending.jobId).committee().size());
         assertEquals(expectedCommittee(pending.jobId, seedBlock, pending.pool, pending.weights),
                 lower(chain.admin.market().job(pending.jobId).committee()));
-        var logs = chain.web3j.ethGetLogs(new org.web3j.protocol.core.methods.request.EthFilter(
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(seedBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(seedBlock)), chain.addresses.market())).send().getLogs();
-        assertEquals(1, logs.size(), "the deferring call draws nothing");
-        var deferred = (org.web3j.protocol.core.methods.response.Log) logs.getFirst().get();
-        assertEquals(org.web3j.abi.EventEncoder.encode(JobMarket.DRAWDEFERRED_EVENT), deferred.getTopics().getFirst());
+        List<MarketEvent> events = chain.admin.events().events(seedBlock, seedBlock);
+        assertEquals(List.of(new MarketEvent.DrawDeferred(pending.jobId, seedBlock, seedBlock)), events,
+                "the deferring call draws nothing");
     }
 }

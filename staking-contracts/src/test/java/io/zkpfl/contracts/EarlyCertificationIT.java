@@ -42,22 +42,6 @@ class EarlyCertificationIT {
         chain.close();
     }
 
-    private BigInteger job(int trainers) {
-        BigInteger job = chain.createJob(chain.terms());
-        for (int i = 0; i < trainers; i++) {
-            chain.client(chain.trainers.get(i)).market().join(job);
-        }
-        return job;
-    }
-
-    private void assertConserved(BigInteger job) {
-        JobState s = chain.admin.market().job(job);
-        assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()));
-        String token = chain.addresses.token();
-        assertEquals(chain.admin.token().balanceOf(token, chain.addresses.market()),
-                chain.admin.market().totalOwed(token).add(chain.admin.market().remaining(job)));
-    }
-
     /** {@code leader} posts the signed openings of {@code ks} in one postOpenings; the receipt. */
     private TransactionReceipt batch(RoundDriver round, Credentials leader, List<Integer> ks, List<String> excluded) {
         JobState state = chain.admin.market().job(round.job);
@@ -89,7 +73,7 @@ class EarlyCertificationIT {
 
     @Test
     void theWholeCommitteesBatchBeforeD2CertifiesAndClosesTheComplaintWindow() {
-        BigInteger job = job(3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 21);
         round.commit(chain.trainers.get(0), 100);
         round.commit(chain.trainers.get(1), 200);
@@ -145,18 +129,18 @@ class EarlyCertificationIT {
         for (int k = 1; k <= 3; k++) {
             assertEquals(nodePay, chain.admin.market().claimable(round.node(k).getAddress(), chain.addresses.token()), "node " + k);
         }
-        assertConserved(job);
+        chain.assertEscrowConserved(job);
         chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 500_000,
                 List.of(BigInteger.valueOf(300_000), BigInteger.valueOf(300_000), BigInteger.valueOf(400_000)));
         assertEquals(1, chain.admin.market().job(job).round(), "the next round opens");
         assertEquals(AttemptState.Phase.COMMITTING, chain.admin.market().attempt(job).phase());
-        assertConserved(job);
+        chain.assertEscrowConserved(job);
     }
 
     @Test
     void whileACommitterMayStillCommitTheBatchWaitsForD2() {
         // four join, three commit: the commit window stays open until its D1
-        BigInteger job = job(4);
+        BigInteger job = chain.createJob(chain.terms(), 4);
         RoundDriver round = new RoundDriver(chain, job, 22);
         for (int i = 0; i < 3; i++) {
             round.commit(chain.trainers.get(i), 100);
@@ -175,7 +159,7 @@ class EarlyCertificationIT {
 
     @Test
     void anExclusionVoteOnRecordKeepsTheWindowOpenUntilD2() {
-        BigInteger job = job(3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 23);
         for (int i = 0; i < 3; i++) {
             round.commit(chain.trainers.get(i), 100 + i);
@@ -203,7 +187,7 @@ class EarlyCertificationIT {
 
     @Test
     void aShareComplaintOnRecordKeepsTheWindowOpenUntilD2() {
-        BigInteger job = job(2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 24);
         SplittableRandom rng = new SplittableRandom(5);
         NodeRoundKey key1 = NodeRoundKey.generate(rng);
@@ -229,6 +213,6 @@ class EarlyCertificationIT {
         TransactionReceipt late = batch(round, round.node(2), List.of(1, 2, 3), NONE);
         assertTrue(JobMarket.getComplaintsClosedEvents(late).isEmpty(), "no early close after D2");
         assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.market().attempt(job).phase());
-        assertConserved(job);
+        chain.assertEscrowConserved(job);
     }
 }

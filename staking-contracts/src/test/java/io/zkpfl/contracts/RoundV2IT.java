@@ -55,21 +55,11 @@ class RoundV2IT {
         chain.close();
     }
 
-    private BigInteger job(TestChain.Terms terms, int trainers) {
-        BigInteger job = chain.createJob(terms);
-        for (int i = 0; i < trainers; i++) {
-            chain.client(chain.trainers.get(i)).market().join(job);
-        }
-        return job;
-    }
-
     /** escrowed = paid + refunded + remaining, and the market holds exactly what it owes plus what it escrows. */
     private void assertConserved(BigInteger job) {
+        chain.assertEscrowConserved(job);
         JobState s = chain.admin.market().job(job);
-        assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()));
         String token = chain.addresses.token();
-        assertEquals(chain.admin.token().balanceOf(token, chain.addresses.market()),
-                chain.admin.market().totalOwed(token).add(chain.admin.market().remaining(job)));
         BigInteger credited = BigInteger.ZERO;
         List<Credentials> everyone = new ArrayList<>(chain.nodes);
         everyone.addAll(chain.trainers);
@@ -91,7 +81,7 @@ class RoundV2IT {
 
     @Test
     void aWholeRoundCertifiesPaysAndOpensTheNextFromItsResult() {
-        BigInteger job = job(chain.terms(), 4);
+        BigInteger job = chain.createJob(chain.terms(), 4);
         RoundDriver round = new RoundDriver(chain, job, 1);
         long[] n = {100, 250, 400, 250};
         for (int i = 0; i < 4; i++) {
@@ -189,7 +179,7 @@ class RoundV2IT {
 
     @Test
     void openingsAreBoundToTheirNodeTheirPointAndTheirAttempt() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 3);
         round.commitAndCloseComplaints(100, 100);
         List<BigInteger> o1 = round.opening(1, NONE);
@@ -231,7 +221,7 @@ class RoundV2IT {
 
     @Test
     void aNodeThatDoesNotOpenIsSlashedAndUnpaid() {
-        BigInteger job = job(chain.terms(), 3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 4);
         round.commitAndCloseComplaints(100, 100, 100);
         round.open(1, NONE);
@@ -255,7 +245,7 @@ class RoundV2IT {
 
     @Test
     void fewerThanTOpeningsByD3RestartsTheAttemptAndSlashesTheSilentNodes() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 5);
         round.commitAndCloseComplaints(100, 100);
         round.open(2, NONE);
@@ -276,7 +266,7 @@ class RoundV2IT {
 
     @Test
     void revealsWithheldBelowTSkipTheRound() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 7);
         round.commitAndCloseComplaints(100, 100);
         for (int k = 1; k <= 3; k++) {
@@ -307,7 +297,7 @@ class RoundV2IT {
 
     @Test
     void fewerThanNMinTrainersAbortTheAttempt() {
-        BigInteger job = job(chain.terms().withTrainers(3, 8), 3);
+        BigInteger job = chain.createJob(chain.terms().withTrainers(3, 8), 3);
         RoundDriver round = new RoundDriver(chain, job, 8);
         round.commitAndCloseComplaints(100, 100);
         assertReverts("TooFewTrainers", BigInteger.TWO, () -> round.open(1, NONE));
@@ -321,7 +311,7 @@ class RoundV2IT {
 
     @Test
     void commitmentsOffTheCurveAndOutOfRangeAreRefused() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         ChainClient t0 = chain.client(chain.trainers.get(0));
         RoundDriver round = new RoundDriver(chain, job, 9);
         List<BigInteger> good = new ArrayList<>(TestChain.words(List.of(G1.GENERATOR, G1.GENERATOR.dbl())));
@@ -350,7 +340,7 @@ class RoundV2IT {
     @Test
     void aMajorityExcludesATrainerWhosePointsLeaveTheSumsAndTheRoundStillCompletes() {
         // four join and three commit, so the commit window stays open until D1 (it closes early only when all commit)
-        BigInteger job = job(chain.terms(), 4);
+        BigInteger job = chain.createJob(chain.terms(), 4);
         RoundDriver round = new RoundDriver(chain, job, 10);
         for (int i = 0; i < 3; i++) {
             round.commit(chain.trainers.get(i), 100 + i);
@@ -393,7 +383,7 @@ class RoundV2IT {
 
     @Test
     void theOwnerMayStopAJobAndRoundsDoneStayPaid() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 11);
         round.commitAndCloseComplaints(100, 300);
         round.open(1, NONE);
@@ -436,7 +426,7 @@ class RoundV2IT {
 
     @Test
     void anUpheldShareComplaintExcludesAndSlashesTheTrainer() {
-        BigInteger job = job(chain.terms(), 3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 12);
         SplittableRandom rng = new SplittableRandom(99);
         List<NodeRoundKey> keys = roundKeys(job, round, rng, 0);
@@ -509,7 +499,7 @@ class RoundV2IT {
 
     @Test
     void aFalseShareComplaintSlashesTheComplainer() {
-        BigInteger job = job(chain.terms(), 2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 13);
         SplittableRandom rng = new SplittableRandom(7);
         List<NodeRoundKey> keys = roundKeys(job, round, rng, 3);

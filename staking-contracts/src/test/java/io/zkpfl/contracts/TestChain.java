@@ -190,6 +190,27 @@ public final class TestChain implements AutoCloseable {
         return owner.market().createJob(p, owner.market().signJob(p, this.owner));
     }
 
+    /** Creates a job on {@code t} and joins its first {@code trainers} trainers, in order (join indices 1..trainers). */
+    public BigInteger createJob(Terms t, int trainers) {
+        BigInteger job = createJob(t);
+        for (int i = 0; i < trainers; i++) {
+            client(this.trainers.get(i)).market().join(job);
+        }
+        return job;
+    }
+
+    /**
+     * The job's escrow is conserved (escrowed = paid + refunded + remaining) and the market holds exactly what it owes
+     * in the platform token plus what {@code job} still escrows.
+     */
+    public void assertEscrowConserved(BigInteger job) {
+        JobState s = admin.market().job(job);
+        assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()));
+        String token = addresses.token();
+        assertEquals(admin.token().balanceOf(token, addresses.market()),
+                admin.market().totalOwed(token).add(admin.market().remaining(job)));
+    }
+
     static final BigInteger R = new BigInteger(
             "21888242871839275222246405745257275088548364400416034343698204186575808495617");
 
