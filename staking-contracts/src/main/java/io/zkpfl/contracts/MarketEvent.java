@@ -25,9 +25,12 @@ public sealed interface MarketEvent {
     record RoundCertified(BigInteger jobId, long block, int round, int attempt) implements MarketEvent {
     }
 
-    /** The opening of C_A verified: the round's result is C_A = (resultX, resultY) over {@code sampleSum} samples. */
+    /**
+     * The opening of C_A verified: the round's result is C_A = (resultX, resultY) over {@code sampleSum} samples;
+     * {@code model} is the chained model value it leads to.
+     */
     record RoundAggregated(BigInteger jobId, long block, int round, int attempt, BigInteger resultX, BigInteger resultY,
-                           long sampleSum) implements MarketEvent {
+                           long sampleSum, byte[] model) implements MarketEvent {
     }
 
     /** A certified round got fewer than t reveals or no opening of C_A by D4; the next round starts from the same model. */

@@ -9,6 +9,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 import java.io.IOException;
@@ -125,6 +126,15 @@ public final class MarketEvents {
         return decoder == null ? Optional.empty() : Optional.of(decoder.apply(log));
     }
 
+    /** The {@code type} events among the logs of {@code receipt}, in log order. */
+    public static <E extends MarketEvent> List<E> decode(TransactionReceipt receipt, Class<E> type) {
+        List<E> out = new ArrayList<>();
+        for (Log log : receipt.getLogs()) {
+            decode(log).filter(type::isInstance).map(type::cast).ifPresent(out::add);
+        }
+        return out;
+    }
+
     private EthFilter filter(DefaultBlockParameter from, DefaultBlockParameter to) {
         return new EthFilter(from, to, c.addresses().market());
     }
@@ -183,7 +193,7 @@ public final class MarketEvents {
         on(JobMarket.ROUNDAGGREGATED_EVENT, MarketEvent.RoundAggregated.class, log -> {
             var e = JobMarket.getRoundAggregatedEventFromLog(log);
             return new MarketEvent.RoundAggregated(e.jobId, block(log), i(e.round), i(e.attempt), e.resultX, e.resultY,
-                    e.sampleSum.longValue());
+                    e.sampleSum.longValue(), e.model);
         });
         on(JobMarket.ROUNDSKIPPED_EVENT, MarketEvent.RoundSkipped.class, log -> {
             var e = JobMarket.getRoundSkippedEventFromLog(log);

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.MarketClient;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.JobState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.fault.Component;
 import io.zkpfl.protocol.envelope.EnvelopeTag;
@@ -60,9 +61,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Three node processes run rounds that this test's trainers play with the protocol library (VssDealer,
@@ -155,16 +153,16 @@ class NodeRoundIT {
         assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
         assertEquals(List.of(1, 2, 3), a.openedNodes());
         // the Raft leader posted the three signed openings from its log in one transaction, before the original D2
-        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        var openings = mined(job, MarketEvent.OpeningVerified.class);
         assertEquals(3, openings.size());
-        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        assertEquals(1, openings.stream().map(MarketEvents.Mined::transactionHash).distinct().count(), "one postOpenings");
         long certifiedAt = blockTime(openings.getFirst());
         assertTrue(certifiedAt > committed.commitDeadline() && certifiedAt < committed.complaintDeadline(),
                 "certified at " + certifiedAt + ", after D1 " + committed.commitDeadline() + " and before D2 "
                         + committed.complaintDeadline());
-        List<Log> closed = logs(job, JobMarket.COMPLAINTSCLOSED_EVENT);
+        var closed = mined(job, MarketEvent.ComplaintsClosed.class);
         assertEquals(1, closed.size(), "the complaint window closed early");
-        assertEquals(openings.getFirst().getTransactionHash(), closed.getFirst().getTransactionHash());
+        assertEquals(openings.getFirst().transactionHash(), closed.getFirst().transactionHash());
         assertEquals(certifiedAt, a.complaintDeadline(), "D2 moved to the certifying block");
         assertEquals(committed.openingDeadline() - (committed.complaintDeadline() - certifiedAt), a.openingDeadline());
         String batcher = senderOf(openings.getFirst());
@@ -202,8 +200,8 @@ class NodeRoundIT {
         cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
         await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         // the complaint path: certified after D2, over the set without the cheat, with no early close
-        assertTrue(logs(job, JobMarket.COMPLAINTSCLOSED_EVENT).isEmpty());
-        for (Log opening : logs(job, JobMarket.OPENINGVERIFIED_EVENT)) {
+        assertTrue(mined(job, MarketEvent.ComplaintsClosed.class).isEmpty());
+        for (var opening : mined(job, MarketEvent.OpeningVerified.class)) {
             assertTrue(blockTime(opening) > committed.complaintDeadline(), "opened after D2");
         }
         assertEquals(List.of(trainers.get(0).getAddress().toLowerCase(), trainers.get(2).getAddress().toLowerCase()),
@@ -232,9 +230,9 @@ class NodeRoundIT {
         cluster.start(2);
         await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
-        assertEquals(1, countLogs(job, JobMarket.ROUNDKEYPOSTED_EVENT, node2), "one round key from node 2");
-        assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node2), "one reveal from node 2");
-        assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node2), "one opening from node 2");
+        assertEquals(1, count(job, MarketEvent.RoundKeyPosted.class, node2), "one round key from node 2");
+        assertEquals(1, count(job, MarketEvent.PartialRevealed.class, node2), "one reveal from node 2");
+        assertEquals(1, count(job, MarketEvent.OpeningVerified.class, node2), "one opening from node 2");
     }
 
     @Test
@@ -294,7 +292,7 @@ class NodeRoundIT {
                         && v.path("3").asText().equals("missing");
             });
         }
-        assertTrue(countLogs(job, JobMarket.EXCLUSIONVOTED_EVENT, silent) >= 2, "a majority of the 3 nodes voted");
+        assertTrue(count(job, MarketEvent.ExclusionVoted.class, silent) >= 2, "a majority of the 3 nodes voted");
         cluster.passTime(a.complaintDeadline());
         await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         assertEquals(List.of(round.trainerAddress(1).toLowerCase(), round.trainerAddress(2).toLowerCase()),
@@ -303,9 +301,9 @@ class NodeRoundIT {
         // the evaluator's result pays the included trainers only (accuracy shares in the order of `included`)
         cluster.client(cluster.actor("evaluator")).market().postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
                 List.of(BigInteger.valueOf(600_000), BigInteger.valueOf(400_000)));
-        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(1)) == 1, "trainer 1 paid");
-        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(2)) == 1, "trainer 2 paid");
-        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, silent), "the silent trainer is not paid");
+        assertTrue(count(job, MarketEvent.RewardCredited.class, round.trainerAddress(1)) == 1, "trainer 1 paid");
+        assertTrue(count(job, MarketEvent.RewardCredited.class, round.trainerAddress(2)) == 1, "trainer 2 paid");
+        assertEquals(0, count(job, MarketEvent.RewardCredited.class, silent), "the silent trainer is not paid");
     }
 
     @Test
@@ -371,26 +369,26 @@ class NodeRoundIT {
         cluster.passTime(cluster.admin.market().attempt(job).openingDeadline());
         await("the successor's opening of C_A", 60,
                 () -> cluster.admin.market().attempt(job).phase() == AttemptState.Phase.AGGREGATED);
-        List<Log> aggregated = logs(job, JobMarket.ROUNDAGGREGATED_EVENT);
+        var aggregated = mined(job, MarketEvent.RoundAggregated.class);
         assertEquals(1, aggregated.size(), "one result opening");
         assertEquals(successor, senderOf(aggregated.getFirst()), "the new leader posted the result");
         // and batched the survivors' openings once it gave up waiting for the dead node's
-        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        var openings = mined(job, MarketEvent.OpeningVerified.class);
         assertEquals(2, openings.size());
-        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        assertEquals(1, openings.stream().map(MarketEvents.Mined::transactionHash).distinct().count(), "one postOpenings");
         assertEquals(successor, senderOf(openings.getFirst()));
         for (int p : survivors) {
             String node = cluster.operators.get(p - 1).getAddress();
-            assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node), "one opening from " + node);
-            assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node), "one reveal from " + node);
-            assertEquals(1, countLogs(job, JobMarket.REWARDCREDITED_EVENT, node), node + " paid once");
+            assertEquals(1, count(job, MarketEvent.OpeningVerified.class, node), "one opening from " + node);
+            assertEquals(1, count(job, MarketEvent.PartialRevealed.class, node), "one reveal from " + node);
+            assertEquals(1, count(job, MarketEvent.RewardCredited.class, node), node + " paid once");
             String actions = cluster.json(cluster.get(p, "/node/jobs/" + job)).get("actions").toString();
             assertEquals(node.equalsIgnoreCase(successor), actions.contains("\"action\":\"result\""),
                     "only the leader tried the result call: " + actions);
         }
         // the contract slashes the dead leader for its missing opening and pays it nothing
-        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, leader));
-        assertEquals(1, countLogs(job, JobMarket.FAULTPROVEN_EVENT, leader));
+        assertEquals(0, count(job, MarketEvent.RewardCredited.class, leader));
+        assertEquals(1, count(job, MarketEvent.FaultProven.class, leader));
         // restarted, it rejoins the committee's Raft group under the leader elected without it
         cluster.start(victim);
         assertEquals(successor, awaitLeader(job, List.of(1, 2, 3), ""));
@@ -544,15 +542,14 @@ class NodeRoundIT {
          */
         void checkReveals(List<Integer> excluded, int reveals) throws Exception {
             List<Share> partials = new ArrayList<>();
-            for (Log log : logs(job, JobMarket.PARTIALREVEALED_EVENT)) {
-                var e = JobMarket.getPartialRevealedEventFromLog(log);
-                if (e.round.intValue() != round || e.attempt.intValue() != attempt) {
+            for (var e : cluster.admin.events().events(MarketEvent.PartialRevealed.class, job, cluster.deployBlock)) {
+                if (e.round() != round || e.attempt() != attempt) {
                     continue;
                 }
-                Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid), 1 << 24));
+                Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid()), 1 << 24));
                 assertEquals(job, r.jobId());
                 assertEquals(cluster.admin.market().job(job).committee().get(r.partial().node() - 1).toLowerCase(),
-                        e.node.toLowerCase(), "node k's reveal holds its own partial S_k");
+                        e.node().toLowerCase(), "node k's reveal holds its own partial S_k");
                 partials.add(r.partial());
             }
             assertEquals(reveals, partials.size());
@@ -604,7 +601,7 @@ class NodeRoundIT {
             List<String> committee = cluster.admin.market().job(earlier).committee();
             await("the nodes release job " + earlier, 60, () -> committee.stream().allMatch(node -> {
                 try {
-                    return countLogs(earlier, JobMarket.RELEASED_EVENT, node) == 1;
+                    return count(earlier, MarketEvent.Released.class, node) == 1;
                 } catch (Exception e) {
                     return false;
                 }
@@ -628,38 +625,40 @@ class NodeRoundIT {
         return job;
     }
 
-    static List<Log> logs(BigInteger job, org.web3j.abi.datatypes.Event event) {
-        EthFilter f = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(cluster.deployBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(cluster.blockNumber())), cluster.addresses.market());
-        f.addSingleTopic(org.web3j.abi.EventEncoder.encode(event));
-        f.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(job, 64));
-        EthLog logs;
-        try {
-            logs = cluster.web3j.ethGetLogs(f).send();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        List<Log> out = new ArrayList<>();
-        for (EthLog.LogResult<?> r : logs.getLogs()) {
-            out.add((Log) r.get());
-        }
-        return out;
+    /** Job {@code job}'s {@code type} events since the cluster's deployment, with their transactions. */
+    static <E extends MarketEvent> List<MarketEvents.Mined<E>> mined(BigInteger job, Class<E> type) {
+        return cluster.admin.events().mined(type, job, cluster.deployBlock);
     }
 
     static Map<Integer, G1> roundKeys(BigInteger job, int round) {
         Map<Integer, G1> out = new TreeMap<>();
-        for (Log log : logs(job, JobMarket.ROUNDKEYPOSTED_EVENT)) {
-            var e = JobMarket.getRoundKeyPostedEventFromLog(log);
-            if (e.round.intValue() == round) {
-                out.put(e.k.intValue(), Points.point(e.x, e.y));
+        for (var e : cluster.admin.events().events(MarketEvent.RoundKeyPosted.class, job, cluster.deployBlock)) {
+            if (e.round() == round) {
+                out.put(e.k(), Points.point(e.x(), e.y()));
             }
         }
         return out;
     }
 
-    static long countLogs(BigInteger job, org.web3j.abi.datatypes.Event event, String node) throws Exception {
-        String topic = org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(org.web3j.utils.Numeric.toBigInt(node), 64);
-        return logs(job, event).stream().filter(l -> l.getTopics().contains(topic)).count();
+    /** The accounts an event names in its indexed address arguments. */
+    static List<String> accounts(MarketEvent e) {
+        return switch (e) {
+            case MarketEvent.OpeningVerified v -> List.of(v.node());
+            case MarketEvent.PartialRevealed v -> List.of(v.node());
+            case MarketEvent.RoundKeyPosted v -> List.of(v.node());
+            case MarketEvent.RewardCredited v -> List.of(v.account());
+            case MarketEvent.Released v -> List.of(v.account());
+            case MarketEvent.FaultProven v -> List.of(v.offender());
+            case MarketEvent.ExclusionVoted v -> List.of(v.node(), v.trainer());
+            case MarketEvent.TrainerExcluded v -> List.of(v.trainer());
+            default -> throw new IllegalArgumentException("no accounts in " + e);
+        };
+    }
+
+    /** How many of job {@code job}'s {@code type} events name {@code account}. */
+    static long count(BigInteger job, Class<? extends MarketEvent> type, String account) {
+        return cluster.admin.events().events(type, job, cluster.deployBlock).stream()
+                .filter(e -> accounts(e).stream().anyMatch(account::equalsIgnoreCase)).count();
     }
 
     /** The process (1..3) whose operator is committee member k of {@code job}. */
@@ -690,9 +689,10 @@ class NodeRoundIT {
     }
 
     /** The timestamp of the block that holds {@code log}. */
-    static long blockTime(Log log) {
+    static long blockTime(MarketEvents.Mined<?> mined) {
         try {
-            return cluster.web3j.ethGetBlockByHash(log.getBlockHash(), false).send().getBlock().getTimestamp()
+            return cluster.web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                            BigInteger.valueOf(mined.event().block())), false).send().getBlock().getTimestamp()
                     .longValue();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -707,9 +707,9 @@ class NodeRoundIT {
     }
 
     /** The sender (lower case) of the transaction that emitted {@code log}. */
-    static String senderOf(Log log) {
+    static String senderOf(MarketEvents.Mined<?> mined) {
         try {
-            return cluster.web3j.ethGetTransactionByHash(log.getTransactionHash()).send().getTransaction()
+            return cluster.web3j.ethGetTransactionByHash(mined.transactionHash()).send().getTransaction()
                     .orElseThrow().getFrom().toLowerCase();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -735,9 +735,7 @@ class NodeRoundIT {
 
     static boolean excludedOnChain(BigInteger job, String trainer) {
         try {
-            String topic = org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
-                    org.web3j.utils.Numeric.toBigInt(trainer), 64);
-            return logs(job, JobMarket.TRAINEREXCLUDED_EVENT).stream().anyMatch(l -> l.getTopics().contains(topic));
+            return count(job, MarketEvent.TrainerExcluded.class, trainer) > 0;
         } catch (Exception e) {
             return false;
         }

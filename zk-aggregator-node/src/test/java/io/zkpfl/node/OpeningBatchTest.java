@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.MarketClient;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

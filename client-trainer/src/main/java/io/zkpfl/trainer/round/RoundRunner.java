@@ -2,6 +2,7 @@ package io.zkpfl.trainer.round;
 
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.JobState;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.protocol.envelope.EnvelopeTag;
 import io.zkpfl.protocol.envelope.ShareEnvelope;
@@ -225,15 +226,15 @@ public final class RoundRunner {
         while (true) {
             G1[] keys = new G1[m];
             int found = 0;
-            for (var e : chain.events(JobMarket.ROUNDKEYPOSTED_EVENT, jobId, 0, JobMarket::getRoundKeyPostedEventFromLog)) {
-                int k = e.k.intValue();
-                if (e.round.intValue() != state.round() || k < 1 || k > m || keys[k - 1] != null) {
+            for (var e : chain.events(MarketEvent.RoundKeyPosted.class, jobId, 0)) {
+                int k = e.k();
+                if (e.round() != state.round() || k < 1 || k > m || keys[k - 1] != null) {
                     continue;
                 }
-                if (!state.committee().get(k - 1).equalsIgnoreCase(e.node)) {
+                if (!state.committee().get(k - 1).equalsIgnoreCase(e.node())) {
                     continue; // the contract lets only node k post slot k; anything else is not its key
                 }
-                keys[k - 1] = ChainWords.point(e.x, e.y);
+                keys[k - 1] = ChainWords.point(e.x(), e.y());
                 found++;
             }
             if (found == m) {

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.setup.RoundPlatform;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.AnvilOptions;
@@ -399,9 +399,9 @@ class TrainerRoundIT {
         var commits = roundCommitted(job);
         assertEquals(1, commits.size(), "one commit");
         var committed = commits.getFirst();
-        assertEquals(BigInteger.ONE, committed.index);
-        assertEquals(BigInteger.valueOf(SAMPLES), committed.samples);
-        List<G1> commitments = ChainWords.points(committed.points);
+        assertEquals(1, committed.index());
+        assertEquals(SAMPLES, committed.samples());
+        List<G1> commitments = ChainWords.points(committed.points());
         assertEquals(T, commitments.size());
 
         // the committee's side: manifest and envelopes from Kafka
@@ -409,7 +409,7 @@ class TrainerRoundIT {
         Map<String, byte[]> envelopes = consume(RoundTopics.ENVELOPES);
         byte[] manifestBytes = manifests.get(RoundTopics.manifestKey(job, 0, 0, 1));
         assertTrue(manifestBytes != null, "manifest under " + RoundTopics.manifestKey(job, 0, 0, 1) + ": " + manifests.keySet());
-        assertArrayEquals(committed.manifest, Hash.sha3(manifestBytes), "the manifest's digest is the committed one");
+        assertArrayEquals(committed.manifest(), Hash.sha3(manifestBytes), "the manifest's digest is the committed one");
         EnvelopeManifest manifest = EnvelopeManifest.fromBytes(manifestBytes);
         assertEquals(commitments, manifest.commitments());
         assertEquals(SAMPLES, manifest.declaredSamples());
@@ -450,17 +450,8 @@ class TrainerRoundIT {
         assertEquals(1, roundCommitted(job).size(), "still one commit");
     }
 
-    static List<JobMarket.RoundCommittedEventResponse> roundCommitted(BigInteger job) throws IOException {
-        var filter = new org.web3j.protocol.core.methods.request.EthFilter(
-                org.web3j.protocol.core.DefaultBlockParameterName.EARLIEST,
-                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, addresses.market());
-        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDCOMMITTED_EVENT));
-        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(job, 64));
-        List<JobMarket.RoundCommittedEventResponse> out = new ArrayList<>();
-        for (var r : web3j.ethGetLogs(filter).send().getLogs()) {
-            out.add(JobMarket.getRoundCommittedEventFromLog((org.web3j.protocol.core.methods.response.Log) r.get()));
-        }
-        return out;
+    static List<MarketEvent.RoundCommitted> roundCommitted(BigInteger job) {
+        return admin.events().events(MarketEvent.RoundCommitted.class, job, 0);
     }
 
     static Map<String, byte[]> consume(String topic) {
@@ -667,16 +658,16 @@ class TrainerRoundIT {
                 dir.resolve("state5").toString(), "--poll", "200"), connection())).ok();
         assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
                 + ", nodes [1, 2], checked against ResultOpened)"), ran.out());
-        var commits = roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).toList();
+        var commits = roundCommitted(job).stream().filter(e -> e.round() == 1).toList();
         assertEquals(1, commits.size(), "the trainer committed in round 1");
-        assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer.toLowerCase());
-        assertEquals(BigInteger.valueOf(3), commits.getFirst().index, "its join position");
+        assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer().toLowerCase());
+        assertEquals(3, commits.getFirst().index(), "its join position");
         // its envelope for node 3 opens with node 3's round-1 key and verifies
         Map<String, byte[]> envelopes = consume(RoundTopics.ENVELOPES);
         byte[] env = envelopes.get(RoundTopics.envelopeKey(job, 1, 0, 3, 3));
         Share share = ShareEnvelope.fromBytes(env).open(roundKeys.get(job + "/1/3"), new EnvelopeTag(job, 1, 0, 3, 3));
         assertTrue(new ShareCheck(srs, new VssParameters(T, M, D_MODEL, BUCKET))
-                .holds(3, new ReceivedShare(3, ChainWords.points(commits.getFirst().points), share)));
+                .holds(3, new ReceivedShare(3, ChainWords.points(commits.getFirst().points()), share)));
     }
 
     @Test
@@ -690,7 +681,7 @@ class TrainerRoundIT {
                 "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
                 dir.resolve("state6").toString(), "--poll", "200"), connection())).refused(4, "model hash mismatch",
                 "the evaluator posted");
-        assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round.intValue() == 1), "nothing committed in round 1");
+        assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round() == 1), "nothing committed in round 1");
     }
 
     static Path importKey(String name, Credentials who) throws Exception {
@@ -762,7 +753,7 @@ class TrainerRoundIT {
                 dir.resolve("state7").toString(), "--poll", "200"), connection())).ok();
         assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
                 + ", nodes [1, 2], checked reveal by reveal)"), ran.out());
-        assertEquals(1, roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).count(),
+        assertEquals(1, roundCommitted(job).stream().filter(e -> e.round() == 1).count(),
                 "the trainer committed in round 1 from the model the reveals give");
     }
 }

@@ -190,11 +190,11 @@ public class MarketChain {
         } catch (Exception e) {
             throw new IllegalStateException("createJob failed: " + e.getMessage(), e);
         }
-        List<JobMarket.JobCreatedEventResponse> created = JobMarket.getJobCreatedEvents(receipt);
+        List<MarketEvent.JobCreated> created = MarketEvents.decode(receipt, MarketEvent.JobCreated.class);
         if (created.isEmpty()) {
             throw new IllegalStateException("createJob mined in " + receipt.getTransactionHash() + " without a JobCreated event");
         }
-        return new Submitted(created.getFirst().jobId, receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact());
+        return new Submitted(created.getFirst().jobId(), receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact());
     }
 
     /**
@@ -299,26 +299,17 @@ public class MarketChain {
      * posted {@code keccak(w')}, accuracy and transaction, read from the chain itself.
      */
     public List<PaidRound> paidRounds(BigInteger jobId, long fromBlock) {
-        org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
-                org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(0, fromBlock))),
-                DefaultBlockParameterName.LATEST, addresses.market());
-        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT));
-        filter.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
         try {
-            org.web3j.protocol.core.methods.response.EthLog logs = web3j.ethGetLogs(filter).send();
-            if (logs.hasError()) {
-                throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
-            }
             List<PaidRound> out = new java.util.ArrayList<>();
-            for (org.web3j.protocol.core.methods.response.EthLog.LogResult<?> r : logs.getLogs()) {
-                org.web3j.protocol.core.methods.response.Log log = (org.web3j.protocol.core.methods.response.Log) r.get();
-                JobMarket.RoundPaidEventResponse e = JobMarket.getRoundPaidEventFromLog(log);
-                out.add(new PaidRound(e.round.intValue(), org.web3j.utils.Numeric.toHexString(e.model), e.accuracy.longValue(),
-                        log.getTransactionHash(), log.getBlockNumber().longValueExact()));
+            for (MarketEvents.Mined<MarketEvent.RoundPaid> m : reader.events().mined(MarketEvent.RoundPaid.class, jobId,
+                    fromBlock)) {
+                MarketEvent.RoundPaid e = m.event();
+                out.add(new PaidRound(e.round(), org.web3j.utils.Numeric.toHexString(e.model()), e.accuracyPpm(),
+                        m.transactionHash(), e.block()));
             }
             return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e.getCause());
         }
     }
 

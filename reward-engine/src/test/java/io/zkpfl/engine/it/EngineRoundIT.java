@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.JobState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.model.FlatParameters;
@@ -43,11 +44,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
@@ -111,26 +107,13 @@ class EngineRoundIT {
         EngineStack.await("round " + round + " to be paid", Duration.ofMinutes(3), () -> roundPaid(round).isPresent());
     }
 
-    private java.util.Optional<JobMarket.RoundPaidEventResponse> roundPaid(int round) {
-        return marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDPAID_EVENT)))
-                .map(JobMarket::getRoundPaidEventFromLog)
-                .filter(e -> e.jobId.equals(job.id()) && e.round.intValue() == round).findFirst();
+    private java.util.Optional<MarketEvents.Mined<MarketEvent.RoundPaid>> minedRoundPaid(int round) {
+        return s.admin.events().mined(MarketEvent.RoundPaid.class, job.id(), 0).stream()
+                .filter(m -> m.event().round() == round).findFirst();
     }
 
-    private static String topic(org.web3j.abi.datatypes.Event e) {
-        return org.web3j.abi.EventEncoder.encode(e);
-    }
-
-    private List<Log> marketLogs() {
-        try {
-            EthLog logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send();
-            List<Log> out = new ArrayList<>();
-            logs.getLogs().forEach(l -> out.add((Log) l.get()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private java.util.Optional<MarketEvent.RoundPaid> roundPaid(int round) {
+        return minedRoundPaid(round).map(MarketEvents.Mined::event);
     }
 
     /** Accuracy in ppm of the 4x4-max-pool softmax model, computed here without the trainer's evaluator. */
@@ -168,21 +151,20 @@ class EngineRoundIT {
         JsonNode r0 = evals.get(0);
         assertEquals(0, r0.get("round").asInt());
         String openTx = r0.get("openTx").asText();
-        List<Log> aggregated = marketLogs().stream()
-                .filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDAGGREGATED_EVENT))).toList();
+        var aggregated = s.admin.events().mined(MarketEvent.RoundAggregated.class, null, 0);
         assertEquals(1, aggregated.size());
-        assertEquals(openTx, aggregated.getFirst().getTransactionHash());
+        assertEquals(openTx, aggregated.getFirst().transactionHash());
         BigInteger[] ca = KzgSolidityVerifier.commitmentWords(List.of(p.sums().aggregate()));
-        var agg = JobMarket.getRoundAggregatedEventFromLog(aggregated.getFirst());
-        assertEquals(ca[0], agg.resultX);
-        assertEquals(ca[1], agg.resultY);
+        var agg = aggregated.getFirst().event();
+        assertEquals(ca[0], agg.resultX());
+        assertEquals(ca[1], agg.resultY());
 
         // w' is the library's from this test's own reveals; the accuracy is this test's own measurement
-        JobMarket.RoundPaidEventResponse paid = roundPaid(0).orElseThrow();
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(paid.model));
+        MarketEvent.RoundPaid paid = roundPaid(0).orElseThrow();
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(paid.model()));
         long measured = accuracyPpm(expected.weights());
-        assertTrue(Math.abs(measured - paid.accuracy.longValue()) <= 200,
-                "posted " + paid.accuracy + " ppm, measured here " + measured + " ppm (float summation order may move "
+        assertTrue(Math.abs(measured - (long) paid.accuracyPpm()) <= 200,
+                "posted " + paid.accuracyPpm() + " ppm, measured here " + measured + " ppm (float summation order may move "
                         + "a sample or two)");
         assertTrue(measured > 0);
         models.put(0, expected.weights());
@@ -190,10 +172,10 @@ class EngineRoundIT {
         // w' is on IPFS at the CID the engine reports, and its bytes hash to the posted keccak
         String cid = r0.get("weightsCid").asText();
         byte[] published = s.ipfs.catVerifiedBytes(Cid.parse(cid), 1 << 20);
-        assertEquals(Numeric.toHexString(paid.model), Numeric.toHexString(Hash.sha3(published)));
+        assertEquals(Numeric.toHexString(paid.model()), Numeric.toHexString(Hash.sha3(published)));
 
         // the trainers were paid the contract's formula with accuracy shares proportional to n_i
-        BigInteger pool = paid.pool;
+        BigInteger pool = paid.pool();
         BigInteger trainerPool = pool.subtract(pool.multiply(BigInteger.valueOf(200_000)).divide(BigInteger.valueOf(PPM)));
         long alpha = 300_000;
         long[] shares = {133_334, 333_333, 533_333}; // 10^6 · n_i / Σn, the one ppm left over to the first committer
@@ -224,7 +206,7 @@ class EngineRoundIT {
         assertEquals(List.of(2, 3), expected.used(), "the library itself skips node 1's reveal");
         s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         awaitRound(1);
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(1).orElseThrow().model));
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(1).orElseThrow().model()));
         JsonNode r1 = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/evaluations").get(1);
         assertEquals("[2, 3]", r1.get("usedNodes").asText());
         assertTrue(r1.get("refused").asText().contains("1=S_k ‖ b_k does not open C_1"), r1.toString());
@@ -251,9 +233,8 @@ class EngineRoundIT {
 
         engine = s.startEngine(Map.of());
         awaitRound(2);
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(2).orElseThrow().model));
-        long paidEvents = marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDPAID_EVENT)))
-                .count();
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(2).orElseThrow().model()));
+        long paidEvents = s.admin.events().events(MarketEvent.RoundPaid.class, null, 0).size();
         assertEquals(3, paidEvents, "one result per round, none posted twice");
         models.put(2, expected.weights());
 
@@ -308,13 +289,14 @@ class EngineRoundIT {
         assertEquals(3, all.size());
         for (JsonNode r : all) {
             int round = r.get("round").asInt();
-            var paid = roundPaid(round).orElseThrow();
+            var mined = minedRoundPaid(round).orElseThrow();
+            var paid = mined.event();
             JsonNode result = r.get("result");
-            assertEquals(Numeric.toHexString(paid.model), result.get("weightsHash").asText());
-            assertEquals(paid.accuracy.longValue(), result.get("accuracyPpm").asLong());
-            assertEquals(paid.log.getTransactionHash(), result.get("tx").asText());
-            assertEquals(paid.log.getBlockNumber().longValue(), result.get("block").asLong());
-            assertEquals(paid.paid.toString(), r.get("payments").findValuesAsText("amount").stream()
+            assertEquals(Numeric.toHexString(paid.model()), result.get("weightsHash").asText());
+            assertEquals((long) paid.accuracyPpm(), result.get("accuracyPpm").asLong());
+            assertEquals(mined.transactionHash(), result.get("tx").asText());
+            assertEquals(paid.block(), result.get("block").asLong());
+            assertEquals(paid.paid().toString(), r.get("payments").findValuesAsText("amount").stream()
                     .map(BigInteger::new).reduce(BigInteger.ZERO, BigInteger::add)
                     .subtract(nodePay(r)).toString());
             JsonNode attempt = r.get("attempts").get(0);

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.AttemptState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.round.NextModel;
 import io.zkpfl.protocol.round.ResultBinding;
@@ -48,10 +48,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
@@ -137,16 +133,16 @@ class OwnerValidationIT {
         NextModel.Result w = playRound(job, 4).expected(job.initialWeights());
         s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         EngineStack.await("round 0 to be paid", Duration.ofMinutes(3), () -> roundPaid(job.id(), 0).isPresent());
-        JobMarket.RoundPaidEventResponse paid = roundPaid(job.id(), 0).orElseThrow();
-        assertEquals(Numeric.toHexString(w.weightsHash()), Numeric.toHexString(paid.model));
+        MarketEvent.RoundPaid paid = roundPaid(job.id(), 0).orElseThrow();
+        assertEquals(Numeric.toHexString(w.weightsHash()), Numeric.toHexString(paid.model()));
 
         long[][] counts = counts(w.weights(), owned, groupIds);
         long overall = counts[0][0] * PPM / owned.count();
         long onDefault = new Figures(w.weights(), new DatasetFolder(DatasetFolder.FASHION_MNIST).test()).overall;
-        assertTrue(Math.abs(overall - paid.accuracy.longValue()) <= 700,
-                "posted " + paid.accuracy + " ppm, measured here on the owner's set " + overall + " ppm (float summation "
+        assertTrue(Math.abs(overall - (long) paid.accuracyPpm()) <= 700,
+                "posted " + paid.accuracyPpm() + " ppm, measured here on the owner's set " + overall + " ppm (float summation "
                         + "order may move a sample or two)");
-        assertNotEquals(onDefault, paid.accuracy.longValue(), "measured on the owner's set, not the default one");
+        assertNotEquals(onDefault, (long) paid.accuracyPpm(), "measured on the owner's set, not the default one");
 
         JsonNode eval = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/evaluations").get(0);
         JsonNode groups = eval.get("groupAccuraciesPpm");
@@ -170,7 +166,7 @@ class OwnerValidationIT {
         assertEquals(engineGroups.toString(), row.get("result").get("groupAccuraciesPpm").toString().replace(",", ", "));
         JsonNode notice = notice(job.id(), "round.evaluated");
         assertEquals(engineGroups.toString(), notice.get("groupAccuraciesPpm").toString().replace(",", ", "));
-        assertEquals(paid.accuracy.longValue(), notice.get("accuracyPpm").asLong());
+        assertEquals((long) paid.accuracyPpm(), notice.get("accuracyPpm").asLong());
     }
 
     @Test
@@ -386,17 +382,9 @@ class OwnerValidationIT {
         return out;
     }
 
-    private Optional<JobMarket.RoundPaidEventResponse> roundPaid(BigInteger jobId, int round) {
-        try {
-            var logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send().getLogs();
-            String topic = org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT);
-            return logs.stream().map(l -> (Log) l.get()).filter(l -> l.getTopics().getFirst().equals(topic))
-                    .map(JobMarket::getRoundPaidEventFromLog)
-                    .filter(e -> e.jobId.equals(jobId) && e.round.intValue() == round).findFirst();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private Optional<MarketEvent.RoundPaid> roundPaid(BigInteger jobId, int round) {
+        return s.admin.events().events(MarketEvent.RoundPaid.class, jobId, 0).stream()
+                .filter(e -> e.round() == round).findFirst();
     }
 
     private JsonNode notice(BigInteger jobId, String type) throws Exception {

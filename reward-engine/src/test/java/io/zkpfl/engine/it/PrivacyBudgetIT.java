@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.JobState;
@@ -28,10 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * A DP job whose budget fits three rounds (docs/privacy.md) runs with the reward engine as a separate process: the
@@ -158,11 +155,9 @@ class PrivacyBudgetIT {
                 "the third round's share of the fee is refunded: " + state.refunded() + " of " + fee);
         assertEquals(state.refunded(), s.admin.market().claimable(s.owner.getAddress(), token).subtract(ownerBefore),
                 "the owner can claim the refund");
-        var finished = marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(
-                        org.web3j.abi.EventEncoder.encode(JobMarket.JOBFINISHED_EVENT)))
-                .map(JobMarket::getJobFinishedEventFromLog).filter(e -> e.jobId.equals(job.id())).toList();
+        var finished = s.admin.events().events(MarketEvent.JobFinished.class, job.id(), 0);
         assertEquals(1, finished.size());
-        assertEquals(state.refunded(), finished.getFirst().refunded);
+        assertEquals(state.refunded(), finished.getFirst().refunded());
         for (Credentials t : s.trainers) {
             assertTrue(s.admin.market().claimable(t.getAddress(), token).signum() > 0, "trainer " + t.getAddress() + " was paid");
         }
@@ -217,22 +212,8 @@ class PrivacyBudgetIT {
         assertTrue(audit.get("privacy").isNull(), audit.toString());
     }
 
-    private java.util.Optional<JobMarket.RoundPaidEventResponse> roundPaid(int round) {
-        return marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(
-                        org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT)))
-                .map(JobMarket::getRoundPaidEventFromLog)
-                .filter(e -> e.jobId.equals(job.id()) && e.round.intValue() == round).findFirst();
-    }
-
-    private List<Log> marketLogs() {
-        try {
-            var logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send();
-            List<Log> out = new ArrayList<>();
-            logs.getLogs().forEach(l -> out.add((Log) l.get()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private java.util.Optional<MarketEvent.RoundPaid> roundPaid(int round) {
+        return s.admin.events().events(MarketEvent.RoundPaid.class, job.id(), 0).stream()
+                .filter(e -> e.round() == round).findFirst();
     }
 }

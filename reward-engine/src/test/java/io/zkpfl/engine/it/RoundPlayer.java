@@ -3,7 +3,6 @@ package io.zkpfl.engine.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zkpfl.contracts.AttemptState;
-import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.protocol.fixedpoint.ClipPolicy;
