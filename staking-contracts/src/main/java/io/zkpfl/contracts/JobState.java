@@ -6,10 +6,9 @@ import java.util.List;
 /**
  * A job's on-chain state. Amounts in the fee token's base units; escrowed = paid + refunded + remaining.
  *
- * @param status    0 none, 1 active, 2 completed, 3 failed
  * @param model     hash of the current certified global model (hex)
  */
-public record JobState(int status, int round, int attempt, String model, BigInteger escrowed, BigInteger paid,
+public record JobState(Status status, int round, int attempt, String model, BigInteger escrowed, BigInteger paid,
                        BigInteger refunded, List<String> committee, List<String> trainers) {
 
     public JobState {
@@ -28,11 +27,6 @@ public record JobState(int status, int round, int attempt, String model, BigInte
             }
             return values()[code];
         }
-    }
-
-    /** {@link #status()} as the enum. */
-    public Status jobStatus() {
-        return Status.of(status);
     }
 
     /** The escrow neither paid nor refunded. */

@@ -49,9 +49,9 @@ class CommitteeDrawIT {
     private static TransactionReceipt createUndrawn() {
         ChainClient owner = chain.client(chain.owner);
         TestChain.Terms t = chain.terms();
-        owner.approve(t.feeToken(), chain.addresses.market(), t.fee());
+        owner.token().approve(t.feeToken(), chain.addresses.market(), t.fee());
         JobMarket.JobParams p = t.params();
-        return owner.createJobReceipt(p, owner.signJob(p, chain.owner));
+        return owner.market().createJobReceipt(p, owner.market().signJob(p, chain.owner));
     }
 
     /** The committee JobRules.draw picks from the creation block's hash over the given weights, computed here. */
@@ -82,14 +82,14 @@ class CommitteeDrawIT {
         BigInteger job = pending.jobId;
         long creationBlock = created.getBlockNumber().longValueExact();
         assertEquals(creationBlock, pending.drawBlock.longValueExact());
-        var pool = chain.admin.nodePool();
+        var pool = chain.admin.staking().nodePool();
         assertEquals(lower(pool.component1()), lower(pending.pool), "the event carries the pool at creation");
         assertEquals(pool.component2(), pending.weights);
-        assertTrue(chain.admin.job(job).committee().isEmpty(), "no committee before the draw");
+        assertTrue(chain.admin.market().job(job).committee().isEmpty(), "no committee before the draw");
         // trainers may join before the draw, but there is nothing to commit to: the first attempt is not open
         ChainClient trainer = chain.client(chain.trainers.getFirst());
-        trainer.join(job);
-        assertReverts("WrongPhase", BigInteger.ZERO, () -> trainer.commitRound(job,
+        trainer.market().join(job);
+        assertReverts("WrongPhase", BigInteger.ZERO, () -> trainer.market().commitRound(job,
                 List.of(BigInteger.ONE, BigInteger.TWO, BigInteger.ONE, BigInteger.TWO), new byte[32], 1));
 
         // in the creation block itself the seed is not fixed yet
@@ -101,12 +101,12 @@ class CommitteeDrawIT {
         assertEquals("DrawNotReady", early.name(), early::toString);
         assertEquals(BigInteger.valueOf(creationBlock + 1), early.args().get(1));
 
-        TransactionReceipt drawn = chain.client(chain.trainers.get(1)).drawCommittee(created); // anyone may draw
+        TransactionReceipt drawn = chain.client(chain.trainers.get(1)).market().drawCommittee(created); // anyone may draw
         assertTrue(drawn.getBlockNumber().longValueExact() > creationBlock);
-        List<String> committee = lower(chain.admin.job(job).committee());
+        List<String> committee = lower(chain.admin.market().job(job).committee());
         assertEquals(expectedCommittee(job, creationBlock, pending.pool, pending.weights), committee);
         assertEquals(1, JobMarket.getAttemptOpenedEvents(drawn).size(), "the draw opens the first attempt");
-        assertReverts("CommitteeAlreadyDrawn", job, () -> chain.admin.drawCommittee(job, pending.pool, pending.weights));
+        assertReverts("CommitteeAlreadyDrawn", job, () -> chain.admin.market().drawCommittee(job, pending.pool, pending.weights));
     }
 
     @Test
@@ -115,14 +115,14 @@ class CommitteeDrawIT {
         JobMarket.DrawPendingEventResponse pending = JobMarket.getDrawPendingEvents(created).getFirst();
         // a node that registers after seeing the job (and the creation block's hash) is not in its pool
         Credentials late = chain.funded("late-node-" + pending.jobId, tokens(50_000));
-        chain.client(late).registerNode(tokens(50_000), Hash.sha3("x25519-late".getBytes(StandardCharsets.UTF_8)),
+        chain.client(late).staking().registerNode(tokens(50_000), Hash.sha3("x25519-late".getBytes(StandardCharsets.UTF_8)),
                 "https://late.zkpfl.test");
-        var now = chain.admin.nodePool();
+        var now = chain.admin.staking().nodePool();
         assertNotEquals(pending.pool.size(), now.component1().size());
         assertReverts("NotThePoolAtCreation", pending.jobId,
-                () -> chain.admin.drawCommittee(pending.jobId, now.component1(), now.component2()));
-        chain.admin.drawCommittee(pending.jobId, pending.pool, pending.weights);
-        List<String> committee = lower(chain.admin.job(pending.jobId).committee());
+                () -> chain.admin.market().drawCommittee(pending.jobId, now.component1(), now.component2()));
+        chain.admin.market().drawCommittee(pending.jobId, pending.pool, pending.weights);
+        List<String> committee = lower(chain.admin.market().job(pending.jobId).committee());
         assertTrue(!committee.contains(late.getAddress().toLowerCase()));
         assertEquals(expectedCommittee(pending.jobId, pending.drawBlock.longValueExact(), pending.pool, pending.weights),
                 committee);
@@ -134,17 +134,14 @@ class CommitteeDrawIT {
         JobMarket.DrawPendingEventResponse pending = JobMarket.getDrawPendingEvents(created).getFirst();
         chain.anvil.rpc("anvil_mine", "[\"0x110\"]"); // 272 blocks: the creation block's hash is gone
         long before = chain.blockNumber();
-        chain.admin.drawCommittee(created);
-        long seedBlock = chain.admin.drawBlock(pending.jobId);
+        chain.admin.market().drawCommittee(created);
+        long seedBlock = chain.admin.market().drawBlock(pending.jobId);
         assertTrue(seedBlock > before, "the draw moved to the block of the deferring call");
-        assertEquals(3, chain.admin.job(pending.jobId).committee().size());
+        assertEquals(3, chain.admin.market().job(pending.jobId).committee().size());
         assertEquals(expectedCommittee(pending.jobId, seedBlock, pending.pool, pending.weights),
-                lower(chain.admin.job(pending.jobId).committee()));
-        var logs = chain.web3j.ethGetLogs(new org.web3j.protocol.core.methods.request.EthFilter(
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(seedBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(seedBlock)), chain.addresses.market())).send().getLogs();
-        assertEquals(1, logs.size(), "the deferring call draws nothing");
-        var deferred = (org.web3j.protocol.core.methods.response.Log) logs.getFirst().get();
-        assertEquals(org.web3j.abi.EventEncoder.encode(JobMarket.DRAWDEFERRED_EVENT), deferred.getTopics().getFirst());
+                lower(chain.admin.market().job(pending.jobId).committee()));
+        List<MarketEvent> events = chain.admin.events().events(seedBlock, seedBlock);
+        assertEquals(List.of(new MarketEvent.DrawDeferred(pending.jobId, seedBlock, seedBlock)), events,
+                "the deferring call draws nothing");
     }
 }

@@ -42,34 +42,18 @@ class EarlyCertificationIT {
         chain.close();
     }
 
-    private BigInteger job(int trainers) {
-        BigInteger job = chain.createJob(chain.terms());
-        for (int i = 0; i < trainers; i++) {
-            chain.client(chain.trainers.get(i)).join(job);
-        }
-        return job;
-    }
-
-    private void assertConserved(BigInteger job) {
-        JobState s = chain.admin.job(job);
-        assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()));
-        String token = chain.addresses.token();
-        assertEquals(chain.admin.balanceOf(token, chain.addresses.market()),
-                chain.admin.totalOwed(token).add(chain.admin.remaining(job)));
-    }
-
     /** {@code leader} posts the signed openings of {@code ks} in one postOpenings; the receipt. */
     private TransactionReceipt batch(RoundDriver round, Credentials leader, List<Integer> ks, List<String> excluded) {
-        JobState state = chain.admin.job(round.job);
+        JobState state = chain.admin.market().job(round.job);
         List<BigInteger> words = new java.util.ArrayList<>();
         List<byte[]> sigs = new java.util.ArrayList<>();
         for (int k : ks) {
             List<BigInteger> o = round.opening(k, excluded);
             words.addAll(o);
-            sigs.add(ChainClient.signOpening(round.node(k), chain.addresses.market(), chain.anvil.chainId(), round.job,
+            sigs.add(MarketClient.signOpening(round.node(k), chain.addresses.market(), chain.anvil.chainId(), round.job,
                     state.round(), state.attempt(), k, o));
         }
-        return chain.client(leader).postOpenings(round.job, ks.stream().map(BigInteger::valueOf).toList(), words, sigs);
+        return chain.client(leader).market().postOpenings(round.job, ks.stream().map(BigInteger::valueOf).toList(), words, sigs);
     }
 
     /** {@code action} reverts DisputePending naming {@code trainer}. */
@@ -89,12 +73,12 @@ class EarlyCertificationIT {
 
     @Test
     void theWholeCommitteesBatchBeforeD2CertifiesAndClosesTheComplaintWindow() {
-        BigInteger job = job(3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 21);
         round.commit(chain.trainers.get(0), 100);
         round.commit(chain.trainers.get(1), 200);
         round.commit(chain.trainers.get(2), 300);
-        AttemptState before = chain.admin.attempt(job);
+        AttemptState before = chain.admin.market().attempt(job);
         chain.increaseTime(1); // the block after the last commit: past D1, far before D2
         assertTrue(chain.now() > before.commitDeadline() && chain.now() < before.complaintDeadline());
 
@@ -103,11 +87,11 @@ class EarlyCertificationIT {
                 () -> round.openBatched(round.node(1), List.of(1, 2), NONE));
         assertReverts("WindowNotOpen", () -> round.open(3, NONE));
 
-        BigInteger escrow = chain.admin.remaining(job);
+        BigInteger escrow = chain.admin.market().remaining(job);
         TransactionReceipt receipt = batch(round, round.node(2), List.of(1, 2, 3), NONE);
         long at = timestampOf(receipt);
         assertTrue(at < before.complaintDeadline(), "certified " + (before.complaintDeadline() - at) + " s before D2");
-        AttemptState a = chain.admin.attempt(job);
+        AttemptState a = chain.admin.market().attempt(job);
         assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
         assertEquals(List.of(1, 2, 3), a.openedNodes());
         long shift = before.complaintDeadline() - at;
@@ -125,11 +109,11 @@ class EarlyCertificationIT {
         assertEquals(1, JobMarket.getIncludedSetFixedEvents(receipt).size(), "I is fixed: every committer");
         assertEquals(chain.trainers.subList(0, 3).stream().map(c -> c.getAddress().toLowerCase()).toList(),
                 a.included().stream().map(String::toLowerCase).toList());
-        assertEquals(escrow, chain.admin.remaining(job), "certifying moves no money");
+        assertEquals(escrow, chain.admin.market().remaining(job), "certifying moves no money");
 
         // the window is closed: no complaint or vote can reopen the certified set
         Credentials accused = chain.trainers.get(1);
-        assertReverts("WrongPhase", () -> chain.client(round.node(1)).voteExclusion(job, accused.getAddress(), List.of(),
+        assertReverts("WrongPhase", () -> chain.client(round.node(1)).market().voteExclusion(job, accused.getAddress(), List.of(),
                 new byte[32], 0));
         assertReverts("AlreadyOpened", BigInteger.ONE, () -> round.open(1, NONE));
 
@@ -137,37 +121,37 @@ class EarlyCertificationIT {
         round.reveal(1);
         round.reveal(3);
         round.openResult(chain.client(chain.trainers.get(4)), List.of(1, 3), NONE);
-        assertEquals(AttemptState.Phase.AGGREGATED, chain.admin.attempt(job).phase());
-        assertEquals(600, chain.admin.attempt(job).sampleSum());
+        assertEquals(AttemptState.Phase.AGGREGATED, chain.admin.market().attempt(job).phase());
+        assertEquals(600, chain.admin.market().attempt(job).sampleSum());
         BigInteger pool = escrow.divide(BigInteger.valueOf(3));
         BigInteger nodePay = pool.multiply(BigInteger.valueOf(200_000)).divide(BigInteger.valueOf(1_000_000))
                 .divide(BigInteger.valueOf(3));
         for (int k = 1; k <= 3; k++) {
-            assertEquals(nodePay, chain.admin.claimable(round.node(k).getAddress(), chain.addresses.token()), "node " + k);
+            assertEquals(nodePay, chain.admin.market().claimable(round.node(k).getAddress(), chain.addresses.token()), "node " + k);
         }
-        assertConserved(job);
-        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 500_000,
+        chain.assertEscrowConserved(job);
+        chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 500_000,
                 List.of(BigInteger.valueOf(300_000), BigInteger.valueOf(300_000), BigInteger.valueOf(400_000)));
-        assertEquals(1, chain.admin.job(job).round(), "the next round opens");
-        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase());
-        assertConserved(job);
+        assertEquals(1, chain.admin.market().job(job).round(), "the next round opens");
+        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.market().attempt(job).phase());
+        chain.assertEscrowConserved(job);
     }
 
     @Test
     void whileACommitterMayStillCommitTheBatchWaitsForD2() {
         // four join, three commit: the commit window stays open until its D1
-        BigInteger job = job(4);
+        BigInteger job = chain.createJob(chain.terms(), 4);
         RoundDriver round = new RoundDriver(chain, job, 22);
         for (int i = 0; i < 3; i++) {
             round.commit(chain.trainers.get(i), 100);
         }
-        AttemptState a = chain.admin.attempt(job);
+        AttemptState a = chain.admin.market().attempt(job);
         assertTrue(chain.now() <= a.commitDeadline());
         assertReverts("WindowNotOpen", () -> round.openBatched(round.node(1), List.of(1, 2, 3), NONE));
         chain.passTime(a.commitDeadline());
         TransactionReceipt early = batch(round, round.node(1), List.of(1, 2, 3), NONE);
         assertEquals(1, JobMarket.getComplaintsClosedEvents(early).size());
-        AttemptState after = chain.admin.attempt(job);
+        AttemptState after = chain.admin.market().attempt(job);
         assertEquals(AttemptState.Phase.CERTIFIED, after.phase());
         assertTrue(after.complaintDeadline() < a.complaintDeadline(), "certified before the original D2");
         assertEquals(3, after.included().size(), "the trainer that never committed is not in I");
@@ -175,7 +159,7 @@ class EarlyCertificationIT {
 
     @Test
     void anExclusionVoteOnRecordKeepsTheWindowOpenUntilD2() {
-        BigInteger job = job(3);
+        BigInteger job = chain.createJob(chain.terms(), 3);
         RoundDriver round = new RoundDriver(chain, job, 23);
         for (int i = 0; i < 3; i++) {
             round.commit(chain.trainers.get(i), 100 + i);
@@ -183,31 +167,31 @@ class EarlyCertificationIT {
         chain.increaseTime(1);
         Credentials accused = chain.trainers.get(2);
         // one vote of three is no majority and excludes nobody, but it is a dispute the window must leave time for
-        chain.client(round.node(3)).voteExclusion(job, accused.getAddress(), List.of(), new byte[32], 0);
+        chain.client(round.node(3)).market().voteExclusion(job, accused.getAddress(), List.of(), new byte[32], 0);
         assertDisputePending(accused, () -> round.openBatched(round.node(1), List.of(1, 2, 3), NONE));
-        long d2 = chain.admin.attempt(job).complaintDeadline();
-        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.attempt(job).phase());
+        long d2 = chain.admin.market().attempt(job).complaintDeadline();
+        assertEquals(AttemptState.Phase.COMMITTING, chain.admin.market().attempt(job).phase());
         // a majority excludes the trainer: still no early batch, now over the smaller set
         Dealing d = round.dealings.get(accused.getAddress().toLowerCase());
-        chain.client(round.node(1)).voteExclusion(job, accused.getAddress(), TestChain.words(d.commitments()),
+        chain.client(round.node(1)).market().voteExclusion(job, accused.getAddress(), TestChain.words(d.commitments()),
                 round.manifest(accused), 102);
         List<String> excluded = List.of(accused.getAddress());
         assertDisputePending(accused, () -> round.openBatched(round.node(1), List.of(1, 2, 3), excluded));
         chain.passTime(d2);
         TransactionReceipt late = batch(round, round.node(1), List.of(1, 2, 3), excluded);
-        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
-        assertEquals(d2, chain.admin.attempt(job).complaintDeadline(), "after D2 the deadlines stay");
-        assertEquals(201, chain.admin.attempt(job).sampleSum());
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.market().attempt(job).phase());
+        assertEquals(d2, chain.admin.market().attempt(job).complaintDeadline(), "after D2 the deadlines stay");
+        assertEquals(201, chain.admin.market().attempt(job).sampleSum());
         assertTrue(JobMarket.getComplaintsClosedEvents(late).isEmpty(), "no early close after D2");
     }
 
     @Test
     void aShareComplaintOnRecordKeepsTheWindowOpenUntilD2() {
-        BigInteger job = job(2);
+        BigInteger job = chain.createJob(chain.terms(), 2);
         RoundDriver round = new RoundDriver(chain, job, 24);
         SplittableRandom rng = new SplittableRandom(5);
         NodeRoundKey key1 = NodeRoundKey.generate(rng);
-        chain.client(round.node(1)).postRoundKey(job, TestChain.words(List.of(key1.publicKey())));
+        chain.client(round.node(1)).market().postRoundKey(job, TestChain.words(List.of(key1.publicKey())));
         Credentials accused = chain.trainers.get(0);
         Dealing good = round.commit(accused, 100);
         round.commit(chain.trainers.get(1), 100);
@@ -217,18 +201,18 @@ class EarlyCertificationIT {
                 good.shareFor(1), rng);
         G1 shared = key1.sharedPoint(envelope.ephemeral());
         DleqProof proof = Dleq.prove(key1.secret(), envelope.ephemeral(), rng);
-        chain.client(round.node(1)).complainShare(job, accused.getAddress(),
+        chain.client(round.node(1)).market().complainShare(job, accused.getAddress(),
                 TestChain.words(List.of(envelope.ephemeral())), TestChain.words(List.of(shared)),
                 proof.c().toBigInteger(), proof.s().toBigInteger());
         assertDisputePending(accused, () -> round.openBatched(round.node(2), List.of(1, 2, 3), NONE));
         // resolved (rejected by nodes 2 and 3), it still stands on record: the committee waits for D2
-        chain.client(round.node(2)).voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
-        chain.client(round.node(3)).voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
+        chain.client(round.node(2)).market().voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
+        chain.client(round.node(3)).market().voteComplaint(job, accused.getAddress(), false, List.of(), new byte[32], 0);
         assertDisputePending(accused, () -> round.openBatched(round.node(2), List.of(1, 2, 3), NONE));
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         TransactionReceipt late = batch(round, round.node(2), List.of(1, 2, 3), NONE);
         assertTrue(JobMarket.getComplaintsClosedEvents(late).isEmpty(), "no early close after D2");
-        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
-        assertConserved(job);
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.market().attempt(job).phase());
+        chain.assertEscrowConserved(job);
     }
 }

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 
 import static io.zkpfl.contracts.PlatformConfig.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,12 +44,12 @@ class EscrowInvariantIT {
                 new RawTransactionManager(chain.web3j, chain.adminKey, chain.anvil.chainId()),
                 new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(5_000_000))).send();
         coin.mint(chain.owner.getAddress(), tokens(1_000_000)).send();
-        chain.admin.setFeeToken(coin.getContractAddress(), tokens(50));
-        chain.admin.setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(20_000, 100_000, 300, 300));
+        chain.admin.market().setFeeToken(coin.getContractAddress(), tokens(50));
+        chain.admin.evaluation().setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(20_000, 100_000, 300, 300));
         feeTokens = List.of(chain.addresses.token(), coin.getContractAddress());
         ChainClient owner = chain.client(chain.owner);
         for (String token : feeTokens) {
-            owner.approve(token, chain.addresses.market(), tokens(1_000_000));
+            owner.token().approve(token, chain.addresses.market(), tokens(1_000_000));
         }
     }
 
@@ -92,30 +93,30 @@ class EscrowInvariantIT {
                         JobParams p = terms.params();
                         Credentials signer = rng.nextInt(6) == 0 ? trainer : chain.owner;
                         ChainClient owner = chain.client(chain.owner);
-                        BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
-                        BigInteger id = owner.createJob(p, owner.signJob(p, signer));
+                        BigInteger before = owner.token().balanceOf(token, chain.owner.getAddress());
+                        BigInteger id = owner.market().createJob(p, owner.market().signJob(p, signer));
                         jobs.add(id);
                         deposited.merge(token, deposit(id, token, before), BigInteger::add);
                     }
-                    case 3 -> chain.client(trainer).join(job);
+                    case 3 -> chain.client(trainer).market().join(job);
                     case 4 -> chain.commit(job, trainer, 2);
-                    case 5 -> chain.client(node).voteExclusion(job, trainer.getAddress(), List.of(), new byte[32], 0);
-                    case 6 -> chain.client(node).postOpening(job, List.of(TestChain.field("z" + step), BigInteger.ONE,
+                    case 5 -> chain.client(node).market().voteExclusion(job, trainer.getAddress(), List.of(), new byte[32], 0);
+                    case 6 -> chain.client(node).market().postOpening(job, List.of(TestChain.field("z" + step), BigInteger.ONE,
                             BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
-                    case 7 -> chain.admin.openResult(job, new byte[32], List.of(TestChain.field("a" + step), BigInteger.ONE,
+                    case 7 -> chain.admin.market().openResult(job, new byte[32], List.of(TestChain.field("a" + step), BigInteger.ONE,
                             BigInteger.ONE, BigInteger.ONE, BigInteger.TWO));
-                    case 8 -> chain.client(node).revealPartial(job, new byte[] {1, 2, 3});
-                    case 9, 14 -> chain.admin.advance(job);
+                    case 8 -> chain.client(node).market().revealPartial(job, new byte[] {1, 2, 3});
+                    case 9, 14 -> chain.admin.market().advance(job);
                     case 10, 15 -> chain.increaseTime(1 + rng.nextInt(400));
                     case 11 -> {
                         Credentials who = claimants.get(rng.nextInt(claimants.size()));
                         String token = feeTokens.get(rng.nextInt(2));
                         ChainClient c = chain.client(who);
-                        BigInteger before = c.balanceOf(token, who.getAddress());
-                        c.claim(token);
-                        claimed.merge(token, c.balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
+                        BigInteger before = c.token().balanceOf(token, who.getAddress());
+                        c.market().claim(token);
+                        claimed.merge(token, c.token().balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
                     }
-                    case 12 -> chain.client(rng.nextBoolean() ? trainer : node).release(job);
+                    case 12 -> chain.client(rng.nextBoolean() ? trainer : node).market().release(job);
                     case 16 -> {
                         // a job (bucket 4) played honestly with real proofs up to the reveal; what follows is
                         // random: the evaluator's result, its timeout through advance, or neither
@@ -127,8 +128,8 @@ class EscrowInvariantIT {
                         JobParams p = evaluation(chain.terms().withFee(token, tokens(100 + rng.nextInt(300)))
                                 .withBucket(4).withTrainers(2, 3), rng).params();
                         ChainClient owner = chain.client(chain.owner);
-                        BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
-                        BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
+                        BigInteger before = owner.token().balanceOf(token, chain.owner.getAddress());
+                        BigInteger id = owner.market().createJob(p, owner.market().signJob(p, chain.owner));
                         jobs.add(id);
                         drivenJobs.add(id);
                         deposited.merge(token, deposit(id, token, before), BigInteger::add);
@@ -136,20 +137,20 @@ class EscrowInvariantIT {
                     }
                     case 17 -> {
                         boolean right = rng.nextInt(3) != 0;
-                        chain.client(chain.owner).discloseValidation(job, BUNDLE, right ? KEY : BUNDLE, new byte[] {7});
+                        chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, right ? KEY : BUNDLE, new byte[] {7});
                     }
                     case 18 -> {
-                        List<String> committee = chain.admin.job(job).committee();
+                        List<String> committee = chain.admin.market().job(job).committee();
                         Credentials voter = committee.isEmpty() ? node : chain.nodes.stream()
                                 .filter(n -> n.getAddress().equalsIgnoreCase(committee.get(rng.nextInt(committee.size()))))
                                 .findFirst().orElse(node);
-                        chain.client(voter).disputeEvaluation(job, rng.nextInt(2));
+                        chain.client(voter).evaluation().disputeEvaluation(job, rng.nextInt(2));
                     }
-                    case 19 -> chain.client(trainer).slashUndisclosed(job);
-                    case 20 -> chain.client(node).releaseBond(job);
+                    case 19 -> chain.client(trainer).evaluation().slashUndisclosed(job);
+                    case 20 -> chain.client(node).evaluation().releaseBond(job);
                     default -> chain.client(List.of(chain.evaluator, trainer, chain.owner).get(rng.nextInt(3)))
-                            .postRoundResult(job, new byte[32], rng.nextInt(1_000_001),
-                                    equalShares(chain.admin.attempt(job).included().size()));
+                            .market().postRoundResult(job, new byte[32], rng.nextInt(1_000_001),
+                                    equalShares(chain.admin.market().attempt(job).included().size()));
                 }
                 accepted++;
             } catch (ChainRevertException e) {
@@ -159,13 +160,13 @@ class EscrowInvariantIT {
         }
         // driven jobs still waiting for their evaluator: past the result deadline anyone closes the round
         // (one more is driven now if the random evaluator answered every driven round)
-        if (drivenJobs.stream().noneMatch(id -> chain.admin.job(id).status() == 1
-                && chain.admin.attempt(id).phase() == AttemptState.Phase.AGGREGATED)) {
+        if (drivenJobs.stream().noneMatch(id -> chain.admin.market().job(id).status() == JobState.Status.ACTIVE
+                && chain.admin.market().attempt(id).phase() == AttemptState.Phase.AGGREGATED)) {
             String token = feeTokens.getFirst();
             JobParams p = chain.terms().withFee(token, tokens(200)).withTrainers(2, 3).params();
             ChainClient owner = chain.client(chain.owner);
-            BigInteger before = owner.balanceOf(token, chain.owner.getAddress());
-            BigInteger id = owner.createJob(p, owner.signJob(p, chain.owner));
+            BigInteger before = owner.token().balanceOf(token, chain.owner.getAddress());
+            BigInteger id = owner.market().createJob(p, owner.market().signJob(p, chain.owner));
             jobs.add(id);
             drivenJobs.add(id);
             deposited.merge(token, deposit(id, token, before), BigInteger::add);
@@ -174,10 +175,10 @@ class EscrowInvariantIT {
         }
         int timedOut = 0;
         for (BigInteger id : drivenJobs) {
-            if (chain.admin.job(id).status() == 1 && chain.admin.attempt(id).phase() == AttemptState.Phase.AGGREGATED) {
-                chain.passTime(chain.admin.resultDeadline(id));
-                chain.client(chain.trainers.get(4)).advance(id);
-                assertEquals(3, chain.admin.job(id).status());
+            if (chain.admin.market().job(id).status() == JobState.Status.ACTIVE && chain.admin.market().attempt(id).phase() == AttemptState.Phase.AGGREGATED) {
+                chain.passTime(chain.admin.market().resultDeadline(id));
+                chain.client(chain.trainers.get(4)).market().advance(id);
+                assertEquals(JobState.Status.FAILED, chain.admin.market().job(id).status());
                 timedOut++;
                 checkConservation(jobs, deposited, claimed, STEPS);
             }
@@ -186,18 +187,18 @@ class EscrowInvariantIT {
         // was never disclosed
         int settled = 0;
         for (BigInteger id : jobs) {
-            ChainClient.Evaluation ev = chain.admin.evaluation(id);
-            if (ev.bondState() != 0) {
+            EvaluationClient.Evaluation ev = chain.admin.evaluation().evaluation(id);
+            if (ev.bondState() != EvaluationClient.BondState.HELD) {
                 settled++;
-            } else if (ev.bond().signum() > 0 && chain.admin.job(id).status() > 1) {
+            } else if (ev.bond().signum() > 0 && chain.admin.market().job(id).status().compareTo(JobState.Status.ACTIVE) > 0) {
                 chain.passTime(ev.disputeDeadline());
-                boolean committed = new BigInteger(1, chain.admin.jobParams(id).validationCommitment).signum() != 0;
+                boolean committed = new BigInteger(1, chain.admin.market().jobParams(id).validationCommitment).signum() != 0;
                 if (committed && !ev.disclosed()) {
-                    chain.admin.slashUndisclosed(id);
+                    chain.admin.evaluation().slashUndisclosed(id);
                 } else {
-                    chain.admin.releaseBond(id);
+                    chain.admin.evaluation().releaseBond(id);
                 }
-                assertTrue(chain.admin.evaluation(id).bondState() != 0);
+                assertTrue(chain.admin.evaluation().evaluation(id).bondState() != EvaluationClient.BondState.HELD);
             }
             checkConservation(jobs, deposited, claimed, STEPS);
         }
@@ -208,25 +209,25 @@ class EscrowInvariantIT {
         for (Credentials who : everyone) {
             for (String token : feeTokens) {
                 ChainClient c = chain.client(who);
-                if (c.claimable(who.getAddress(), token).signum() > 0) {
-                    BigInteger before = c.balanceOf(token, who.getAddress());
-                    c.claim(token);
-                    claimed.merge(token, c.balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
+                if (c.market().claimable(who.getAddress(), token).signum() > 0) {
+                    BigInteger before = c.token().balanceOf(token, who.getAddress());
+                    c.market().claim(token);
+                    claimed.merge(token, c.token().balanceOf(token, who.getAddress()).subtract(before), BigInteger::add);
                 }
             }
         }
         checkConservation(jobs, deposited, claimed, STEPS);
         for (String token : feeTokens) {
-            assertEquals(BigInteger.ZERO, chain.admin.totalOwed(token));
+            assertEquals(BigInteger.ZERO, chain.admin.market().totalOwed(token));
         }
         assertTrue(accepted > STEPS / 5, "accepted " + accepted);
         assertTrue(refused > STEPS / 10, "refused " + refused);
-        assertTrue(jobs.stream().anyMatch(j -> chain.admin.job(j).status() == 3), "some job ran out of attempts");
+        assertTrue(jobs.stream().anyMatch(j -> chain.admin.market().job(j).status() == JobState.Status.FAILED), "some job ran out of attempts");
         assertTrue(claimed.values().stream().anyMatch(v -> v.signum() > 0), "some refund was claimed");
         assertTrue(driven > 0, "some job was played with real openings up to its result");
         assertTrue(timedOut > 0, "some round was closed after its evaluator's deadline");
         assertTrue(settled > 0, "some bond was settled during the random sequence");
-        assertTrue(jobs.stream().anyMatch(j -> chain.admin.evaluation(j).creationFee().signum() > 0),
+        assertTrue(jobs.stream().anyMatch(j -> chain.admin.evaluation().evaluation(j).creationFee().signum() > 0),
                 "creation fees were charged");
     }
 
@@ -246,9 +247,9 @@ class EscrowInvariantIT {
      * job's views: escrow + creation fee + bond.
      */
     private static BigInteger deposit(BigInteger id, String token, BigInteger before) {
-        BigInteger taken = before.subtract(chain.admin.balanceOf(token, chain.owner.getAddress()));
-        ChainClient.Evaluation ev = chain.admin.evaluation(id);
-        assertEquals(taken, chain.admin.job(id).escrowed().add(ev.creationFee()).add(ev.bond()),
+        BigInteger taken = before.subtract(chain.admin.token().balanceOf(token, chain.owner.getAddress()));
+        EvaluationClient.Evaluation ev = chain.admin.evaluation().evaluation(id);
+        assertEquals(taken, chain.admin.market().job(id).escrowed().add(ev.creationFee()).add(ev.bond()),
                 "job " + id + ": the owner paid escrow + creation fee + bond");
         return taken;
     }
@@ -256,21 +257,21 @@ class EscrowInvariantIT {
     /** Two trainers join job {@code id} and the protocol library plays its round up to the opening of C_A. */
     private static void drive(BigInteger id, long seed, SplittableRandom rng) {
         for (int j = 0; j < 2; j++) {
-            chain.client(chain.trainers.get(j)).join(id);
+            chain.client(chain.trainers.get(j)).market().join(id);
         }
         RoundDriver round = new RoundDriver(chain, id, seed);
         for (int j = 0; j < 2; j++) {
             chain.increaseTime(1 + rng.nextInt(60));
             round.commit(chain.trainers.get(j), 1 + rng.nextInt(1000));
         }
-        chain.passTime(chain.admin.attempt(id).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(id).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round.open(k, List.of());
         }
         for (int k = 1; k <= 3; k++) {
             round.reveal(k);
         }
-        chain.passTime(chain.admin.attempt(id).openingDeadline());
+        chain.passTime(chain.admin.market().attempt(id).openingDeadline());
         round.openResult(chain.admin, List.of(1, 3), List.of());
     }
 
@@ -287,17 +288,17 @@ class EscrowInvariantIT {
                                           Map<String, BigInteger> claimed, int step) {
         Map<String, BigInteger> remaining = new HashMap<>();
         for (BigInteger job : jobs) {
-            JobState s = chain.admin.job(job);
-            BigInteger left = chain.admin.remaining(job);
+            JobState s = chain.admin.market().job(job);
+            BigInteger left = chain.admin.market().remaining(job);
             assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(left), "job " + job + " at step " + step);
             assertTrue(left.signum() >= 0);
-            ChainClient.Evaluation ev = chain.admin.evaluation(job);
-            assertTrue(ev.bondState() >= 0 && ev.bondState() <= 2);
-            remaining.merge(chain.admin.jobParams(job).feeToken.toLowerCase(), left.add(ev.bondHeld()), BigInteger::add);
+            EvaluationClient.Evaluation ev = chain.admin.evaluation().evaluation(job);
+            assertNotNull(ev.bondState());
+            remaining.merge(chain.admin.market().jobParams(job).feeToken.toLowerCase(), left.add(ev.bondHeld()), BigInteger::add);
         }
         for (String token : feeTokens) {
-            BigInteger balance = chain.admin.balanceOf(token, chain.addresses.market());
-            BigInteger owed = chain.admin.totalOwed(token);
+            BigInteger balance = chain.admin.token().balanceOf(token, chain.addresses.market());
+            BigInteger owed = chain.admin.market().totalOwed(token);
             assertEquals(balance, remaining.getOrDefault(token.toLowerCase(), BigInteger.ZERO).add(owed),
                     "market balance of " + token + " at step " + step);
             assertEquals(deposited.get(token), balance.add(claimed.get(token)), "deposits at step " + step);

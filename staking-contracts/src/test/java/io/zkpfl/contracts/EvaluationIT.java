@@ -41,7 +41,7 @@ class EvaluationIT {
     static void start() {
         chain = TestChain.start(4, 4);
         token = chain.addresses.token();
-        chain.admin.setEconomics(chain.treasury.getAddress(), ECONOMICS);
+        chain.admin.evaluation().setEconomics(chain.treasury.getAddress(), ECONOMICS);
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class EvaluationIT {
         BigInteger job = chain.createJob(terms);
         jobs.add(job);
         for (int i = 0; i < trainers; i++) {
-            chain.client(chain.trainers.get(i)).join(job);
+            chain.client(chain.trainers.get(i)).market().join(job);
         }
         return job;
     }
@@ -71,7 +71,7 @@ class EvaluationIT {
         RoundDriver round = new RoundDriver(chain, job, seed);
         round.commit(chain.trainers.get(0), 300);
         round.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round.open(k, List.of());
         }
@@ -83,24 +83,24 @@ class EvaluationIT {
 
     /** The owner (its own evaluator) posts a result at the target accuracy: the job completes after round 0. */
     private static void completeAsOwner(BigInteger job) {
-        chain.client(chain.owner).postRoundResult(job, new byte[32], 950_000,
+        chain.client(chain.owner).market().postRoundResult(job, new byte[32], 950_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
-        assertEquals(JobState.Status.COMPLETED, chain.admin.job(job).jobStatus());
+        assertEquals(JobState.Status.COMPLETED, chain.admin.market().job(job).status());
     }
 
     private static Credentials committeeNode(BigInteger job, int k) {
-        String address = chain.admin.job(job).committee().get(k - 1);
+        String address = chain.admin.market().job(job).committee().get(k - 1);
         return chain.nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
     }
 
     private static Credentials outsider(BigInteger job) {
-        List<String> committee = chain.admin.job(job).committee();
+        List<String> committee = chain.admin.market().job(job).committee();
         return chain.nodes.stream().filter(n -> committee.stream().noneMatch(n.getAddress()::equalsIgnoreCase))
                 .findFirst().orElseThrow();
     }
 
     private static BigInteger owed(Credentials who) {
-        return chain.admin.claimable(who.getAddress(), token);
+        return chain.admin.market().claimable(who.getAddress(), token);
     }
 
     /**
@@ -110,45 +110,45 @@ class EvaluationIT {
     private static void assertConserved() {
         BigInteger held = BigInteger.ZERO;
         for (BigInteger job : jobs) {
-            JobState s = chain.admin.job(job);
+            JobState s = chain.admin.market().job(job);
             assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()), "job " + job);
-            held = held.add(s.remaining()).add(chain.admin.evaluation(job).bondHeld());
+            held = held.add(s.remaining()).add(chain.admin.evaluation().evaluation(job).bondHeld());
         }
-        assertEquals(chain.admin.balanceOf(token, chain.addresses.market()), held.add(chain.admin.totalOwed(token)),
+        assertEquals(chain.admin.token().balanceOf(token, chain.addresses.market()), held.add(chain.admin.market().totalOwed(token)),
                 "market balance = remaining escrow + held bonds + owed");
     }
 
     @Test
     void theCreationFeeGoesToTheTreasuryAndIsNeverRefunded() {
-        assertEquals(ECONOMICS, chain.admin.economics());
+        assertEquals(ECONOMICS, chain.admin.evaluation().economics());
         TestChain.Terms terms = chain.terms();
-        BigInteger ownerBefore = chain.admin.balanceOf(token, chain.owner.getAddress());
+        BigInteger ownerBefore = chain.admin.token().balanceOf(token, chain.owner.getAddress());
         BigInteger treasuryBefore = owed(chain.treasury);
         BigInteger refundBefore = owed(chain.owner);
         long from = chain.blockNumber();
         BigInteger job = job(terms, 0);
         BigInteger fee = terms.fee().divide(BigInteger.valueOf(100)); // 1 %
-        assertEquals(ownerBefore.subtract(terms.fee()), chain.admin.balanceOf(token, chain.owner.getAddress()),
+        assertEquals(ownerBefore.subtract(terms.fee()), chain.admin.token().balanceOf(token, chain.owner.getAddress()),
                 "the owner paid the fee, no bond");
-        assertEquals(terms.fee().subtract(fee), chain.admin.job(job).escrowed(), "the job escrows the fee less 1 %");
-        assertEquals(fee, chain.admin.evaluation(job).creationFee());
-        assertEquals(BigInteger.ZERO, chain.admin.evaluation(job).bond());
+        assertEquals(terms.fee().subtract(fee), chain.admin.market().job(job).escrowed(), "the job escrows the fee less 1 %");
+        assertEquals(fee, chain.admin.evaluation().evaluation(job).creationFee());
+        assertEquals(BigInteger.ZERO, chain.admin.evaluation().evaluation(job).bond());
         assertEquals(treasuryBefore.add(fee), owed(chain.treasury));
-        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e ->
+        assertTrue(chain.admin.events().events(from, chain.blockNumber()).stream().anyMatch(e ->
                 e instanceof MarketEvent.CreationFeeCharged c && c.amount().equals(fee)
                         && c.treasury().equalsIgnoreCase(chain.treasury.getAddress())));
         assertConserved();
 
-        chain.client(chain.owner).stopJob(job);
+        chain.client(chain.owner).market().stopJob(job);
         assertEquals(refundBefore.add(terms.fee().subtract(fee)), owed(chain.owner),
                 "stopping refunds the escrow, not the creation fee");
         assertEquals(treasuryBefore.add(fee), owed(chain.treasury), "the treasury keeps the creation fee");
         assertConserved();
         // the treasury claims it like any reward
-        BigInteger before = chain.admin.balanceOf(token, chain.treasury.getAddress());
+        BigInteger before = chain.admin.token().balanceOf(token, chain.treasury.getAddress());
         BigInteger claimable = owed(chain.treasury);
-        chain.client(chain.treasury).claim(token);
-        assertEquals(before.add(claimable), chain.admin.balanceOf(token, chain.treasury.getAddress()));
+        chain.client(chain.treasury).market().claim(token);
+        assertEquals(before.add(claimable), chain.admin.token().balanceOf(token, chain.treasury.getAddress()));
         assertConserved();
     }
 
@@ -166,13 +166,13 @@ class EvaluationIT {
                 () -> chain.createJob(chain.terms().withEvaluatorVersion(new byte[32])));
         // a platform evaluator on the public default set needs no bond; 64 groups is the most
         BigInteger job = job(chain.terms().withGroups(64), 0);
-        assertEquals(64, chain.admin.jobParams(job).groups.intValue());
+        assertEquals(64, chain.admin.market().jobParams(job).groups.intValue());
         assertEquals(Numeric.toHexString(JobSignature.evaluatorVersion("zkpfl-reward-engine/1")),
-                Numeric.toHexString(chain.admin.jobParams(job).evaluatorVersion));
+                Numeric.toHexString(chain.admin.market().jobParams(job).evaluatorVersion));
 
         ChainClient stranger = chain.client(chain.owner);
         var e = org.junit.jupiter.api.Assertions.assertThrows(ChainRevertException.class,
-                () -> stranger.setEconomics(chain.owner.getAddress(), ECONOMICS));
+                () -> stranger.evaluation().setEconomics(chain.owner.getAddress(), ECONOMICS));
         assertEquals("AccessControlUnauthorizedAccount", e.reason().name());
         // the contract's own bounds, past the Java record's checks
         var market = io.zkpfl.contracts.generated.JobMarket.load(chain.addresses.market(), chain.web3j,
@@ -187,9 +187,9 @@ class EvaluationIT {
                 chain.treasury.getAddress(), BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, day)));
         assertReverts("InvalidParameter", "window", () -> sendQuietly(market.setEconomics(
                 chain.treasury.getAddress(), BigInteger.ZERO, BigInteger.ZERO, day, day.multiply(BigInteger.valueOf(31)))));
-        assertReverts("InvalidParameter", "treasury", () -> chain.admin.setEconomics(
+        assertReverts("InvalidParameter", "treasury", () -> chain.admin.evaluation().setEconomics(
                 "0x0000000000000000000000000000000000000000", ECONOMICS));
-        assertEquals(ECONOMICS, chain.admin.economics(), "refused settings change nothing");
+        assertEquals(ECONOMICS, chain.admin.evaluation().economics(), "refused settings change nothing");
     }
 
     private static void sendQuietly(org.web3j.protocol.core.RemoteFunctionCall<?> call) {
@@ -206,107 +206,107 @@ class EvaluationIT {
     void anUpheldDisputeSlashesTheBondToTheRoundsTrainers() {
         BigInteger job = job(selfEvaluated(true), 2);
         BigInteger bond = chain.terms().fee().divide(BigInteger.TEN);
-        assertEquals(bond, chain.admin.evaluation(job).bond());
+        assertEquals(bond, chain.admin.evaluation().evaluation(job).bond());
         assertConserved();
-        assertReverts("JobStillActive", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, CID));
-        assertReverts("JobStillActive", () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 0));
+        assertReverts("JobStillActive", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, CID));
+        assertReverts("JobStillActive", () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 0));
         playToResult(job, 11);
         completeAsOwner(job);
-        ChainClient.Evaluation ev = chain.admin.evaluation(job);
+        EvaluationClient.Evaluation ev = chain.admin.evaluation().evaluation(job);
         assertEquals(chain.now() + DISCLOSURE, ev.disclosureDeadline(), "the disclosure window runs from the end");
         assertEquals(ev.disclosureDeadline() + DISPUTE, ev.disputeDeadline());
 
         Credentials node1 = committeeNode(job, 1);
-        assertReverts("NotDisclosed", () -> chain.client(node1).disputeEvaluation(job, 0));
-        assertReverts("ValidationMismatch", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, BUNDLE, CID));
-        assertReverts("BadLength", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, new byte[0]));
+        assertReverts("NotDisclosed", () -> chain.client(node1).evaluation().disputeEvaluation(job, 0));
+        assertReverts("ValidationMismatch", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, BUNDLE, CID));
+        assertReverts("BadLength", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, new byte[0]));
         long from = chain.blockNumber();
-        chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, CID);
-        assertTrue(chain.admin.evaluation(job).disclosed());
-        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e ->
+        chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, CID);
+        assertTrue(chain.admin.evaluation().evaluation(job).disclosed());
+        assertTrue(chain.admin.events().events(from, chain.blockNumber()).stream().anyMatch(e ->
                 e instanceof MarketEvent.ValidationDisclosed d && d.contentKey().equals(Numeric.toHexString(KEY))
                         && d.bundleHash().equals(Numeric.toHexString(BUNDLE))));
-        assertReverts("AlreadyDisclosed", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, CID));
+        assertReverts("AlreadyDisclosed", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, CID));
 
-        assertReverts("NotCommitteeMember", () -> chain.client(outsider(job)).disputeEvaluation(job, 0));
-        assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(node1).disputeEvaluation(job, 1));
-        chain.client(node1).disputeEvaluation(job, 0);
-        assertReverts("AlreadyDisputed", () -> chain.client(node1).disputeEvaluation(job, 0));
-        assertEquals(0, chain.admin.evaluation(job).bondState(), "one vote is not t = 2");
+        assertReverts("NotCommitteeMember", () -> chain.client(outsider(job)).evaluation().disputeEvaluation(job, 0));
+        assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(node1).evaluation().disputeEvaluation(job, 1));
+        chain.client(node1).evaluation().disputeEvaluation(job, 0);
+        assertReverts("AlreadyDisputed", () -> chain.client(node1).evaluation().disputeEvaluation(job, 0));
+        assertEquals(EvaluationClient.BondState.HELD, chain.admin.evaluation().evaluation(job).bondState(), "one vote is not t = 2");
         List<BigInteger> before = List.of(owed(chain.trainers.get(0)), owed(chain.trainers.get(1)));
         from = chain.blockNumber();
-        chain.client(committeeNode(job, 3)).disputeEvaluation(job, 0);
-        assertEquals(2, chain.admin.evaluation(job).bondState(), "t votes slash the bond");
+        chain.client(committeeNode(job, 3)).evaluation().disputeEvaluation(job, 0);
+        assertEquals(EvaluationClient.BondState.SLASHED, chain.admin.evaluation().evaluation(job).bondState(), "t votes slash the bond");
         BigInteger half = bond.divide(BigInteger.TWO);
         assertEquals(before.get(0).add(bond.subtract(half)), owed(chain.trainers.get(0)));
         assertEquals(before.get(1).add(half), owed(chain.trainers.get(1)));
-        var events = chain.admin.events(from, chain.blockNumber());
+        var events = chain.admin.events().events(from, chain.blockNumber());
         assertTrue(events.stream().anyMatch(e -> e instanceof MarketEvent.EvaluationDisputed d && d.round() == 0 && d.votes() == 2));
         assertTrue(events.stream().anyMatch(e -> e instanceof MarketEvent.BondSlashed s && s.reason().equals("disputed")
                 && s.amount().equals(bond) && s.recipients().size() == 2));
         assertConserved();
 
         // no second payout by any path
-        assertReverts("BondSettled", () -> chain.client(committeeNode(job, 2)).disputeEvaluation(job, 0));
-        chain.passTime(chain.admin.evaluation(job).disputeDeadline());
-        assertReverts("BondSettled", () -> chain.admin.releaseBond(job));
-        assertReverts("BondSettled", () -> chain.admin.slashUndisclosed(job));
+        assertReverts("BondSettled", () -> chain.client(committeeNode(job, 2)).evaluation().disputeEvaluation(job, 0));
+        chain.passTime(chain.admin.evaluation().evaluation(job).disputeDeadline());
+        assertReverts("BondSettled", () -> chain.admin.evaluation().releaseBond(job));
+        assertReverts("BondSettled", () -> chain.admin.evaluation().slashUndisclosed(job));
         assertConserved();
     }
 
     @Test
     void silenceSlashesTheBondToTheJobsTrainers() {
         BigInteger job = job(selfEvaluated(true), 3);
-        BigInteger bond = chain.admin.evaluation(job).bond();
-        chain.client(chain.owner).stopJob(job);
-        assertReverts("WindowNotOpen", () -> chain.admin.slashUndisclosed(job));
-        assertReverts("NotDisclosed", () -> chain.admin.releaseBond(job));
-        chain.passTime(chain.admin.evaluation(job).disclosureDeadline());
-        assertReverts("DeadlinePassed", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, CID));
-        assertReverts("NotDisclosed", () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 0));
+        BigInteger bond = chain.admin.evaluation().evaluation(job).bond();
+        chain.client(chain.owner).market().stopJob(job);
+        assertReverts("WindowNotOpen", () -> chain.admin.evaluation().slashUndisclosed(job));
+        assertReverts("NotDisclosed", () -> chain.admin.evaluation().releaseBond(job));
+        chain.passTime(chain.admin.evaluation().evaluation(job).disclosureDeadline());
+        assertReverts("DeadlinePassed", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, CID));
+        assertReverts("NotDisclosed", () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 0));
         List<BigInteger> before = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             before.add(owed(chain.trainers.get(i)));
         }
         BigInteger third = bond.divide(BigInteger.valueOf(3));
-        chain.client(chain.trainers.get(3)).slashUndisclosed(job);
+        chain.client(chain.trainers.get(3)).evaluation().slashUndisclosed(job);
         assertEquals(before.get(0).add(bond.subtract(third.multiply(BigInteger.TWO))), owed(chain.trainers.get(0)));
         assertEquals(before.get(1).add(third), owed(chain.trainers.get(1)));
         assertEquals(before.get(2).add(third), owed(chain.trainers.get(2)));
         assertConserved();
-        assertReverts("BondSettled", () -> chain.admin.slashUndisclosed(job));
-        chain.passTime(chain.admin.evaluation(job).disputeDeadline());
-        assertReverts("BondSettled", () -> chain.admin.releaseBond(job));
+        assertReverts("BondSettled", () -> chain.admin.evaluation().slashUndisclosed(job));
+        chain.passTime(chain.admin.evaluation().evaluation(job).disputeDeadline());
+        assertReverts("BondSettled", () -> chain.admin.evaluation().releaseBond(job));
     }
 
     @Test
     void anUndisputedBondReturnsToTheOwnerOnce() {
         BigInteger job = job(selfEvaluated(false), 2);
-        BigInteger bond = chain.admin.evaluation(job).bond();
+        BigInteger bond = chain.admin.evaluation().evaluation(job).bond();
         playToResult(job, 12);
         completeAsOwner(job);
-        assertReverts("NothingToDisclose", () -> chain.client(chain.owner).discloseValidation(job, BUNDLE, KEY, CID));
-        assertReverts("NothingToDisclose", () -> chain.admin.slashUndisclosed(job));
-        assertReverts("WindowNotOpen", () -> chain.admin.releaseBond(job));
+        assertReverts("NothingToDisclose", () -> chain.client(chain.owner).evaluation().discloseValidation(job, BUNDLE, KEY, CID));
+        assertReverts("NothingToDisclose", () -> chain.admin.evaluation().slashUndisclosed(job));
+        assertReverts("WindowNotOpen", () -> chain.admin.evaluation().releaseBond(job));
         // one node's vote (the public default set needs no disclosure) does not reach t
-        chain.client(committeeNode(job, 2)).disputeEvaluation(job, 0);
-        chain.passTime(chain.admin.evaluation(job).disputeDeadline());
-        assertReverts("DeadlinePassed", () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 0));
+        chain.client(committeeNode(job, 2)).evaluation().disputeEvaluation(job, 0);
+        chain.passTime(chain.admin.evaluation().evaluation(job).disputeDeadline());
+        assertReverts("DeadlinePassed", () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 0));
         BigInteger before = owed(chain.owner);
         long from = chain.blockNumber();
-        chain.client(chain.trainers.get(0)).releaseBond(job);
+        chain.client(chain.trainers.get(0)).evaluation().releaseBond(job);
         assertEquals(before.add(bond), owed(chain.owner));
-        assertEquals(1, chain.admin.evaluation(job).bondState());
-        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e ->
+        assertEquals(EvaluationClient.BondState.RELEASED, chain.admin.evaluation().evaluation(job).bondState());
+        assertTrue(chain.admin.events().events(from, chain.blockNumber()).stream().anyMatch(e ->
                 e instanceof MarketEvent.BondReleased r && r.amount().equals(bond)));
-        assertReverts("BondSettled", () -> chain.admin.releaseBond(job));
+        assertReverts("BondSettled", () -> chain.admin.evaluation().releaseBond(job));
         assertConserved();
 
         // a job without bond has nothing to dispute or release
         BigInteger plain = job(chain.terms(), 0);
-        chain.client(chain.owner).stopJob(plain);
-        assertReverts("NoBond", () -> chain.admin.releaseBond(plain));
-        assertReverts("JobNotEnded", () -> chain.admin.releaseBond(BigInteger.valueOf(999)));
+        chain.client(chain.owner).market().stopJob(plain);
+        assertReverts("NoBond", () -> chain.admin.evaluation().releaseBond(plain));
+        assertReverts("JobNotEnded", () -> chain.admin.evaluation().releaseBond(BigInteger.valueOf(999)));
     }
 
     @Test
@@ -315,28 +315,28 @@ class EvaluationIT {
         playToResult(job, 13);
         ChainClient evaluator = chain.client(chain.evaluator);
         List<BigInteger> shares = List.of(BigInteger.valueOf(600_000), BigInteger.valueOf(400_000));
-        assertReverts("WrongGroupCount", BigInteger.TWO, () -> evaluator.postRoundResult(job, new byte[32], 500_000,
+        assertReverts("WrongGroupCount", BigInteger.TWO, () -> evaluator.market().postRoundResult(job, new byte[32], 500_000,
                 shares, List.of(BigInteger.ONE, BigInteger.TWO)));
-        assertReverts("WrongGroupCount", BigInteger.ZERO, () -> evaluator.postRoundResult(job, new byte[32], 500_000,
+        assertReverts("WrongGroupCount", BigInteger.ZERO, () -> evaluator.market().postRoundResult(job, new byte[32], 500_000,
                 shares));
-        assertReverts("GroupAccuracyOutOfRange", BigInteger.TWO, () -> evaluator.postRoundResult(job, new byte[32],
+        assertReverts("GroupAccuracyOutOfRange", BigInteger.TWO, () -> evaluator.market().postRoundResult(job, new byte[32],
                 500_000, shares, List.of(BigInteger.ONE, BigInteger.valueOf(1_000_000), BigInteger.valueOf(1_000_001))));
         long from = chain.blockNumber();
-        evaluator.postRoundResult(job, new byte[32], 500_000, shares,
+        evaluator.market().postRoundResult(job, new byte[32], 500_000, shares,
                 List.of(BigInteger.valueOf(420_000), BigInteger.ZERO, BigInteger.valueOf(1_000_000)));
-        assertTrue(chain.admin.events(from, chain.blockNumber()).stream().anyMatch(e ->
+        assertTrue(chain.admin.events().events(from, chain.blockNumber()).stream().anyMatch(e ->
                 e instanceof MarketEvent.GroupAccuracies g && g.round() == 0
                         && g.ppm().equals(List.of(420_000, 0, 1_000_000))));
-        assertEquals(1, chain.admin.job(job).round(), "the result was taken");
+        assertEquals(1, chain.admin.market().job(job).round(), "the result was taken");
 
         // a job without groups takes none and emits no GroupAccuracies
         BigInteger plain = job(chain.terms(), 2);
         playToResult(plain, 14);
-        assertReverts("WrongGroupCount", BigInteger.ONE, () -> evaluator.postRoundResult(plain, new byte[32], 500_000,
+        assertReverts("WrongGroupCount", BigInteger.ONE, () -> evaluator.market().postRoundResult(plain, new byte[32], 500_000,
                 shares, List.of(BigInteger.ONE)));
         from = chain.blockNumber();
-        evaluator.postRoundResult(plain, new byte[32], 500_000, shares);
-        assertFalse(chain.admin.events(from, chain.blockNumber()).stream()
+        evaluator.market().postRoundResult(plain, new byte[32], 500_000, shares);
+        assertFalse(chain.admin.events().events(from, chain.blockNumber()).stream()
                 .anyMatch(e -> e instanceof MarketEvent.GroupAccuracies));
         assertConserved();
     }

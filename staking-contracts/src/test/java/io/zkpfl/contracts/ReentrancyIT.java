@@ -32,7 +32,7 @@ class ReentrancyIT {
                 new RawTransactionManager(chain.web3j, chain.adminKey, chain.anvil.chainId()),
                 new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(5_000_000))).send();
         token.mint(chain.owner.getAddress(), tokens(10_000)).send();
-        chain.admin.setFeeToken(token.getContractAddress(), tokens(100));
+        chain.admin.market().setFeeToken(token.getContractAddress(), tokens(100));
     }
 
     @AfterAll
@@ -48,18 +48,18 @@ class ReentrancyIT {
         token.arm(chain.addresses.market(), Numeric.hexStringToByteArray(claim)).send();
 
         ChainClient owner = chain.client(chain.owner);
-        owner.approve(token.getContractAddress(), chain.addresses.market(), tokens(1_000));
+        owner.token().approve(token.getContractAddress(), chain.addresses.market(), tokens(1_000));
         JobParams p = chain.terms().withFee(token.getContractAddress(), tokens(1_000)).params();
-        BigInteger jobs = chain.admin.jobCount();
-        assertReverts("ReentrancyGuardReentrantCall", () -> owner.createJob(p, owner.signJob(p, chain.owner)));
-        assertEquals(jobs, chain.admin.jobCount());
-        assertEquals(tokens(10_000), owner.balanceOf(token.getContractAddress(), chain.owner.getAddress()));
-        assertEquals(BigInteger.ZERO, owner.balanceOf(token.getContractAddress(), chain.addresses.market()));
+        BigInteger jobs = chain.admin.market().jobCount();
+        assertReverts("ReentrancyGuardReentrantCall", () -> owner.market().createJob(p, owner.market().signJob(p, chain.owner)));
+        assertEquals(jobs, chain.admin.market().jobCount());
+        assertEquals(tokens(10_000), owner.token().balanceOf(token.getContractAddress(), chain.owner.getAddress()));
+        assertEquals(BigInteger.ZERO, owner.token().balanceOf(token.getContractAddress(), chain.addresses.market()));
 
         // disarmed, the same token works as an ordinary fee token
         token.arm("0x0000000000000000000000000000000000000000", new byte[0]).send();
         JobParams again = chain.terms().withFee(token.getContractAddress(), tokens(1_000)).params();
-        BigInteger job = owner.createJob(again, owner.signJob(again, chain.owner));
-        assertEquals(tokens(1_000), chain.admin.job(job).escrowed());
+        BigInteger job = owner.market().createJob(again, owner.market().signJob(again, chain.owner));
+        assertEquals(tokens(1_000), chain.admin.market().job(job).escrowed());
     }
 }

@@ -52,8 +52,8 @@ public final class RoundDriver {
     public RoundDriver(TestChain chain, BigInteger job, long seed) {
         this.chain = chain;
         this.job = job;
-        JobState state = chain.admin.job(job);
-        var p = chain.admin.jobParams(job);
+        JobState state = chain.admin.market().job(job);
+        var p = chain.admin.market().jobParams(job);
         this.params = new VssParameters(p.threshold.intValue(), p.committeeSize.intValue(), MODEL_LENGTH, LENGTH);
         this.dealer = new VssDealer(TestChain.SRS, params);
         this.rng = new SplittableRandom(seed);
@@ -72,7 +72,7 @@ public final class RoundDriver {
         for (int i = 0; i < samples.length; i++) {
             commit(chain.trainers.get(i), samples[i]);
         }
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
     }
 
     /** Trainer deals a random update and commits its t commitments, manifest digest and {@code n}. */
@@ -82,7 +82,7 @@ public final class RoundDriver {
             update[j] = Fr.of(rng.nextLong(1L << 20));
         }
         Dealing d = dealer.deal(update, rng);
-        record("commitRound", chain.client(trainer).commitRound(job, TestChain.words(d.commitments()), manifest(trainer), n));
+        record("commitRound", chain.client(trainer).market().commitRound(job, TestChain.words(d.commitments()), manifest(trainer), n));
         dealings.put(trainer.getAddress().toLowerCase(), d);
         samples.put(trainer.getAddress().toLowerCase(), n);
         return d;
@@ -114,7 +114,7 @@ public final class RoundDriver {
 
     /** Node k's opening words of C_k at z_k; asserts the contract's C_k equals the library's. */
     List<BigInteger> opening(int k, List<String> excluded) {
-        ChainClient.OpeningPoint c = chain.admin.openingPoint(job, k);
+        MarketClient.OpeningPoint c = chain.admin.market().openingPoint(job, k);
         assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(sums(excluded).forNode(k)))),
                 List.of(c.x(), c.y()), "C_k on chain is the sum of the included commitments at k");
         Share s = partial(k, excluded);
@@ -124,34 +124,34 @@ public final class RoundDriver {
 
     /** Node k posts its own opening. */
     public void open(int k, List<String> excluded) {
-        record("postOpening (one node)", chain.client(node(k)).postOpening(job, opening(k, excluded)));
+        record("postOpening (one node)", chain.client(node(k)).market().postOpening(job, opening(k, excluded)));
     }
 
     /** {@code leader} posts the openings of {@code ks}, each signed by its node, in one transaction. */
     public void openBatched(Credentials leader, List<Integer> ks, List<String> excluded) {
-        JobState state = chain.admin.job(job);
+        JobState state = chain.admin.market().job(job);
         List<BigInteger> words = new ArrayList<>();
         List<byte[]> sigs = new ArrayList<>();
         for (int k : ks) {
             List<BigInteger> o = opening(k, excluded);
             words.addAll(o);
-            sigs.add(ChainClient.signOpening(node(k), chain.addresses.market(), chain.anvil.chainId(), job,
+            sigs.add(MarketClient.signOpening(node(k), chain.addresses.market(), chain.anvil.chainId(), job,
                     state.round(), state.attempt(), k, o));
         }
-        record("postOpenings (" + ks.size() + " nodes, one pairing)", chain.client(leader).postOpenings(job,
+        record("postOpenings (" + ks.size() + " nodes, one pairing)", chain.client(leader).market().postOpenings(job,
                 ks.stream().map(BigInteger::valueOf).toList(), words, sigs));
     }
 
     /** Node k announces the CID of its reveal (here the keccak of its S_k, standing in for the IPFS address). */
     public void reveal(int k) {
-        record("revealPartial", chain.client(node(k)).revealPartial(job, revealCid(k)));
+        record("revealPartial", chain.client(node(k)).market().revealPartial(job, revealCid(k)));
     }
 
     /** As {@link #reveal}, with node k's envelope key (x, y words) for the job's next round: a batch of one. */
     public TransactionReceipt revealWithKey(int k, List<BigInteger> nextKey) {
-        var state = chain.admin.job(job);
-        TransactionReceipt r = chain.client(node(k)).revealPartials(job, List.of(BigInteger.valueOf(k)),
-                List.of(revealCid(k)), nextKey, List.of(ChainClient.signReveal(node(k), chain.addresses.market(),
+        var state = chain.admin.market().job(job);
+        TransactionReceipt r = chain.client(node(k)).market().revealPartials(job, List.of(BigInteger.valueOf(k)),
+                List.of(revealCid(k)), nextKey, List.of(MarketClient.signReveal(node(k), chain.addresses.market(),
                         chain.anvil.chainId(), job, state.round(), state.attempt(), k, revealCid(k), nextKey)));
         record("revealPartials (1 node, with its next key)", r);
         return r;
@@ -159,7 +159,7 @@ public final class RoundDriver {
 
     /** The leader posts nodes {@code ks}' reveals, each with its next-round key (or none) and its node's sign-off. */
     public void revealBatched(Credentials leader, List<Integer> ks, List<List<BigInteger>> nextKeys) {
-        var state = chain.admin.job(job);
+        var state = chain.admin.market().job(job);
         List<byte[]> cids = new ArrayList<>();
         List<BigInteger> keys = new ArrayList<>();
         List<byte[]> sigs = new ArrayList<>();
@@ -167,10 +167,10 @@ public final class RoundDriver {
             int k = ks.get(j);
             cids.add(revealCid(k));
             keys.addAll(nextKeys.get(j));
-            sigs.add(ChainClient.signReveal(node(k), chain.addresses.market(), chain.anvil.chainId(), job, state.round(),
+            sigs.add(MarketClient.signReveal(node(k), chain.addresses.market(), chain.anvil.chainId(), job, state.round(),
                     state.attempt(), k, revealCid(k), nextKeys.get(j)));
         }
-        record("revealPartials (" + ks.size() + " nodes, with their next keys)", chain.client(leader).revealPartials(job,
+        record("revealPartials (" + ks.size() + " nodes, with their next keys)", chain.client(leader).market().revealPartials(job,
                 ks.stream().map(BigInteger::valueOf).toList(), cids, keys, sigs));
     }
 
@@ -192,11 +192,11 @@ public final class RoundDriver {
         Reconstruction rec = new Reconstruction(TestChain.SRS, params, sums);
         Share a = rec.combine(ks.stream().map(k -> partial(k, excluded)).toList());
         byte[] hash = ResultBinding.aggregateHash(a);
-        ChainClient.OpeningPoint ca = chain.admin.resultPoint(job, hash);
+        MarketClient.OpeningPoint ca = chain.admin.market().resultPoint(job, hash);
         G1 committed = Kzg.commit(TestChain.SRS, a.values(), a.blinding());
         assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(committed))), List.of(ca.x(), ca.y()),
                 "Com(A; b_A) is the contract's C_A");
-        assertEquals(ResultBinding.point(committed, chain.admin.job(job).attempt(), hash), Fr.of(ca.z()),
+        assertEquals(ResultBinding.point(committed, chain.admin.market().job(job).attempt(), hash), Fr.of(ca.z()),
                 "the contract binds z_A to C_A, the attempt and the hash as the library does");
         Opening o = Kzg.open(TestChain.SRS, a.values(), a.blinding(), Fr.of(ca.z()));
         return new ResultOpening(hash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
@@ -205,7 +205,7 @@ public final class RoundDriver {
     /** {@code by} posts the opening of C_A from the reveals of {@code ks}. */
     public TransactionReceipt openResult(ChainClient by, List<Integer> ks, List<String> excluded) {
         ResultOpening r = resultOpening(ks, excluded);
-        return by.openResult(job, r.aggregateHash(), r.words());
+        return by.market().openResult(job, r.aggregateHash(), r.words());
     }
 
     /** Adds the gas of {@code receipt} under {@code operation}. */

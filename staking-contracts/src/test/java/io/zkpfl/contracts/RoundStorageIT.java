@@ -29,7 +29,7 @@ class RoundStorageIT {
     @BeforeAll
     static void start() {
         chain = TestChain.start(12, 3); // two tests slash a whole committee (no opening by D3)
-        chain.admin.setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(10_000, 100_000, 600, 900));
+        chain.admin.evaluation().setEconomics(chain.treasury.getAddress(), new PlatformConfig.Economics(10_000, 100_000, 600, 900));
     }
 
     @AfterAll
@@ -40,7 +40,7 @@ class RoundStorageIT {
     private static BigInteger job(TestChain.Terms terms) {
         BigInteger job = chain.createJob(terms);
         for (Credentials trainer : chain.trainers) {
-            chain.client(trainer).join(job);
+            chain.client(trainer).market().join(job);
         }
         return job;
     }
@@ -51,23 +51,23 @@ class RoundStorageIT {
         RoundDriver failed = new RoundDriver(chain, job, 31);
         failed.commit(chain.trainers.get(0), 100);
         failed.commit(chain.trainers.get(1), 200);
-        chain.passTime(chain.admin.attempt(job).openingDeadline());
-        chain.admin.advance(job);
-        assertEquals(1, chain.admin.job(job).attempt(), "no opening by D3: the round restarts");
+        chain.passTime(chain.admin.market().attempt(job).openingDeadline());
+        chain.admin.market().advance(job);
+        assertEquals(1, chain.admin.market().job(job).attempt(), "no opening by D3: the round restarts");
         assertEquals(List.of(BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO),
-                chain.admin.attempt(job).sums(), "before its first commit the new attempt shows no sums");
+                chain.admin.market().attempt(job).sums(), "before its first commit the new attempt shows no sums");
 
         RoundDriver retry = new RoundDriver(chain, job, 32);
         retry.commit(chain.trainers.get(2), 300);
-        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.attempt(job).sums(),
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.market().attempt(job).sums(),
                 "the first commit replaces the failed attempt's sums");
         retry.commit(chain.trainers.get(0), 100);
-        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.attempt(job).sums());
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        assertEquals(List.of(KzgSolidityVerifier.commitmentWords(retry.sums(NONE).sums())), chain.admin.market().attempt(job).sums());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             retry.open(k, NONE); // each opening is checked against C_k derived from these sums
         }
-        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.attempt(job).phase());
+        assertEquals(AttemptState.Phase.CERTIFIED, chain.admin.market().attempt(job).phase());
     }
 
     @Test
@@ -77,10 +77,10 @@ class RoundStorageIT {
         RoundDriver round0 = new RoundDriver(chain, job, 41);
         ChainClient node1 = chain.client(round0.node(1));
         List<BigInteger> key0 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
-        node1.postRoundKey(job, key0);
-        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key0));
+        node1.market().postRoundKey(job, key0);
+        assertReverts("AlreadyCommitted", () -> node1.market().postRoundKey(job, key0));
         playRound(job, round0, List.of(0, 1), 500_000);
-        assertEquals(1, chain.admin.job(job).round());
+        assertEquals(1, chain.admin.market().job(job).round());
 
         // round 1: node 1's round-0 key is no key for this round's complaints, and a new one may be posted
         RoundDriver round1 = new RoundDriver(chain, job, 42);
@@ -88,20 +88,20 @@ class RoundStorageIT {
         round1.commit(chain.trainers.get(1), 100);
         round1.commit(chain.trainers.get(2), 100);
         List<BigInteger> point = key0;
-        chain.passTime(chain.admin.attempt(job).commitDeadline());
-        assertReverts("NoRoundKey", BigInteger.ONE, () -> node1.complainShare(job, chain.trainers.get(0).getAddress(),
+        chain.passTime(chain.admin.market().attempt(job).commitDeadline());
+        assertReverts("NoRoundKey", BigInteger.ONE, () -> node1.market().complainShare(job, chain.trainers.get(0).getAddress(),
                 point, point, BigInteger.ONE, BigInteger.ONE));
         RoundDriver next = new RoundDriver(chain, job, 43);
-        chain.passTime(chain.admin.attempt(job).openingDeadline());
-        chain.admin.advance(job); // not certified: attempt 1 of round 1 opens, D1 ahead again
+        chain.passTime(chain.admin.market().attempt(job).openingDeadline());
+        chain.admin.market().advance(job); // not certified: attempt 1 of round 1 opens, D1 ahead again
         List<BigInteger> key1 = TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()));
-        node1.postRoundKey(job, key1);
-        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key1));
+        node1.market().postRoundKey(job, key1);
+        assertReverts("AlreadyCommitted", () -> node1.market().postRoundKey(job, key1));
         next.commit(chain.trainers.get(0), 100);
         next.commit(chain.trainers.get(1), 100);
         next.commit(chain.trainers.get(2), 100);
-        chain.passTime(chain.admin.attempt(job).commitDeadline());
-        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job,
+        chain.passTime(chain.admin.market().attempt(job).commitDeadline());
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.market().complainShare(job,
                 chain.trainers.get(0).getAddress(), point, point, BigInteger.ONE, BigInteger.ONE));
     }
 
@@ -113,7 +113,7 @@ class RoundStorageIT {
         ChainClient node1 = chain.client(round0.node(1));
         round0.commit(chain.trainers.get(0), 100);
         round0.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round0.open(k, NONE);
         }
@@ -123,27 +123,27 @@ class RoundStorageIT {
         assertEquals(1, posted.size());
         assertEquals(1, posted.getFirst().round.intValue(), "the key is for the next round");
         assertEquals(key1, List.of(posted.getFirst().x, posted.getFirst().y));
-        assertEquals(1, chain.admin.attempt(job).revealCount(), "and the reveal counts");
+        assertEquals(1, chain.admin.market().attempt(job).revealCount(), "and the reveal counts");
         round0.reveal(2);
         round0.openResult(chain.admin, List.of(1, 2), NONE);
-        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000,
+        chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 100_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
-        assertEquals(1, chain.admin.job(job).round());
+        assertEquals(1, chain.admin.market().job(job).round());
 
         // round 1: node 1 has its key already; node 3 has none until it posts one
-        assertReverts("AlreadyCommitted", () -> node1.postRoundKey(job, key1));
+        assertReverts("AlreadyCommitted", () -> node1.market().postRoundKey(job, key1));
         RoundDriver round1 = new RoundDriver(chain, job, 72);
         round1.commit(chain.trainers.get(0), 100);
         round1.commit(chain.trainers.get(1), 100);
         round1.commit(chain.trainers.get(2), 100);
-        chain.passTime(chain.admin.attempt(job).commitDeadline());
+        chain.passTime(chain.admin.market().attempt(job).commitDeadline());
         List<BigInteger> point = key1;
         String trainer = chain.trainers.get(0).getAddress();
-        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.complainShare(job, trainer, point, point,
+        assertReverts("InvalidDleqProof", BigInteger.ONE, () -> node1.market().complainShare(job, trainer, point, point,
                 BigInteger.ONE, BigInteger.ONE));
-        assertReverts("NoRoundKey", BigInteger.valueOf(3), () -> chain.client(round1.node(3)).complainShare(job, trainer,
+        assertReverts("NoRoundKey", BigInteger.valueOf(3), () -> chain.client(round1.node(3)).market().complainShare(job, trainer,
                 point, point, BigInteger.ONE, BigInteger.ONE));
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round1.open(k, NONE);
         }
@@ -151,19 +151,19 @@ class RoundStorageIT {
             round1.reveal(k);
         }
         round1.openResult(chain.admin, List.of(1, 2), NONE);
-        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000, List.of(BigInteger.valueOf(333_334),
+        chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 100_000, List.of(BigInteger.valueOf(333_334),
                 BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
 
         // round 2 is the last: there is no next round to post a key for
         RoundDriver round2 = new RoundDriver(chain, job, 73);
         round2.commit(chain.trainers.get(0), 100);
         round2.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round2.open(k, NONE);
         }
         assertReverts("InvalidParameter", "nextKey", () -> round2.revealWithKey(1, key1));
-        node1.revealPartial(job, Hash.sha3(new byte[] {2}));
+        node1.market().revealPartial(job, Hash.sha3(new byte[] {2}));
     }
 
     @Test
@@ -174,7 +174,7 @@ class RoundStorageIT {
         RoundDriver round0 = new RoundDriver(chain, job, 81);
         round0.commit(chain.trainers.get(0), 100);
         round0.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round0.open(k, NONE);
         }
@@ -184,29 +184,29 @@ class RoundStorageIT {
         byte[] cid = Hash.sha3(new byte[] {7});
         String market = chain.addresses.market();
         long chainId = chain.anvil.chainId();
-        byte[] good = ChainClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, none);
-        byte[] otherKey = ChainClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, keys.get(0));
-        byte[] byNode3 = ChainClient.signReveal(round0.node(3), market, chainId, job, 0, 0, 2, cid, none);
+        byte[] good = MarketClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, none);
+        byte[] otherKey = MarketClient.signReveal(round0.node(2), market, chainId, job, 0, 0, 2, cid, keys.get(0));
+        byte[] byNode3 = MarketClient.signReveal(round0.node(3), market, chainId, job, 0, 0, 2, cid, none);
         ChainClient leader = chain.client(round0.node(1));
         List<BigInteger> two = List.of(BigInteger.TWO);
-        assertReverts("InvalidSignature", () -> leader.revealPartials(job, two, List.of(cid), none, List.of(otherKey)));
-        assertReverts("InvalidSignature", () -> leader.revealPartials(job, two, List.of(cid), none, List.of(byNode3)));
-        assertReverts("BadLength", () -> leader.revealPartials(job, two, List.of(cid), List.of(), List.of(good)));
-        assertEquals(0, chain.admin.attempt(job).revealCount(), "a refused batch reveals nothing");
+        assertReverts("InvalidSignature", () -> leader.market().revealPartials(job, two, List.of(cid), none, List.of(otherKey)));
+        assertReverts("InvalidSignature", () -> leader.market().revealPartials(job, two, List.of(cid), none, List.of(byNode3)));
+        assertReverts("BadLength", () -> leader.market().revealPartials(job, two, List.of(cid), List.of(), List.of(good)));
+        assertEquals(0, chain.admin.market().attempt(job).revealCount(), "a refused batch reveals nothing");
 
         round0.revealBatched(chain.trainers.get(2), List.of(1, 2, 3), keys); // anyone may carry the signed batch
-        assertEquals(3, chain.admin.attempt(job).revealCount());
+        assertEquals(3, chain.admin.market().attempt(job).revealCount());
         var posted = io.zkpfl.contracts.generated.JobMarket.getRoundKeyPostedEvents(
                 round0.receipts.get("revealPartials (3 nodes, with their next keys)"));
         assertEquals(List.of(1, 3), posted.stream().map(e -> e.k.intValue()).toList(), "node 2 sent no key");
         assertEquals(List.of(1, 1), posted.stream().map(e -> e.round.intValue()).toList());
         assertEquals(keys.get(2), List.of(posted.get(1).x, posted.get(1).y));
-        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(2)).revealPartial(job, cid));
+        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(2)).market().revealPartial(job, cid));
         round0.openResult(chain.admin, List.of(1, 2), NONE);
-        chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000,
+        chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 100_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
-        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(3)).postRoundKey(job, keys.get(2)));
-        chain.client(round0.node(2)).postRoundKey(job, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
+        assertReverts("AlreadyCommitted", () -> chain.client(round0.node(3)).market().postRoundKey(job, keys.get(2)));
+        chain.client(round0.node(2)).market().postRoundKey(job, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
     }
 
     @Test
@@ -220,17 +220,17 @@ class RoundStorageIT {
         // round 0 includes all three trainers, round 1 only the first two: round 1 overwrites round 0's slots
         playRound(job, new RoundDriver(chain, job, 51), List.of(0, 1, 2), 100_000);
         playRound(job, new RoundDriver(chain, job, 52), List.of(0, 1), 950_000);
-        assertEquals(JobState.Status.COMPLETED, chain.admin.job(job).jobStatus());
-        chain.client(chain.owner).discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(JobState.Status.COMPLETED, chain.admin.market().job(job).status());
+        chain.client(chain.owner).evaluation().discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
 
         List<BigInteger> before = chain.trainers.stream().map(t -> owed(t)).toList();
-        chain.client(committeeNode(job, 1)).disputeEvaluation(job, 0);
-        chain.client(committeeNode(job, 2)).disputeEvaluation(job, 0);
+        chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 0);
+        chain.client(committeeNode(job, 2)).evaluation().disputeEvaluation(job, 0);
         BigInteger third = bond.divide(BigInteger.valueOf(3));
         assertEquals(before.get(0).add(bond.subtract(third.multiply(BigInteger.TWO))), owed(chain.trainers.get(0)));
         assertEquals(before.get(1).add(third), owed(chain.trainers.get(1)));
         assertEquals(before.get(2).add(third), owed(chain.trainers.get(2)), "round 0's third trainer is paid its share");
-        assertReverts("BondSettled", () -> chain.client(committeeNode(job, 3)).disputeEvaluation(job, 1));
+        assertReverts("BondSettled", () -> chain.client(committeeNode(job, 3)).evaluation().disputeEvaluation(job, 1));
     }
 
     @Test
@@ -241,9 +241,9 @@ class RoundStorageIT {
         BigInteger job = job(terms.withEvaluation(chain.owner.getAddress(),
                 JobSignature.validationCommitment(bundle, contentKey), terms.fee().divide(BigInteger.TEN)));
         playRound(job, new RoundDriver(chain, job, 61), List.of(0, 1), 950_000);
-        chain.client(chain.owner).discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
-        assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 1));
-        assertReverts("RoundNotPaid", BigInteger.valueOf(4), () -> chain.client(committeeNode(job, 1)).disputeEvaluation(job, 4));
+        chain.client(chain.owner).evaluation().discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
+        assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 1));
+        assertReverts("RoundNotPaid", BigInteger.valueOf(4), () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 4));
     }
 
     /** The given trainers commit, every node opens and reveals, C_A is opened and the owner posts the result. */
@@ -251,7 +251,7 @@ class RoundStorageIT {
         for (int i : trainers) {
             round.commit(chain.trainers.get(i), 100);
         }
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round.open(k, NONE);
         }
@@ -262,17 +262,17 @@ class RoundStorageIT {
         BigInteger share = BigInteger.valueOf(1_000_000 / trainers.size());
         List<BigInteger> shares = new java.util.ArrayList<>(java.util.Collections.nCopies(trainers.size(), share));
         shares.set(0, share.add(BigInteger.valueOf(1_000_000 % trainers.size())));
-        String evaluator = chain.admin.jobParams(job).evaluator;
+        String evaluator = chain.admin.market().jobParams(job).evaluator;
         Credentials by = evaluator.equalsIgnoreCase(chain.owner.getAddress()) ? chain.owner : chain.evaluator;
-        chain.client(by).postRoundResult(job, new byte[32], accuracyPpm, shares);
+        chain.client(by).market().postRoundResult(job, new byte[32], accuracyPpm, shares);
     }
 
     private static BigInteger owed(Credentials who) {
-        return chain.admin.claimable(who.getAddress(), chain.addresses.token());
+        return chain.admin.market().claimable(who.getAddress(), chain.addresses.token());
     }
 
     private static Credentials committeeNode(BigInteger job, int k) {
-        String address = chain.admin.job(job).committee().get(k - 1);
+        String address = chain.admin.market().job(job).committee().get(k - 1);
         return chain.nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
     }
 }

@@ -30,36 +30,36 @@ class StakingRegistryIT {
     @Test
     void trainerStakeBelowMinimumIsRejected() {
         Credentials poor = chain.funded("poor-trainer", tokens(499));
-        assertReverts("BelowMinimumStake", tokens(499), () -> chain.client(poor).stakeAsTrainer(tokens(499)));
-        assertEquals(BigInteger.ZERO, chain.client(poor).stakeAccount(poor.getAddress()).stake);
-        assertEquals(tokens(499), chain.admin.balanceOf(chain.addresses.token(), poor.getAddress()));
+        assertReverts("BelowMinimumStake", tokens(499), () -> chain.client(poor).staking().stakeAsTrainer(tokens(499)));
+        assertEquals(BigInteger.ZERO, chain.client(poor).staking().account(poor.getAddress()).stake);
+        assertEquals(tokens(499), chain.admin.token().balanceOf(chain.addresses.token(), poor.getAddress()));
     }
 
     @Test
     void nodeStakeBelowMinimumAndDoubleRegistrationAreRejected() {
         Credentials node = chain.funded("cheap-node", tokens(2_000));
         ChainClient c = chain.client(node);
-        assertReverts("BelowMinimumStake", tokens(999), () -> c.registerNode(tokens(999), new byte[32], "https://x"));
+        assertReverts("BelowMinimumStake", tokens(999), () -> c.staking().registerNode(tokens(999), new byte[32], "https://x"));
         byte[] key = new byte[32];
         key[0] = 7;
-        c.registerNode(tokens(1_000), key, "https://cheap-node.test");
-        assertReverts("AlreadyRegistered", () -> c.registerNode(tokens(1_000), key, "https://again.test"));
-        assertReverts("AlreadyRegistered", () -> c.stakeAsTrainer(tokens(500)));
+        c.staking().registerNode(tokens(1_000), key, "https://cheap-node.test");
+        assertReverts("AlreadyRegistered", () -> c.staking().registerNode(tokens(1_000), key, "https://again.test"));
+        assertReverts("AlreadyRegistered", () -> c.staking().stakeAsTrainer(tokens(500)));
     }
 
     @Test
     void withdrawWaitsForUnbondingAndReturnsTheStake() {
         Credentials trainer = chain.funded("leaving-trainer", tokens(800));
         ChainClient c = chain.client(trainer);
-        c.stakeAsTrainer(tokens(800));
-        assertReverts("NothingToWithdraw", c::withdraw);
-        assertReverts("BelowMinimumStake", tokens(400), () -> c.requestUnbond(tokens(400)));
-        c.requestUnbond(tokens(800));
-        assertReverts("UnbondingNotOver", c::withdraw);
+        c.staking().stakeAsTrainer(tokens(800));
+        assertReverts("NothingToWithdraw", c.staking()::withdraw);
+        assertReverts("BelowMinimumStake", tokens(400), () -> c.staking().requestUnbond(tokens(400)));
+        c.staking().requestUnbond(tokens(800));
+        assertReverts("UnbondingNotOver", c.staking()::withdraw);
         chain.increaseTime(TestChain.UNBONDING + 1);
-        c.withdraw();
-        assertEquals(tokens(800), c.balanceOf(chain.addresses.token(), trainer.getAddress()));
-        assertReverts("NothingToWithdraw", c::withdraw);
+        c.staking().withdraw();
+        assertEquals(tokens(800), c.token().balanceOf(chain.addresses.token(), trainer.getAddress()));
+        assertReverts("NothingToWithdraw", c.staking()::withdraw);
     }
 
     @Test
@@ -67,12 +67,12 @@ class StakingRegistryIT {
         BigInteger job = chain.createJob(chain.terms());
         Credentials trainer = chain.trainers.getFirst();
         ChainClient c = chain.client(trainer);
-        c.join(job);
-        StakingRegistry.Account account = c.stakeAccount(trainer.getAddress());
+        c.market().join(job);
+        StakingRegistry.Account account = c.staking().account(trainer.getAddress());
         assertEquals(BigInteger.ONE, account.locks);
-        assertReverts("StakeLocked", trainer.getAddress(), () -> c.requestUnbond(TestChain.TRAINER_STAKE));
-        assertReverts("StakeLocked", trainer.getAddress(), c::withdraw);
-        assertReverts("JobStillActive", job, () -> c.release(job));
+        assertReverts("StakeLocked", trainer.getAddress(), () -> c.staking().requestUnbond(TestChain.TRAINER_STAKE));
+        assertReverts("StakeLocked", trainer.getAddress(), c.staking()::withdraw);
+        assertReverts("JobStillActive", job, () -> c.market().release(job));
     }
 
     @Test
@@ -89,6 +89,6 @@ class StakingRegistryIT {
         ChainRevertException lock = org.junit.jupiter.api.Assertions.assertThrows(ChainRevertException.class,
                 () -> registry.lock(node.getAddress(), BigInteger.TWO).send());
         assertEquals("AccessControlUnauthorizedAccount", lock.reason().name());
-        assertEquals(TestChain.NODE_STAKE, chain.admin.stakeAccount(node.getAddress()).stake);
+        assertEquals(TestChain.NODE_STAKE, chain.admin.staking().account(node.getAddress()).stake);
     }
 }

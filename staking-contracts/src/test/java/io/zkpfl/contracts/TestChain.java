@@ -100,22 +100,22 @@ public final class TestChain implements AutoCloseable {
         web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         adminKey = Credentials.create(DevAccounts.privateKey(0));
         treasury = actor("treasury");
-        addresses = ChainClient.deployPlatform(web3j, anvil.chainId(), adminKey,
+        addresses = PlatformDeployer.deployPlatform(web3j, anvil.chainId(), adminKey,
                 new PlatformConfig(TRAINER_STAKE, NODE_STAKE, UNBONDING, tokens(100), treasury.getAddress()),
                 kzgVerifierBytecode());
         admin = ChainClient.connect(web3j, anvil.chainId(), adminKey, addresses);
-        admin.setDleqVerifier(deploy(dleqVerifierBytecode()));
+        admin.market().setDleqVerifier(deploy(dleqVerifierBytecode()));
         owner = funded("owner", tokens(100_000));
         evaluator = funded("evaluator", BigInteger.ZERO);
         for (int k = 0; k < nodeCount; k++) {
             Credentials node = funded("node-" + k, NODE_STAKE);
-            client(node).registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
+            client(node).staking().registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
                     "https://node-" + k + ".zkpfl.test");
             nodes.add(node);
         }
         for (int i = 0; i < trainerCount; i++) {
             Credentials trainer = funded("trainer-" + i, TRAINER_STAKE);
-            client(trainer).stakeAsTrainer(TRAINER_STAKE);
+            client(trainer).staking().stakeAsTrainer(TRAINER_STAKE);
             trainers.add(trainer);
         }
     }
@@ -141,7 +141,7 @@ public final class TestChain implements AutoCloseable {
     Credentials funded(String name, BigInteger amount) {
         Credentials c = actor(name);
         if (amount.signum() > 0) {
-            admin.mint(c.getAddress(), amount);
+            admin.token().mint(c.getAddress(), amount);
         }
         return c;
     }
@@ -190,9 +190,30 @@ public final class TestChain implements AutoCloseable {
     /** Signs and creates a job after approving its fee and evaluator bond from the owner. */
     public BigInteger createJob(Terms t) {
         ChainClient owner = client(this.owner);
-        owner.approve(t.feeToken(), addresses.market(), t.fee().add(t.evaluatorBond()));
+        owner.token().approve(t.feeToken(), addresses.market(), t.fee().add(t.evaluatorBond()));
         JobParams p = t.params();
-        return owner.createJob(p, owner.signJob(p, this.owner));
+        return owner.market().createJob(p, owner.market().signJob(p, this.owner));
+    }
+
+    /** Creates a job on {@code t} and joins its first {@code trainers} trainers, in order (join indices 1..trainers). */
+    public BigInteger createJob(Terms t, int trainers) {
+        BigInteger job = createJob(t);
+        for (int i = 0; i < trainers; i++) {
+            client(this.trainers.get(i)).market().join(job);
+        }
+        return job;
+    }
+
+    /**
+     * The job's escrow is conserved (escrowed = paid + refunded + remaining) and the market holds exactly what it owes
+     * in the platform token plus what {@code job} still escrows.
+     */
+    public void assertEscrowConserved(BigInteger job) {
+        JobState s = admin.market().job(job);
+        assertEquals(s.escrowed(), s.paid().add(s.refunded()).add(s.remaining()));
+        String token = addresses.token();
+        assertEquals(admin.token().balanceOf(token, addresses.market()),
+                admin.market().totalOwed(token).add(admin.market().remaining(job)));
     }
 
     static final BigInteger R = new BigInteger(
@@ -209,7 +230,7 @@ public final class TestChain implements AutoCloseable {
         for (int l = 0; l < t; l++) {
             points.add(G1.GENERATOR.mul(Fr.random(rng)));
         }
-        client(trainer).commitRound(job, words(points), manifest(job + "/" + trainer.getAddress()), 100);
+        client(trainer).market().commitRound(job, words(points), manifest(job + "/" + trainer.getAddress()), 100);
         return points;
     }
 

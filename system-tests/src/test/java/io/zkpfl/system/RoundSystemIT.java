@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.JobState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.DemoJob;
 import io.zkpfl.devstack.demo.LocalSystem;
 import io.zkpfl.protocol.chain.DevChainKeys;
@@ -35,14 +35,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * The whole protocol with every party a separate process (docs/protocol.md): the marketplace takes a signed job and
@@ -110,7 +105,7 @@ class RoundSystemIT {
             }
             int[] pointsWhileRunning = {0};
             await(Duration.ofMinutes(10), () -> {
-                if (system.reader.job(chainJob).status() == 2) {
+                if (system.reader.market().job(chainJob).status() == JobState.Status.COMPLETED) {
                     return Boolean.TRUE;
                 }
                 try {
@@ -129,9 +124,9 @@ class RoundSystemIT {
         }
 
         long toBlock = system.web3j.ethBlockNumber().send().getBlockNumber().longValue();
-        List<Log> logs = logs(fromBlock, toBlock);
-        List<JobMarket.RoundPaidEventResponse> paid = decode(logs, JobMarket.ROUNDPAID_EVENT, JobMarket::getRoundPaidEventFromLog);
-        assertEquals(ROUNDS, paid.stream().filter(e -> e.jobId.equals(chainJob)).count(), "every round was paid");
+        List<MarketEvent> events = system.reader.events().events(fromBlock, toBlock);
+        List<MarketEvent.RoundPaid> paid = of(events, MarketEvent.RoundPaid.class);
+        assertEquals(ROUNDS, paid.stream().filter(e -> e.jobId().equals(chainJob)).count(), "every round was paid");
 
         ModelSpec spec = ModelSpec.parse(MODEL);
         int d = (int) spec.parameterCount();
@@ -141,75 +136,74 @@ class RoundSystemIT {
         float[] w = FlatParameters.decode(ipfs.catVerifiedBytes(Cid.parse(artifacts.get("weights.bin").get("cid").asText()), 1 << 24), spec);
         for (int round = 0; round < ROUNDS; round++) {
             int r = round;
-            var aggregated = decode(logs, JobMarket.ROUNDAGGREGATED_EVENT, JobMarket::getRoundAggregatedEventFromLog).stream()
-                    .filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r).findFirst().orElseThrow();
-            int attempt = aggregated.attempt.intValue();
-            var included = decode(logs, JobMarket.INCLUDEDSETFIXED_EVENT, JobMarket::getIncludedSetFixedEventFromLog).stream()
-                    .filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r && e.attempt.intValue() == attempt)
+            var aggregated = of(events, MarketEvent.RoundAggregated.class).stream()
+                    .filter(e -> e.jobId().equals(chainJob) && e.round() == r).findFirst().orElseThrow();
+            int attempt = aggregated.attempt();
+            var included = of(events, MarketEvent.IncludedSetFixed.class).stream()
+                    .filter(e -> e.jobId().equals(chainJob) && e.round() == r && e.attempt() == attempt)
                     .findFirst().orElseThrow();
-            assertEquals(TRAINERS, included.included.size(), "round " + r + " included every trainer");
+            assertEquals(TRAINERS, included.included().size(), "round " + r + " included every trainer");
             // P_l from the trainers' own commitments as the chain logged them, independently of the contract's sums
             List<List<G1>> perTrainer = new ArrayList<>();
-            for (var c : decode(logs, JobMarket.ROUNDCOMMITTED_EVENT, JobMarket::getRoundCommittedEventFromLog)) {
-                if (c.jobId.equals(chainJob) && c.round.intValue() == r && c.attempt.intValue() == attempt) {
+            for (var c : of(events, MarketEvent.RoundCommitted.class)) {
+                if (c.jobId().equals(chainJob) && c.round() == r && c.attempt() == attempt) {
                     List<G1> points = new ArrayList<>();
-                    for (int l = 0; l < c.points.size(); l += 2) {
-                        points.add(G1.fromAffine(Fp.of(c.points.get(l)), Fp.of(c.points.get(l + 1))));
+                    for (int l = 0; l < c.points().size(); l += 2) {
+                        points.add(G1.fromAffine(Fp.of(c.points().get(l)), Fp.of(c.points().get(l + 1))));
                     }
                     perTrainer.add(points);
                 }
             }
             CommitmentSums sums = CommitmentSums.of(perTrainer);
-            assertEquals(List.of(aggregated.resultX, aggregated.resultY), words(sums.aggregate()),
+            assertEquals(List.of(aggregated.resultX(), aggregated.resultY()), words(sums.aggregate()),
                     "round " + r + ": the chain's C_A is the sum of the trainers' C_i0");
             List<Reveal> reveals = new ArrayList<>();
-            for (var rv : decode(logs, JobMarket.PARTIALREVEALED_EVENT, JobMarket::getPartialRevealedEventFromLog)) {
-                if (rv.jobId.equals(chainJob) && rv.round.intValue() == r && rv.attempt.intValue() == attempt) {
-                    reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(rv.cid), 1 << 26)));
+            for (var rv : of(events, MarketEvent.PartialRevealed.class)) {
+                if (rv.jobId().equals(chainJob) && rv.round() == r && rv.attempt() == attempt) {
+                    reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(rv.cid()), 1 << 26)));
                 }
             }
             NextModel.Result next = new NextModel(srs, params).compute(chainJob, r, attempt, sums, reveals, w,
-                    aggregated.sampleSum);
-            var roundPaid = paid.stream().filter(e -> e.jobId.equals(chainJob) && e.round.intValue() == r).findFirst().orElseThrow();
-            assertArrayEquals(next.weightsHash(), roundPaid.model,
+                    java.math.BigInteger.valueOf(aggregated.sampleSum()));
+            var roundPaid = paid.stream().filter(e -> e.jobId().equals(chainJob) && e.round() == r).findFirst().orElseThrow();
+            assertArrayEquals(next.weightsHash(), roundPaid.model(),
                     "round " + r + ": the evaluator posted the hash of w' that the revealed partials give anyone");
-            assertTrue(roundPaid.accuracy.longValue() > 100_000, "round " + r + " accuracy " + roundPaid.accuracy + " ppm");
+            assertTrue(roundPaid.accuracyPpm() > 100_000, "round " + r + " accuracy " + roundPaid.accuracyPpm() + " ppm");
             w = next.weights();
         }
-        theFinalModelIsServedByTheMarketplace(id, paid.stream().filter(e -> e.jobId.equals(chainJob)).toList(), w, spec, ipfs);
+        theFinalModelIsServedByTheMarketplace(id, paid.stream().filter(e -> e.jobId().equals(chainJob)).toList(), w, spec, ipfs);
 
         // the job ended by reaching its target, before its budget: the last round's accuracy is the first at or above it
-        var ordered = paid.stream().filter(e -> e.jobId.equals(chainJob)).sorted(java.util.Comparator.comparing(e -> e.round)).toList();
-        assertTrue(ordered.getLast().accuracy.longValue() >= Math.round(TARGET * 1e6), "the last round reached the target");
-        assertTrue(ordered.getFirst().accuracy.longValue() < Math.round(TARGET * 1e6), "the first round had not");
-        JobState state = system.reader.job(chainJob);
-        assertEquals(JobState.Status.COMPLETED, state.jobStatus());
+        var ordered = paid.stream().filter(e -> e.jobId().equals(chainJob)).sorted(java.util.Comparator.comparingInt(MarketEvent.RoundPaid::round)).toList();
+        assertTrue(ordered.getLast().accuracyPpm() >= Math.round(TARGET * 1e6), "the last round reached the target");
+        assertTrue(ordered.getFirst().accuracyPpm() < Math.round(TARGET * 1e6), "the first round had not");
+        JobState state = system.reader.market().job(chainJob);
+        assertEquals(JobState.Status.COMPLETED, state.status());
         assertTrue(state.refunded().signum() > 0, "the unspent budget went back to the owner");
         assertEquals(state.escrowed(), state.paid().add(state.refunded()).add(state.remaining()), "escrow is conserved");
         for (int k = 0; k < LocalSystem.NODES.size(); k++) {
             String node = Credentials.create(DevChainKeys.privateKey(LocalSystem.NODES.get(k))).getAddress();
-            assertTrue(system.reader.claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
+            assertTrue(system.reader.market().claimable(node, system.addresses.token()).signum() > 0, "node " + (k + 1) + " was paid");
         }
         for (int i = 0; i < TRAINERS; i++) {
             String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
-            assertTrue(system.reader.claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
+            assertTrue(system.reader.market().claimable(trainer, system.addresses.token()).signum() > 0, "trainer " + i + " was paid");
         }
     }
 
     /** Each plotted point is the accuracy the chain paid the round with; committee, trainers and payments are listed. */
     void dashboardShowsTheChain(DashboardBrowser browser, BigInteger chainJob, long fromBlock) throws Exception {
-        List<Log> logs = logs(fromBlock, system.web3j.ethBlockNumber().send().getBlockNumber().longValue());
-        for (var e : decode(logs, JobMarket.ROUNDPAID_EVENT, JobMarket::getRoundPaidEventFromLog)) {
-            if (e.jobId.equals(chainJob)) {
-                String title = browser.pointTitle(e.round.intValue());
+        List<MarketEvent> events = system.reader.events().events(fromBlock, system.web3j.ethBlockNumber().send().getBlockNumber().longValue());
+        for (var e : of(events, MarketEvent.RoundPaid.class)) {
+            if (e.jobId().equals(chainJob)) {
+                String title = browser.pointTitle(e.round());
                 double shown = Double.parseDouble(title.replaceAll("^round \\d+: ([0-9.]+) %$", "$1"));
-                assertEquals(e.accuracy.longValue() / 10_000.0, shown, 0.0051, "round " + e.round + "'s point: " + title);
+                assertEquals(e.accuracyPpm() / 10_000.0, shown, 0.0051, "round " + e.round() + "'s point: " + title);
             }
         }
         assertEquals(LocalSystem.NODES.size(), browser.rows("committee").size(), "the committee");
         assertEquals(TRAINERS, browser.rows("trainers").size(), "the trainers");
-        List<JobMarket.RewardCreditedEventResponse> credited = decode(logs, JobMarket.REWARDCREDITED_EVENT,
-                JobMarket::getRewardCreditedEventFromLog).stream().filter(e -> e.jobId.equals(chainJob)).toList();
+        List<MarketEvent.RewardCredited> credited = of(events, MarketEvent.RewardCredited.class).stream().filter(e -> e.jobId().equals(chainJob)).toList();
         DashboardBrowser.await(Duration.ofSeconds(30), "every payment",
                 () -> browser.rows("payments").size() == credited.size());
     }
@@ -218,16 +212,16 @@ class RoundSystemIT {
      * {@code GET /api/v1/jobs/{id}/model} names the last round's w' as the chain logged it, its CID holds exactly the
      * weights that the reveals give anyone, and {@code /model/weights} streams those bytes.
      */
-    void theFinalModelIsServedByTheMarketplace(long id, List<JobMarket.RoundPaidEventResponse> paid, float[] w, ModelSpec spec,
+    void theFinalModelIsServedByTheMarketplace(long id, List<MarketEvent.RoundPaid> paid, float[] w, ModelSpec spec,
             KuboClient ipfs) throws Exception {
         URI base = system.system.marketplace().baseUrl();
         JsonNode model = system.system.get(base.resolve("/api/v1/jobs/" + id + "/model"));
         var last = paid.getLast();
         assertEquals(ROUNDS - 1, model.get("round").asInt(), model.toString());
-        assertEquals(Numeric.toHexString(last.model), model.get("weightsHash").asText(), "the hash the chain logged");
+        assertEquals(Numeric.toHexString(last.model()), model.get("weightsHash").asText(), "the hash the chain logged");
         assertTrue(model.get("verifiedOnChain").asBoolean());
         byte[] atCid = ipfs.catVerifiedBytes(Cid.parse(model.get("weightsCid").asText()), 1 << 24);
-        assertArrayEquals(last.model, Hash.sha3(atCid), "keccak of the bytes at the CID");
+        assertArrayEquals(last.model(), Hash.sha3(atCid), "keccak of the bytes at the CID");
         assertArrayEquals(w, FlatParameters.decode(atCid, spec), "the CID holds the w' recomputed from the reveals");
         HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
                 model.get("href").asText())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -237,8 +231,8 @@ class RoundSystemIT {
         assertEquals(ROUNDS, rounds.size());
         for (int r = 0; r < ROUNDS; r++) {
             int round = r;
-            var p = paid.stream().filter(e -> e.round.intValue() == round).findFirst().orElseThrow();
-            assertEquals(p.accuracy.longValue(), rounds.get(r).path("result").path("accuracyPpm").asLong(), "round " + r);
+            var p = paid.stream().filter(e -> e.round() == round).findFirst().orElseThrow();
+            assertEquals(p.accuracyPpm(), rounds.get(r).path("result").path("accuracyPpm").asLong(), "round " + r);
         }
     }
 
@@ -246,17 +240,9 @@ class RoundSystemIT {
         return List.of(io.zkpfl.zk.solidity.KzgSolidityVerifier.commitmentWords(List.of(p)));
     }
 
-    List<Log> logs(long from, long to) throws Exception {
-        EthLog r = system.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), system.addresses.market())).send();
-        List<Log> out = new ArrayList<>();
-        r.getLogs().forEach(l -> out.add((Log) l.get()));
-        return out;
-    }
-
-    static <T> List<T> decode(List<Log> logs, org.web3j.abi.datatypes.Event event, java.util.function.Function<Log, T> f) {
-        String topic = EventEncoder.encode(event);
-        return logs.stream().filter(l -> !l.getTopics().isEmpty() && l.getTopics().getFirst().equals(topic)).map(f).toList();
+    /** The {@code type} events among {@code events}, in chain order. */
+    static <E extends MarketEvent> List<E> of(List<MarketEvent> events, Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     interface Probe<T> {

@@ -63,16 +63,16 @@ public class AdminResource {
         }
         String url = r.endpoint() == null || r.endpoint().isBlank() ? endpoint : r.endpoint();
         ChainClient client = chain.client();
-        StakingRegistry.Account account = client.stakeAccount(identity.address());
+        StakingRegistry.Account account = client.staking().account(identity.address());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("address", identity.address());
         try {
             if (account.kind.equals(NODE_KIND)) {
-                if (r.capacity() != null && client.capacityOf(identity.address()) != r.capacity()) {
-                    client.setCapacity(r.capacity());
+                if (r.capacity() != null && client.staking().capacityOf(identity.address()) != r.capacity()) {
+                    client.staking().setCapacity(r.capacity());
                 }
                 out.put("stake", account.stake.toString());
-                out.put("capacity", client.capacityOf(identity.address()));
+                out.put("capacity", client.staking().capacityOf(identity.address()));
                 return Problems.of(409, "already registered", "the operator " + identity.address()
                         + " is already registered as zk-node with stake " + account.stake
                         + (r.capacity() == null ? "" : "; its capacity is now " + r.capacity())
@@ -83,9 +83,9 @@ public class AdminResource {
                         + " is staked as a trainer; a node needs its own key", out);
             }
             byte[] signingKey = Hash.sha3(Numeric.hexStringToByteArray(identity.address()));
-            client.registerNode(stake, signingKey, url);
+            client.staking().registerNode(stake, signingKey, url);
             if (r.capacity() != null && r.capacity() > 0) {
-                client.setCapacity(r.capacity());
+                client.staking().setCapacity(r.capacity());
             }
         } catch (ChainRevertException e) {
             return Problems.of(422, "registration reverted", "the chain refused: " + e.reason(), out);
@@ -93,7 +93,7 @@ public class AdminResource {
         LOG.infof("registered %s as zk-node: stake %s, endpoint %s", identity.address(), stake, url);
         out.put("stake", stake.toString());
         out.put("endpoint", url);
-        out.put("capacity", client.capacityOf(identity.address()));
+        out.put("capacity", client.staking().capacityOf(identity.address()));
         return Response.status(201).entity(out).build();
     }
 }

@@ -1,21 +1,17 @@
 package io.zkpfl.node;
 
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.PlatformAddresses;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 
 /** The node's view of the chain: a {@link ChainClient} signing as the operator, block times and raw market logs. */
@@ -70,23 +66,9 @@ public class Chain {
         }
     }
 
-    /** The market's logs in blocks {@code from..to}. */
-    public List<Log> marketLogs(long from, long to) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), client.addresses().market());
-        try {
-            EthLog logs = web3j.ethGetLogs(filter).send();
-            if (logs.hasError()) {
-                throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
-            }
-            List<Log> out = new ArrayList<>();
-            for (EthLog.LogResult<?> r : logs.getLogs()) {
-                out.add((Log) r.get());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("eth_getLogs failed", e);
-        }
+    /** The market's events in blocks {@code from..to}, in chain order. */
+    public List<MarketEvent> marketEvents(long from, long to) {
+        return client.events().events(from, to);
     }
 
     /** The endpoint and signing key a node registered. */

@@ -50,7 +50,7 @@ public class NodeResource {
         }
         Integer k = store.committeeIndex(id).orElseThrow(() -> new NotFoundException(
                 "this node is not in job " + id + "'s committee"));
-        var js = chain.client().job(id);
+        var js = chain.client().market().job(id);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("job", id.toString());
         out.put("k", k);

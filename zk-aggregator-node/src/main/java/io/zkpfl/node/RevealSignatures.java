@@ -1,6 +1,6 @@
 package io.zkpfl.node;
 
-import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import java.security.SignatureException;
 import java.util.Arrays;
 import org.web3j.crypto.Keys;
@@ -17,7 +17,7 @@ final class RevealSignatures {
         if (s.length != 65 || r.nextKey().size() != 2) {
             return false;
         }
-        byte[] digest = ChainClient.revealDigest(market, chainId, r.job(), r.round(), r.attempt(), r.k(), r.cid(),
+        byte[] digest = MarketClient.revealDigest(market, chainId, r.job(), r.round(), r.attempt(), r.k(), r.cid(),
                 r.nextKey());
         try {
             String signer = "0x" + Keys.getAddress(Sign.signedPrefixedMessageToKey(digest,

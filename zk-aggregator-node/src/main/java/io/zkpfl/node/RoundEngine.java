@@ -3,6 +3,7 @@ package io.zkpfl.node;
 import io.quarkus.scheduler.Scheduled;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
@@ -163,7 +164,7 @@ public class RoundEngine {
     }
 
     private JobParams params(BigInteger job) {
-        return params.computeIfAbsent(job, client()::jobParams);
+        return params.computeIfAbsent(job, client().market()::jobParams);
     }
 
     /** One attempt as this node sees it. */
@@ -180,14 +181,14 @@ public class RoundEngine {
 
     void step(RoundStore.JobRow row) {
         BigInteger job = row.jobId();
-        JobState js = client().job(job);
-        if (js.status() != 1) {
+        JobState js = client().market().job(job);
+        if (js.status() != JobState.Status.ACTIVE) {
             // the job's stake lock counts against this node's capacity until it is released
-            if (send(job, js.round(), -1, "release", "", () -> client().release(job), "NotParticipant")) {
+            if (send(job, js.round(), -1, "release", "", () -> client().market().release(job), "NotParticipant")) {
                 LOG.infof("job %s ended: this node's stake lock is released", job);
             }
             store.finishJob(job);
-            LOG.infof("job %s ended (status %d): its round keys are deleted", job, js.status());
+            LOG.infof("job %s ended (status %s): its round keys are deleted", job, js.status());
             return;
         }
         JobParams p = params(job);
@@ -198,7 +199,7 @@ public class RoundEngine {
                 note("job " + job + ": Raft: " + e.getMessage()); // the committee order still decides
             }
         }
-        AttemptState a = client().attempt(job);
+        AttemptState a = client().market().attempt(job);
         long now = chain.now();
         boolean roundOver = switch (a.phase()) {
             case AGGREGATED, PAID, SKIPPED -> true;
@@ -275,7 +276,7 @@ public class RoundEngine {
             store.insertRoundKey(c.job(), c.round(), key.secret().toBigInteger(), pk.get(0), pk.get(1));
         }
         List<BigInteger> pk = store.roundKeyPublic(c.job(), c.round());
-        if (send(c.job(), c.round(), -1, "round-key", "", () -> client().postRoundKey(c.job(), pk), "AlreadyCommitted")) {
+        if (send(c.job(), c.round(), -1, "round-key", "", () -> client().market().postRoundKey(c.job(), pk), "AlreadyCommitted")) {
             metrics.round("key-posted");
         }
     }
@@ -442,7 +443,7 @@ public class RoundEngine {
             G1 e = f.envelope().ephemeral();
             G1 shared = key.get().sharedPoint(e);
             DleqProof proof = Dleq.prove(key.get().secret(), e, rng);
-            if (send(c.job(), c.round(), c.attempt(), "complain", cr.address(), () -> client().complainShare(c.job(),
+            if (send(c.job(), c.round(), c.attempt(), "complain", cr.address(), () -> client().market().complainShare(c.job(),
                     cr.address(), Points.words(e), Points.words(shared), proof.c().toBigInteger(),
                     proof.s().toBigInteger()), "AlreadyComplained")) {
                 metrics.complaint("filed");
@@ -486,7 +487,7 @@ public class RoundEngine {
                 upheld = true; // the envelope does not open with the proven shared point: the trainer's fault
             }
             boolean verdict = upheld;
-            if (send(c.job(), c.round(), c.attempt(), "vote-complaint", cp.trainer(), () -> client().voteComplaint(
+            if (send(c.job(), c.round(), c.attempt(), "vote-complaint", cp.trainer(), () -> client().market().voteComplaint(
                     c.job(), cr.address(), verdict, cr.points(), cr.manifest(), cr.samples()), "AlreadyVoted",
                     "NoComplaint")) {
                 metrics.complaint(verdict ? "upheld" : "rejected");
@@ -502,7 +503,7 @@ public class RoundEngine {
                 continue;
             }
             RoundStore.CommitmentRow cr = commitment(c, v.getKey());
-            if (send(c.job(), c.round(), c.attempt(), "vote-exclusion", cr.address(), () -> client().voteExclusion(
+            if (send(c.job(), c.round(), c.attempt(), "vote-exclusion", cr.address(), () -> client().market().voteExclusion(
                     c.job(), cr.address(), cr.points(), cr.manifest(), cr.samples()), "AlreadyVoted")) {
                 metrics.complaint("exclusion");
                 LOG.infof("job %s round %d: voted to exclude trainer %d (envelope missing)", c.job(), c.round(),
@@ -582,7 +583,7 @@ public class RoundEngine {
             return;
         }
         List<BigInteger> posted = o.get().words();
-        if (send(c.job(), c.round(), c.attempt(), "opening", "", () -> client().postOpening(c.job(), posted),
+        if (send(c.job(), c.round(), c.attempt(), "opening", "", () -> client().market().postOpening(c.job(), posted),
                 "AlreadyOpened")) {
             metrics.round("opened");
             LOG.infof("job %s round %d attempt %d: opened C_%d", c.job(), c.round(), c.attempt(), c.k());
@@ -599,7 +600,7 @@ public class RoundEngine {
      * D2 (an exclusion) gets a fresh opening.
      */
     private Optional<Signable> opening(Ctx c) {
-        ChainClient.OpeningPoint at = client().openingPoint(c.job(), c.k());
+        MarketClient.OpeningPoint at = client().market().openingPoint(c.job(), c.k());
         String key = c.key() + "/" + at.x().toString(16);
         List<BigInteger> words = openingWords.get(key);
         if (words == null) {
@@ -708,7 +709,7 @@ public class RoundEngine {
 
     /** Signs this node's opening words for postOpenings and appends them to the job's Raft log. */
     private boolean submit(Ctx c, List<BigInteger> words) {
-        byte[] signature = ChainClient.signOpening(identity.credentials(), client().addresses().market(), chainId,
+        byte[] signature = MarketClient.signOpening(identity.credentials(), client().addresses().market(), chainId,
                 c.job(), c.round(), c.attempt(), c.k(), words);
         return raft.submit(new CommitteeRaft.SignedOpening(c.job(), c.round(), c.attempt(), c.k(), words, signature));
     }
@@ -773,7 +774,7 @@ public class RoundEngine {
             if (store.actionState(c.job(), c.round(), c.attempt(), "openings-early", subject).isPresent()) {
                 return;
             }
-            if (send(c.job(), c.round(), c.attempt(), "openings-early", subject, () -> client().postOpenings(c.job(),
+            if (send(c.job(), c.round(), c.attempt(), "openings-early", subject, () -> client().market().postOpenings(c.job(),
                     ks, words, signatures))) {
                 metrics.earlyCertification();
                 LOG.infof("job %s round %d attempt %d: posted the whole committee's openings before D2 (%d s early);"
@@ -782,7 +783,7 @@ public class RoundEngine {
             }
             return;
         }
-        if (send(c.job(), c.round(), c.attempt(), "openings", subject, () -> client().postOpenings(c.job(), ks, words,
+        if (send(c.job(), c.round(), c.attempt(), "openings", subject, () -> client().market().postOpenings(c.job(), ks, words,
                 signatures))) {
             metrics.round("openings-batched");
             LOG.infof("job %s round %d attempt %d: posted the openings of nodes %s in one transaction", c.job(),
@@ -801,7 +802,7 @@ public class RoundEngine {
             if (!signer.equalsIgnoreCase(c.js().committee().get(o.k() - 1))) {
                 return false;
             }
-            ChainClient.OpeningPoint at = client().openingPoint(c.job(), o.k());
+            MarketClient.OpeningPoint at = client().market().openingPoint(c.job(), o.k());
             List<BigInteger> w = o.words();
             if (!w.get(0).equals(at.z())) {
                 return false;
@@ -837,15 +838,15 @@ public class RoundEngine {
         // transaction (docs/adr/0113-round-storage.md); this node posts its own only if the leader does not.
         List<BigInteger> nextKey = nextRoundKey(c);
         List<BigInteger> keyWords = nextKey.isEmpty() ? List.of(BigInteger.ZERO, BigInteger.ZERO) : nextKey;
-        byte[] signature = ChainClient.signReveal(identity.credentials(), client().addresses().market(), chainId,
+        byte[] signature = MarketClient.signReveal(identity.credentials(), client().addresses().market(), chainId,
                 c.job(), c.round(), c.attempt(), c.k(), cid.toBytes(), keyWords);
         if (handRevealToLeader(c, new CommitteeRaft.SignedReveal(c.job(), c.round(), c.attempt(), c.k(), cid.toBytes(),
                 keyWords, signature))) {
             return;
         }
         if (send(c.job(), c.round(), c.attempt(), "reveal", "", () -> nextKey.isEmpty()
-                ? client().revealPartial(c.job(), cid.toBytes())
-                : client().revealPartials(c.job(), List.of(BigInteger.valueOf(c.k())), List.of(cid.toBytes()), keyWords,
+                ? client().market().revealPartial(c.job(), cid.toBytes())
+                : client().market().revealPartials(c.job(), List.of(BigInteger.valueOf(c.k())), List.of(cid.toBytes()), keyWords,
                         List.of(signature)), "AlreadyCommitted")) {
             metrics.round("revealed");
             partials.keySet().removeIf(key -> key.startsWith(c.key() + "|"));
@@ -928,7 +929,7 @@ public class RoundEngine {
             return;
         }
         String subject = ks.stream().map(BigInteger::toString).collect(java.util.stream.Collectors.joining(","));
-        if (send(c.job(), c.round(), c.attempt(), "reveals", subject, () -> client().revealPartials(c.job(), ks, cids,
+        if (send(c.job(), c.round(), c.attempt(), "reveals", subject, () -> client().market().revealPartials(c.job(), ks, cids,
                 keys, signatures))) {
             metrics.round("reveals-batched");
             LOG.infof("job %s round %d attempt %d: posted the reveals of nodes %s in one transaction", c.job(),
@@ -990,7 +991,7 @@ public class RoundEngine {
         io.zkpfl.protocol.round.ResultBinding.Posted posted =
                 io.zkpfl.protocol.round.ResultBinding.open(c.srs(), a, sums.aggregate(), c.attempt());
         if (send(c.job(), c.round(), c.attempt(), "result", "",
-                () -> client().openResult(c.job(), posted.aggregateHash(), posted.words()),
+                () -> client().market().openResult(c.job(), posted.aggregateHash(), posted.words()),
                 "WrongPhase")) {
             metrics.round("result-published");
             LOG.infof("job %s round %d attempt %d: published the opening of C_A from %d reveals", c.job(), c.round(),
@@ -1017,7 +1018,7 @@ public class RoundEngine {
             return;
         }
         try {
-            TransactionReceipt r = client().advance(c.job());
+            TransactionReceipt r = client().market().advance(c.job());
             metrics.transaction("advance", "ok");
             LOG.infof("job %s round %d attempt %d: advanced (%s), tx %s", c.job(), c.round(), c.attempt(), why,
                     r.getTransactionHash());

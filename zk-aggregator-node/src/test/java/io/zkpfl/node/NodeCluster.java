@@ -82,7 +82,7 @@ final class NodeCluster implements AutoCloseable {
         admin = ChainClient.connect(web3j, chainId, adminKey, addresses);
         for (int k = 1; k <= 3; k++) {
             Credentials op = actor("operator-" + k + "-" + addresses.market());
-            admin.mint(op.getAddress(), NODE_STAKE);
+            admin.token().mint(op.getAddress(), NODE_STAKE);
             operators.add(op);
             Path keystoreDir = Files.createDirectories(dir.resolve("node-" + k));
             String file = WalletUtils.generateWalletFile(PASSWORD, op.getEcKeyPair(), keystoreDir.toFile(), false);

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.JobState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.fault.Component;
 import io.zkpfl.protocol.envelope.EnvelopeTag;
@@ -59,9 +61,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Three node processes run rounds that this test's trainers play with the protocol library (VssDealer,
@@ -91,9 +90,9 @@ class NodeRoundIT {
         }
         for (int i = 0; i < 3; i++) {
             Credentials c = cluster.actor("trainer-" + i + "-" + cluster.addresses.market());
-            cluster.admin.mint(c.getAddress(), NodeCluster.TRAINER_STAKE.multiply(BigInteger.TEN));
+            cluster.admin.token().mint(c.getAddress(), NodeCluster.TRAINER_STAKE.multiply(BigInteger.TEN));
             // twice the minimum: a trainer slashed for a bad share stays eligible for the later jobs
-            cluster.client(c).stakeAsTrainer(NodeCluster.TRAINER_STAKE.multiply(BigInteger.TWO));
+            cluster.client(c).staking().stakeAsTrainer(NodeCluster.TRAINER_STAKE.multiply(BigInteger.TWO));
             trainers.add(c);
         }
         Properties p = new Properties();
@@ -120,7 +119,7 @@ class NodeRoundIT {
         assertEquals(409, again.statusCode(), again.body());
         assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElse(""));
         assertTrue(cluster.json(again).get("detail").asText().contains("already registered"), again.body());
-        assertEquals(4, cluster.admin.capacityOf(cluster.operators.getFirst().getAddress()));
+        assertEquals(4, cluster.admin.staking().capacityOf(cluster.operators.getFirst().getAddress()));
         HttpResponse<String> bad = cluster.post(2, "/admin/registration", "{\"stake\":\"lots\"}");
         assertEquals(400, bad.statusCode());
         assertTrue(cluster.json(bad).get("detail").asText().contains("decimal integer"), bad.body());
@@ -132,14 +131,14 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
-        AttemptState committed = cluster.admin.attempt(job);
+        AttemptState committed = cluster.admin.market().attempt(job);
         // a forged manifest under trainer 1's key after the real one must not displace it
         producer.send(new ProducerRecord<>(RoundTopics.MANIFESTS, RoundTopics.manifestKey(job, round.round,
                 round.attempt, 1), "forged".getBytes(StandardCharsets.UTF_8)));
         producer.flush();
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok");
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
         await("one Raft leader that the committee agrees on", 60, () -> {
             java.util.Set<String> leaders = new java.util.HashSet<>();
             for (int p = 1; p <= M; p++) {
@@ -149,21 +148,21 @@ class NodeRoundIT {
             return leaders.size() == 1 && committee.contains(leaders.iterator().next());
         });
         // nobody complains: the chain's clock is not moved to D2, the committee certifies on its own before it
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
-        AttemptState a = cluster.admin.attempt(job);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
+        AttemptState a = cluster.admin.market().attempt(job);
         assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
         assertEquals(List.of(1, 2, 3), a.openedNodes());
         // the Raft leader posted the three signed openings from its log in one transaction, before the original D2
-        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        var openings = mined(job, MarketEvent.OpeningVerified.class);
         assertEquals(3, openings.size());
-        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        assertEquals(1, openings.stream().map(MarketEvents.Mined::transactionHash).distinct().count(), "one postOpenings");
         long certifiedAt = blockTime(openings.getFirst());
         assertTrue(certifiedAt > committed.commitDeadline() && certifiedAt < committed.complaintDeadline(),
                 "certified at " + certifiedAt + ", after D1 " + committed.commitDeadline() + " and before D2 "
                         + committed.complaintDeadline());
-        List<Log> closed = logs(job, JobMarket.COMPLAINTSCLOSED_EVENT);
+        var closed = mined(job, MarketEvent.ComplaintsClosed.class);
         assertEquals(1, closed.size(), "the complaint window closed early");
-        assertEquals(openings.getFirst().getTransactionHash(), closed.getFirst().getTransactionHash());
+        assertEquals(openings.getFirst().transactionHash(), closed.getFirst().transactionHash());
         assertEquals(certifiedAt, a.complaintDeadline(), "D2 moved to the certifying block");
         assertEquals(committed.openingDeadline() - (committed.complaintDeadline() - certifiedAt), a.openingDeadline());
         String batcher = senderOf(openings.getFirst());
@@ -192,21 +191,21 @@ class NodeRoundIT {
         Round round = new Round(job, 22);
         // trainer 2 sends node 3 a share that does not match its commitments
         round.commitAll(Map.of(2, 3), true);
-        AttemptState committed = cluster.admin.attempt(job);
+        AttemptState committed = cluster.admin.market().attempt(job);
         cluster.passTime(committed.commitDeadline());
         String cheat = round.trainerAddress(2);
         await("complaint upheld and trainer 2 excluded", 90, () -> excludedOnChain(job, cheat));
-        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "no certification before D2");
-        assertEquals(committed.complaintDeadline(), cluster.admin.attempt(job).complaintDeadline(), "D2 stays");
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.market().attempt(job).phase(), "no certification before D2");
+        assertEquals(committed.complaintDeadline(), cluster.admin.market().attempt(job).complaintDeadline(), "D2 stays");
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         // the complaint path: certified after D2, over the set without the cheat, with no early close
-        assertTrue(logs(job, JobMarket.COMPLAINTSCLOSED_EVENT).isEmpty());
-        for (Log opening : logs(job, JobMarket.OPENINGVERIFIED_EVENT)) {
+        assertTrue(mined(job, MarketEvent.ComplaintsClosed.class).isEmpty());
+        for (var opening : mined(job, MarketEvent.OpeningVerified.class)) {
             assertTrue(blockTime(opening) > committed.complaintDeadline(), "opened after D2");
         }
         assertEquals(List.of(trainers.get(0).getAddress().toLowerCase(), trainers.get(2).getAddress().toLowerCase()),
-                cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
+                cluster.admin.market().attempt(job).included().stream().map(String::toLowerCase).toList());
         round.checkRevealsAndAwaitResult(List.of(2));
         JsonNode node3 = cluster.json(cluster.get(processOf(job, 3), "/node/jobs/" + job));
         assertTrue(node3.get("actions").toString().contains("complain"), node3.toString());
@@ -218,22 +217,22 @@ class NodeRoundIT {
         BigInteger job = createJob();
         Round round = new Round(job, 33);
         String node2 = cluster.operators.get(1).getAddress();
-        int k2 = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList()
+        int k2 = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList()
                 .indexOf(node2.toLowerCase()) + 1;
         round.commitAll(Map.of(), true);
         cluster.killHard(2);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         cluster.start(2);
         awaitVerdicts(job, 3, "ok");
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("node 2 opened", 90, () -> cluster.admin.attempt(job).openedNodes().contains(k2));
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("node 2 opened", 90, () -> cluster.admin.market().attempt(job).openedNodes().contains(k2));
         cluster.killHard(2);
         cluster.start(2);
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
-        assertEquals(1, countLogs(job, JobMarket.ROUNDKEYPOSTED_EVENT, node2), "one round key from node 2");
-        assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node2), "one reveal from node 2");
-        assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node2), "one opening from node 2");
+        assertEquals(1, count(job, MarketEvent.RoundKeyPosted.class, node2), "one round key from node 2");
+        assertEquals(1, count(job, MarketEvent.PartialRevealed.class, node2), "one reveal from node 2");
+        assertEquals(1, count(job, MarketEvent.OpeningVerified.class, node2), "one opening from node 2");
     }
 
     @Test
@@ -250,7 +249,7 @@ class NodeRoundIT {
                         && cluster.json(r).get("checks").get(0).get("data").get("kafka").asText().equals("DOWN");
             });
             round.commitAll(Map.of(), false);
-            cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+            cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         } finally {
             kafka.restart();
         }
@@ -265,8 +264,8 @@ class NodeRoundIT {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertTrue(fromIpfs >= 3, "node " + p + " took its 3 envelopes from IPFS: " + fromIpfs);
         }
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
     }
 
@@ -278,7 +277,7 @@ class NodeRoundIT {
         // trainer 3 commits on chain and goes offline: no manifest, no envelope, on Kafka or IPFS
         round.commitAll(Map.of(), Delivery.KAFKA_AND_IPFS, java.util.Set.of(3));
         String silent = round.trainerAddress(3);
-        AttemptState a = cluster.admin.attempt(job);
+        AttemptState a = cluster.admin.market().attempt(job);
         cluster.passTime(a.commitDeadline());
         // the nodes wait zkpfl.intake.missing-grace (3 s of chain time) for late envelopes, then vote; a block
         // after it lets them see the grace is over
@@ -293,18 +292,18 @@ class NodeRoundIT {
                         && v.path("3").asText().equals("missing");
             });
         }
-        assertTrue(countLogs(job, JobMarket.EXCLUSIONVOTED_EVENT, silent) >= 2, "a majority of the 3 nodes voted");
+        assertTrue(count(job, MarketEvent.ExclusionVoted.class, silent) >= 2, "a majority of the 3 nodes voted");
         cluster.passTime(a.complaintDeadline());
-        await("three reveals", 90, () -> cluster.admin.attempt(job).revealCount() == 3);
+        await("three reveals", 90, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         assertEquals(List.of(round.trainerAddress(1).toLowerCase(), round.trainerAddress(2).toLowerCase()),
-                cluster.admin.attempt(job).included().stream().map(String::toLowerCase).toList());
+                cluster.admin.market().attempt(job).included().stream().map(String::toLowerCase).toList());
         round.checkRevealsAndAwaitResult(List.of(3));
         // the evaluator's result pays the included trainers only (accuracy shares in the order of `included`)
-        cluster.client(cluster.actor("evaluator")).postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
+        cluster.client(cluster.actor("evaluator")).market().postRoundResult(job, Hash.sha3(new byte[] {66}), 500_000,
                 List.of(BigInteger.valueOf(600_000), BigInteger.valueOf(400_000)));
-        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(1)) == 1, "trainer 1 paid");
-        assertTrue(countLogs(job, JobMarket.REWARDCREDITED_EVENT, round.trainerAddress(2)) == 1, "trainer 2 paid");
-        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, silent), "the silent trainer is not paid");
+        assertTrue(count(job, MarketEvent.RewardCredited.class, round.trainerAddress(1)) == 1, "trainer 1 paid");
+        assertTrue(count(job, MarketEvent.RewardCredited.class, round.trainerAddress(2)) == 1, "trainer 2 paid");
+        assertEquals(0, count(job, MarketEvent.RewardCredited.class, silent), "the silent trainer is not paid");
     }
 
     @Test
@@ -323,13 +322,13 @@ class NodeRoundIT {
         round.commitAll(Map.of(), Delivery.MANIFESTS_ON_KAFKA, java.util.Set.of());
         assertTrue(round.envelopeSizes.stream().allMatch(n -> n > (1 << 20)), "envelopes " + round.envelopeSizes);
         assertTrue(round.envelopeCids.stream().allMatch(c -> c.codec() == Cid.DAG_PB), "named as chunked files");
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         awaitVerdicts(job, 3, "ok", 240);
         for (int p = 1; p <= M; p++) {
             assertTrue(envelopesFromIpfs(p) - before[p - 1] >= 3, "node " + p + " took its 3 envelopes from IPFS");
         }
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("three reveals", 240, () -> cluster.admin.attempt(job).revealCount() == 3);
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("three reveals", 240, () -> cluster.admin.market().attempt(job).revealCount() == 3);
         round.checkRevealsAndAwaitResult(List.of());
     }
 
@@ -347,7 +346,7 @@ class NodeRoundIT {
         survivors.remove(Integer.valueOf(victim));
         cluster.killHard(victim);
         String successor = awaitLeader(job, survivors, leader);
-        cluster.passTime(cluster.admin.attempt(job).commitDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).commitDeadline());
         for (int p : survivors) {
             int node = p;
             await("process " + p + "'s verdicts", 90, () -> {
@@ -358,38 +357,38 @@ class NodeRoundIT {
             await("process " + p + " signs before D2", 60,
                     () -> metric(node, "zkpfl_node_rounds_total", "step=\"opening-signed-early\"") >= 1);
         }
-        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.attempt(job).phase(), "two of three: no early batch");
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
-        cluster.passTime(cluster.admin.attempt(job).complaintDeadline());
-        await("the two survivors open and reveal", 90, () -> cluster.admin.attempt(job).revealCount() == 2);
-        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.attempt(job).phase());
-        assertFalse(cluster.admin.attempt(job).openedNodes().contains(committee.indexOf(leader) + 1));
+        assertEquals(AttemptState.Phase.COMMITTING, cluster.admin.market().attempt(job).phase(), "two of three: no early batch");
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
+        cluster.passTime(cluster.admin.market().attempt(job).complaintDeadline());
+        await("the two survivors open and reveal", 90, () -> cluster.admin.market().attempt(job).revealCount() == 2);
+        assertEquals(AttemptState.Phase.CERTIFIED, cluster.admin.market().attempt(job).phase());
+        assertFalse(cluster.admin.market().attempt(job).openedNodes().contains(committee.indexOf(leader) + 1));
         round.checkReveals(List.of(), 2);
         // after D3 only the Raft leader acts at once; the others wait grace periods of chain time, which this
         // test does not let pass, so the result appears only if the successor makes the call
-        cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+        cluster.passTime(cluster.admin.market().attempt(job).openingDeadline());
         await("the successor's opening of C_A", 60,
-                () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
-        List<Log> aggregated = logs(job, JobMarket.ROUNDAGGREGATED_EVENT);
+                () -> cluster.admin.market().attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+        var aggregated = mined(job, MarketEvent.RoundAggregated.class);
         assertEquals(1, aggregated.size(), "one result opening");
         assertEquals(successor, senderOf(aggregated.getFirst()), "the new leader posted the result");
         // and batched the survivors' openings once it gave up waiting for the dead node's
-        List<Log> openings = logs(job, JobMarket.OPENINGVERIFIED_EVENT);
+        var openings = mined(job, MarketEvent.OpeningVerified.class);
         assertEquals(2, openings.size());
-        assertEquals(1, openings.stream().map(Log::getTransactionHash).distinct().count(), "one postOpenings");
+        assertEquals(1, openings.stream().map(MarketEvents.Mined::transactionHash).distinct().count(), "one postOpenings");
         assertEquals(successor, senderOf(openings.getFirst()));
         for (int p : survivors) {
             String node = cluster.operators.get(p - 1).getAddress();
-            assertEquals(1, countLogs(job, JobMarket.OPENINGVERIFIED_EVENT, node), "one opening from " + node);
-            assertEquals(1, countLogs(job, JobMarket.PARTIALREVEALED_EVENT, node), "one reveal from " + node);
-            assertEquals(1, countLogs(job, JobMarket.REWARDCREDITED_EVENT, node), node + " paid once");
+            assertEquals(1, count(job, MarketEvent.OpeningVerified.class, node), "one opening from " + node);
+            assertEquals(1, count(job, MarketEvent.PartialRevealed.class, node), "one reveal from " + node);
+            assertEquals(1, count(job, MarketEvent.RewardCredited.class, node), node + " paid once");
             String actions = cluster.json(cluster.get(p, "/node/jobs/" + job)).get("actions").toString();
             assertEquals(node.equalsIgnoreCase(successor), actions.contains("\"action\":\"result\""),
                     "only the leader tried the result call: " + actions);
         }
         // the contract slashes the dead leader for its missing opening and pays it nothing
-        assertEquals(0, countLogs(job, JobMarket.REWARDCREDITED_EVENT, leader));
-        assertEquals(1, countLogs(job, JobMarket.FAULTPROVEN_EVENT, leader));
+        assertEquals(0, count(job, MarketEvent.RewardCredited.class, leader));
+        assertEquals(1, count(job, MarketEvent.FaultProven.class, leader));
         // restarted, it rejoins the committee's Raft group under the leader elected without it
         cluster.start(victim);
         assertEquals(successor, awaitLeader(job, List.of(1, 2, 3), ""));
@@ -431,7 +430,7 @@ class NodeRoundIT {
             this.job = job;
             this.vss = vss;
             this.srs = srs;
-            JobState js = cluster.admin.job(job);
+            JobState js = cluster.admin.market().job(job);
             this.round = js.round();
             this.attempt = js.attempt();
             this.rng = new SplittableRandom(seed);
@@ -440,7 +439,7 @@ class NodeRoundIT {
         }
 
         String trainerAddress(int i) {
-            return cluster.admin.job(job).trainers().get(i - 1);
+            return cluster.admin.market().job(job).trainers().get(i - 1);
         }
 
         /** Every trainer deals, seals, publishes and commits; {@code corrupt} maps trainer i to the node it cheats. */
@@ -457,7 +456,7 @@ class NodeRoundIT {
                 throws Exception {
             UpdateEncoder encoder = new UpdateEncoder(new ClipPolicy(1e6, 1.0, 1000));
             VssDealer dealer = new VssDealer(srs, vss);
-            List<String> joined = cluster.admin.job(job).trainers();
+            List<String> joined = cluster.admin.market().job(job).trainers();
             for (int i = 1; i <= joined.size(); i++) {
                 int idx = i;
                 Credentials trainer = trainers.stream().filter(c -> c.getAddress().equalsIgnoreCase(joined.get(idx - 1)))
@@ -509,7 +508,7 @@ class NodeRoundIT {
                     }
                     producer.flush();
                 }
-                cluster.client(trainer).commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())),
+                cluster.client(trainer).market().commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())),
                         manifest.digest(), n);
             }
         }
@@ -528,13 +527,13 @@ class NodeRoundIT {
         void checkRevealsAndAwaitResult(List<Integer> excluded) throws Exception {
             checkReveals(excluded, M);
             // after D3 the nodes combine the reveals themselves and post the opening of C_A, which pays them
-            cluster.passTime(cluster.admin.attempt(job).openingDeadline());
+            cluster.passTime(cluster.admin.market().attempt(job).openingDeadline());
             await("the nodes' opening of C_A", 60,
-                    () -> cluster.admin.attempt(job).phase() == AttemptState.Phase.AGGREGATED);
-            for (String node : cluster.admin.job(job).committee()) {
-                assertTrue(cluster.admin.claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
+                    () -> cluster.admin.market().attempt(job).phase() == AttemptState.Phase.AGGREGATED);
+            for (String node : cluster.admin.market().job(job).committee()) {
+                assertTrue(cluster.admin.market().claimable(node, cluster.addresses.token()).signum() > 0, node + " is paid");
             }
-            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.attempt(job).phase());
+            assertEquals(AttemptState.Phase.AGGREGATED, cluster.admin.market().attempt(job).phase());
         }
 
         /**
@@ -543,15 +542,14 @@ class NodeRoundIT {
          */
         void checkReveals(List<Integer> excluded, int reveals) throws Exception {
             List<Share> partials = new ArrayList<>();
-            for (Log log : logs(job, JobMarket.PARTIALREVEALED_EVENT)) {
-                var e = JobMarket.getPartialRevealedEventFromLog(log);
-                if (e.round.intValue() != round || e.attempt.intValue() != attempt) {
+            for (var e : cluster.admin.events().events(MarketEvent.PartialRevealed.class, job, cluster.deployBlock)) {
+                if (e.round() != round || e.attempt() != attempt) {
                     continue;
                 }
-                Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid), 1 << 24));
+                Reveal r = Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid()), 1 << 24));
                 assertEquals(job, r.jobId());
-                assertEquals(cluster.admin.job(job).committee().get(r.partial().node() - 1).toLowerCase(),
-                        e.node.toLowerCase(), "node k's reveal holds its own partial S_k");
+                assertEquals(cluster.admin.market().job(job).committee().get(r.partial().node() - 1).toLowerCase(),
+                        e.node().toLowerCase(), "node k's reveal holds its own partial S_k");
                 partials.add(r.partial());
             }
             assertEquals(reveals, partials.size());
@@ -578,7 +576,7 @@ class NodeRoundIT {
                     }
                 }
             }
-            ChainClient.OpeningPoint ca = cluster.admin.resultPoint(job, io.zkpfl.protocol.round.ResultBinding.aggregateHash(a));
+            MarketClient.OpeningPoint ca = cluster.admin.market().resultPoint(job, io.zkpfl.protocol.round.ResultBinding.aggregateHash(a));
             assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(Kzg.commit(srs, a.values(),
                     a.blinding())))), List.of(ca.x(), ca.y()), "Com(A; b_A) is the contract's C_A");
         }
@@ -595,21 +593,21 @@ class NodeRoundIT {
         ChainClient oc = cluster.client(owner);
         // the nodes serve 4 committees at once: the owner stops the earlier tests' jobs and the nodes release them
         for (BigInteger earlier : jobs) {
-            if (cluster.admin.job(earlier).status() == 1) {
-                oc.stopJob(earlier);
+            if (cluster.admin.market().job(earlier).status() == JobState.Status.ACTIVE) {
+                oc.market().stopJob(earlier);
             }
         }
         for (BigInteger earlier : jobs) {
-            List<String> committee = cluster.admin.job(earlier).committee();
+            List<String> committee = cluster.admin.market().job(earlier).committee();
             await("the nodes release job " + earlier, 60, () -> committee.stream().allMatch(node -> {
                 try {
-                    return countLogs(earlier, JobMarket.RELEASED_EVENT, node) == 1;
+                    return count(earlier, MarketEvent.Released.class, node) == 1;
                 } catch (Exception e) {
                     return false;
                 }
             }));
         }
-        cluster.admin.mint(owner.getAddress(), tokens(1_000));
+        cluster.admin.token().mint(owner.getAddress(), tokens(1_000));
         JobParams p = new JobParams(owner.getAddress(), cluster.addresses.token(), tokens(1_000),
                 cluster.actor("evaluator").getAddress(), Hash.sha3("initial model".getBytes(StandardCharsets.UTF_8)),
                 BigInteger.valueOf(bucket), BigInteger.ONE, BigInteger.valueOf(M), BigInteger.valueOf(T),
@@ -618,52 +616,54 @@ class NodeRoundIT {
                 BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600),
                 BigInteger.valueOf(nonce++), BigInteger.valueOf(cluster.now() + 3_600), new byte[32],
                 io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
-        oc.approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
-        BigInteger job = oc.createJob(p, oc.signJob(p, owner));
+        oc.token().approve(cluster.addresses.token(), cluster.addresses.market(), tokens(1_000));
+        BigInteger job = oc.market().createJob(p, oc.market().signJob(p, owner));
         jobs.add(job);
         for (Credentials t : trainers) {
-            cluster.client(t).join(job);
+            cluster.client(t).market().join(job);
         }
         return job;
     }
 
-    static List<Log> logs(BigInteger job, org.web3j.abi.datatypes.Event event) {
-        EthFilter f = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(cluster.deployBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(cluster.blockNumber())), cluster.addresses.market());
-        f.addSingleTopic(org.web3j.abi.EventEncoder.encode(event));
-        f.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(job, 64));
-        EthLog logs;
-        try {
-            logs = cluster.web3j.ethGetLogs(f).send();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        List<Log> out = new ArrayList<>();
-        for (EthLog.LogResult<?> r : logs.getLogs()) {
-            out.add((Log) r.get());
-        }
-        return out;
+    /** Job {@code job}'s {@code type} events since the cluster's deployment, with their transactions. */
+    static <E extends MarketEvent> List<MarketEvents.Mined<E>> mined(BigInteger job, Class<E> type) {
+        return cluster.admin.events().mined(type, job, cluster.deployBlock);
     }
 
     static Map<Integer, G1> roundKeys(BigInteger job, int round) {
         Map<Integer, G1> out = new TreeMap<>();
-        for (Log log : logs(job, JobMarket.ROUNDKEYPOSTED_EVENT)) {
-            var e = JobMarket.getRoundKeyPostedEventFromLog(log);
-            if (e.round.intValue() == round) {
-                out.put(e.k.intValue(), Points.point(e.x, e.y));
+        for (var e : cluster.admin.events().events(MarketEvent.RoundKeyPosted.class, job, cluster.deployBlock)) {
+            if (e.round() == round) {
+                out.put(e.k(), Points.point(e.x(), e.y()));
             }
         }
         return out;
     }
 
-    static long countLogs(BigInteger job, org.web3j.abi.datatypes.Event event, String node) throws Exception {
-        String topic = org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(org.web3j.utils.Numeric.toBigInt(node), 64);
-        return logs(job, event).stream().filter(l -> l.getTopics().contains(topic)).count();
+    /** The accounts an event names in its indexed address arguments. */
+    static List<String> accounts(MarketEvent e) {
+        return switch (e) {
+            case MarketEvent.OpeningVerified v -> List.of(v.node());
+            case MarketEvent.PartialRevealed v -> List.of(v.node());
+            case MarketEvent.RoundKeyPosted v -> List.of(v.node());
+            case MarketEvent.RewardCredited v -> List.of(v.account());
+            case MarketEvent.Released v -> List.of(v.account());
+            case MarketEvent.FaultProven v -> List.of(v.offender());
+            case MarketEvent.ExclusionVoted v -> List.of(v.node(), v.trainer());
+            case MarketEvent.TrainerExcluded v -> List.of(v.trainer());
+            default -> throw new IllegalArgumentException("no accounts in " + e);
+        };
+    }
+
+    /** How many of job {@code job}'s {@code type} events name {@code account}. */
+    static long count(BigInteger job, Class<? extends MarketEvent> type, String account) {
+        return cluster.admin.events().events(type, job, cluster.deployBlock).stream()
+                .filter(e -> accounts(e).stream().anyMatch(account::equalsIgnoreCase)).count();
     }
 
     /** The process (1..3) whose operator is committee member k of {@code job}. */
     static int processOf(BigInteger job, int k) {
-        String a = cluster.admin.job(job).committee().get(k - 1);
+        String a = cluster.admin.market().job(job).committee().get(k - 1);
         for (int p = 1; p <= M; p++) {
             if (cluster.operators.get(p - 1).getAddress().equalsIgnoreCase(a)) {
                 return p;
@@ -674,7 +674,7 @@ class NodeRoundIT {
 
     /** The leader that every process in {@code processes} reports for {@code job}, once they agree on one other than {@code not}. */
     static String awaitLeader(BigInteger job, List<Integer> processes, String not) {
-        List<String> committee = cluster.admin.job(job).committee().stream().map(String::toLowerCase).toList();
+        List<String> committee = cluster.admin.market().job(job).committee().stream().map(String::toLowerCase).toList();
         String[] agreed = new String[1];
         await("one Raft leader that processes " + processes + " agree on", 90, () -> {
             java.util.Set<String> leaders = new java.util.HashSet<>();
@@ -689,9 +689,10 @@ class NodeRoundIT {
     }
 
     /** The timestamp of the block that holds {@code log}. */
-    static long blockTime(Log log) {
+    static long blockTime(MarketEvents.Mined<?> mined) {
         try {
-            return cluster.web3j.ethGetBlockByHash(log.getBlockHash(), false).send().getBlock().getTimestamp()
+            return cluster.web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                            BigInteger.valueOf(mined.event().block())), false).send().getBlock().getTimestamp()
                     .longValue();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -706,9 +707,9 @@ class NodeRoundIT {
     }
 
     /** The sender (lower case) of the transaction that emitted {@code log}. */
-    static String senderOf(Log log) {
+    static String senderOf(MarketEvents.Mined<?> mined) {
         try {
-            return cluster.web3j.ethGetTransactionByHash(log.getTransactionHash()).send().getTransaction()
+            return cluster.web3j.ethGetTransactionByHash(mined.transactionHash()).send().getTransaction()
                     .orElseThrow().getFrom().toLowerCase();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -734,9 +735,7 @@ class NodeRoundIT {
 
     static boolean excludedOnChain(BigInteger job, String trainer) {
         try {
-            String topic = org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
-                    org.web3j.utils.Numeric.toBigInt(trainer), 64);
-            return logs(job, JobMarket.TRAINEREXCLUDED_EVENT).stream().anyMatch(l -> l.getTopics().contains(topic));
+            return count(job, MarketEvent.TrainerExcluded.class, trainer) > 0;
         } catch (Exception e) {
             return false;
         }

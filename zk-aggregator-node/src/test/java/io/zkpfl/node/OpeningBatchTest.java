@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ class OpeningBatchTest {
 
     @Test
     void theSignerOfChainClientsSignOffIsRecovered() {
-        byte[] sig = ChainClient.signOpening(NODE, MARKET, 31337, BigInteger.valueOf(7), 2, 1, 3, WORDS);
+        byte[] sig = MarketClient.signOpening(NODE, MARKET, 31337, BigInteger.valueOf(7), 2, 1, 3, WORDS);
         assertEquals(NODE.getAddress().toLowerCase(),
                 OpeningSignatures.signer(MARKET, 31337, BigInteger.valueOf(7), 2, 1, 3, WORDS, sig).toLowerCase());
         // the same signature over another k, attempt or word names someone else
@@ -44,7 +44,7 @@ class OpeningBatchTest {
 
     @Test
     void aSignedOpeningSurvivesTheRaftLogAndGarbageIsIgnored() {
-        byte[] sig = ChainClient.signOpening(NODE, MARKET, 31337, BigInteger.valueOf(7), 2, 1, 3, WORDS);
+        byte[] sig = MarketClient.signOpening(NODE, MARKET, 31337, BigInteger.valueOf(7), 2, 1, 3, WORDS);
         var o = new CommitteeRaft.SignedOpening(BigInteger.valueOf(7), 2, 1, 3, WORDS, sig);
         var back = CommitteeRaft.SignedOpening.fromBytes(o.toBytes()).orElseThrow();
         assertEquals(o.job(), back.job());

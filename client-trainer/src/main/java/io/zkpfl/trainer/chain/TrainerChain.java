@@ -3,6 +3,7 @@ package io.zkpfl.trainer.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.ChainRevertException;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.EstimatingGasProvider;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.RevertReason;
@@ -11,25 +12,16 @@ import io.zkpfl.contracts.generated.StakingRegistry;
 import io.zkpfl.trainer.round.TrainerException;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import org.web3j.abi.EventEncoder;
-import org.web3j.abi.datatypes.Event;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-import org.web3j.utils.Numeric;
 
 /**
  * The trainer's view of one zkPFL deployment: a {@link ChainClient} for its key (or read-only), the job market's
@@ -156,21 +148,9 @@ public final class TrainerChain implements AutoCloseable {
         return guard("eth_getBalance", () -> web3j.ethGetBalance(account, DefaultBlockParameterName.LATEST).send().getBalance());
     }
 
-    /** The job market's {@code event} logs of job {@code jobId} (its first indexed argument) from {@code fromBlock}, decoded. */
-    public <T> List<T> events(Event event, BigInteger jobId, long fromBlock, Function<Log, T> decode) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-                DefaultBlockParameterName.LATEST, addresses.market());
-        filter.addSingleTopic(EventEncoder.encode(event));
-        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
-        EthLog logs = guard("eth_getLogs", () -> web3j.ethGetLogs(filter).send());
-        if (logs.hasError()) {
-            throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
-        }
-        List<T> out = new ArrayList<>();
-        for (EthLog.LogResult<?> r : logs.getLogs()) {
-            out.add(decode.apply((Log) r.get()));
-        }
-        return out;
+    /** The job market's {@code type} events of job {@code jobId} from {@code fromBlock} on, in chain order. */
+    public <E extends MarketEvent> List<E> events(Class<E> type, BigInteger jobId, long fromBlock) {
+        return guard("eth_getLogs", () -> client.events().events(type, jobId, fromBlock));
     }
 
     /** Runs a chain read or transaction, turning an unreachable node into one line and a revert into {@link #explain}. */

@@ -1,6 +1,7 @@
 package io.zkpfl.trainer.cli;
 
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.EvaluationClient;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.validation.ValidationDisclosure;
 import io.zkpfl.trainer.chain.Endpoints;
@@ -67,15 +68,15 @@ final class JobDiscloseCommand implements Callable<Integer> {
         Credentials key = wallet.unlock();
         try (TrainerChain chain = TrainerChain.connect(endpoints, key)) {
             ChainClient client = chain.client();
-            byte[] signed = chain.guard("jobParams", () -> client.jobParams(chainJob)).validationCommitment;
+            byte[] signed = chain.guard("jobParams", () -> client.market().jobParams(chainJob)).validationCommitment;
             if (!Arrays.equals(signed, disclosure.commitment())) {
                 throw TrainerException.refused("job " + id + " (chain job " + chainJob + ") signed validation commitment "
                         + Numeric.toHexString(signed) + ", but " + keyFile + " is for " + Numeric.toHexString(disclosure.commitment())
                         + "; nothing was sent");
             }
-            ChainClient.Evaluation ev = chain.guard("evaluationOf", () -> client.evaluation(chainJob));
+            EvaluationClient.Evaluation ev = chain.guard("evaluationOf", () -> client.evaluation().evaluation(chainJob));
             if (releaseBond) {
-                TransactionReceipt r = chain.send("releaseBond", () -> client.releaseBond(chainJob));
+                TransactionReceipt r = chain.send("releaseBond", () -> client.evaluation().releaseBond(chainJob));
                 out.println("job " + id + ": the bond of " + Tokens.format(ev.bond()) + " returned to the owner (tx "
                         + r.getTransactionHash() + ")");
             } else if (ev.disclosed()) {
@@ -83,12 +84,12 @@ final class JobDiscloseCommand implements Callable<Integer> {
                         + ev.disputeDeadline() + " (unix time)");
             } else {
                 byte[] cid = Cid.parse(disclosure.cid()).toBytes();
-                TransactionReceipt r = chain.send("discloseValidation", () -> client.discloseValidation(chainJob,
+                TransactionReceipt r = chain.send("discloseValidation", () -> client.evaluation().discloseValidation(chainJob,
                         disclosure.bundleHash(), disclosure.contentKey(), cid));
                 out.println("job " + id + ": disclosed validation set " + disclosure.cid() + " (bundle "
                         + Numeric.toHexString(disclosure.bundleHash()) + ") in tx " + r.getTransactionHash() + ", block "
                         + r.getBlockNumber() + "; disputes are open until " + chain.guard("evaluationOf",
-                                () -> client.evaluation(chainJob)).disputeDeadline() + " (unix time)");
+                                () -> client.evaluation().evaluation(chainJob)).disputeDeadline() + " (unix time)");
             }
             out.flush();
         }

@@ -1,5 +1,6 @@
 package io.zkpfl.trainer.cli;
 
+import io.zkpfl.contracts.JobState;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
@@ -71,7 +72,7 @@ final class JobFetchCommand implements Callable<Integer> {
         try (TrainerChain chain = TrainerChain.connect(endpoints, null)) {
             JobProgress.Round result = JobProgress.lastResult(JobProgress.fromChain(chain, chainJob)).orElseThrow(() ->
                     TrainerException.refused("job " + id + " (chain job " + chainJob + ") has no round result on chain yet"));
-            int status = chain.guard("jobState", () -> chain.client().job(chainJob)).status();
+            JobState.Status status = chain.guard("jobState", () -> chain.client().market().job(chainJob)).status();
             ServiceApi api = hasEngine ? new ServiceApi("the reward engine", engine) : null;
             String weightsCid = cid;
             if (weightsCid == null) {
@@ -98,7 +99,7 @@ final class JobFetchCommand implements Callable<Integer> {
             }
             WeightsFile.write(file, bytes);
             o.println(String.format(Locale.ROOT, "job %d (chain job %s, %s): round %d's model, accuracy %.4f, keccak-256 %s, IPFS %s",
-                    id, chainJob, status == 2 ? "completed" : status == 3 ? "failed" : "active, a later round may replace it",
+                    id, chainJob, status == JobState.Status.COMPLETED ? "completed" : status == JobState.Status.FAILED ? "failed" : "active, a later round may replace it",
                     result.round(), result.accuracyPpm() / 1e6, actual, weightsCid));
             o.println("wrote " + bytes.length + " bytes to " + file);
             o.flush();

@@ -218,14 +218,14 @@ final class JobPostCommand implements Callable<Integer> {
     /** Refuses a fee the owner cannot pay; approves the market for it when the allowance is short. */
     private static void escrowable(TrainerChain chain, String token, String market, BigInteger fee, PrintWriter out) {
         String owner = chain.address();
-        BigInteger balance = chain.guard("balanceOf", () -> chain.client().balanceOf(token, owner));
+        BigInteger balance = chain.guard("balanceOf", () -> chain.client().token().balanceOf(token, owner));
         if (balance.compareTo(fee) < 0) {
             throw TrainerException.refused("not enough tokens: " + owner + " holds " + Tokens.format(balance) + " of " + token
                     + " but the fee (and bond) is " + Tokens.format(fee));
         }
-        BigInteger allowance = chain.guard("allowance", () -> chain.client().allowance(token, owner, market));
+        BigInteger allowance = chain.guard("allowance", () -> chain.client().token().allowance(token, owner, market));
         if (allowance.compareTo(fee) < 0) {
-            chain.send("approve", () -> chain.client().approve(token, market, fee));
+            chain.send("approve", () -> chain.client().token().approve(token, market, fee));
             out.println("approved the JobMarket " + market + " for " + Tokens.format(fee) + " tokens (fee and bond)");
             out.flush();
         }

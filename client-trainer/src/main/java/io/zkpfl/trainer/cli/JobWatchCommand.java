@@ -91,8 +91,7 @@ final class JobWatchCommand implements Callable<Integer> {
                 String status = view.path("chain").path("status").asText("");
                 if (status.isEmpty()) { // the marketplace could not read the chain: read it here
                     TrainerChain c = chain();
-                    int st = c.guard("jobState", () -> c.client().job(chainJob)).status();
-                    status = st == 2 ? "COMPLETED" : st == 3 ? "FAILED" : "ACTIVE";
+                    status = c.guard("jobState", () -> c.client().market().job(chainJob)).status().name();
                 }
                 String accuracy = last == null ? "no round paid" : String.format(Locale.ROOT, "accuracy %.4f after round %d",
                         last.accuracyPpm() / 1e6, last.round());

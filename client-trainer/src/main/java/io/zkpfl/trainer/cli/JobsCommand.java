@@ -87,8 +87,8 @@ final class JobsCommand implements Runnable {
             if (chainJob != null && !chainJob.isBlank()) {
                 BigInteger jobId = JobModel.chainJobId(view, id);
                 try (TrainerChain chain = TrainerChain.connect(endpoints, null)) {
-                    JobState s = chain.guard("jobState", () -> chain.client().job(jobId));
-                    var p = chain.guard("jobParams", () -> chain.client().jobParams(jobId));
+                    JobState s = chain.guard("jobState", () -> chain.client().market().job(jobId));
+                    var p = chain.guard("jobParams", () -> chain.client().market().jobParams(jobId));
                     out.println("on chain: job " + jobId + ", " + JoinCommand.status(s.status()) + ", round " + s.round()
                             + " attempt " + s.attempt() + ", " + s.trainers().size() + " of " + p.maxTrainers
                             + " trainers, model " + s.model() + ", remaining " + Tokens.format(s.remaining()));

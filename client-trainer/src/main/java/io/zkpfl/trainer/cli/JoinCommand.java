@@ -30,12 +30,12 @@ final class JoinCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, paramLabel = "ID", description = "the marketplace's job id")
     long job;
 
-    static String status(int s) {
+    static String status(JobState.Status s) {
         return switch (s) {
-            case 1 -> "active";
-            case 2 -> "completed";
-            case 3 -> "failed";
-            default -> "unknown";
+            case ACTIVE -> "active";
+            case COMPLETED -> "completed";
+            case FAILED -> "failed";
+            case NONE -> "unknown";
         };
     }
 
@@ -45,9 +45,9 @@ final class JoinCommand implements Callable<Integer> {
         BigInteger jobId = JobModel.chainJobId(view, job);
         PrintWriter out = spec.commandLine().getOut();
         try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
-            JobState s = chain.guard("jobState", () -> chain.client().job(jobId));
-            var p = chain.guard("jobParams", () -> chain.client().jobParams(jobId));
-            if (s.status() != 1) {
+            JobState s = chain.guard("jobState", () -> chain.client().market().job(jobId));
+            var p = chain.guard("jobParams", () -> chain.client().market().jobParams(jobId));
+            if (s.status() != JobState.Status.ACTIVE) {
                 throw TrainerException.refused("job " + job + " is closed: it is " + status(s.status()) + " on chain");
             }
             for (int i = 0; i < s.trainers().size(); i++) {
@@ -66,8 +66,8 @@ final class JoinCommand implements Callable<Integer> {
                 throw TrainerException.refused("not staked: " + chain.address() + " holds no trainer stake at the minimum;"
                         + " run 'client-trainer stake' first");
             }
-            chain.send("join", () -> chain.client().join(jobId));
-            JobState after = chain.guard("jobState", () -> chain.client().job(jobId));
+            chain.send("join", () -> chain.client().market().join(jobId));
+            JobState after = chain.guard("jobState", () -> chain.client().market().job(jobId));
             out.println("joined job " + job + " (chain job " + jobId + ") as trainer "
                     + (after.trainers().stream().map(String::toLowerCase).toList().indexOf(chain.address().toLowerCase()) + 1) + " of "
                     + p.maxTrainers);

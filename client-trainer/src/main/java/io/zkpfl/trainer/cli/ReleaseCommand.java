@@ -33,8 +33,8 @@ final class ReleaseCommand implements Callable<Integer> {
         BigInteger jobId = JobModel.chainJobId(view, job);
         PrintWriter out = spec.commandLine().getOut();
         try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
-            chain.send("release", () -> chain.client().release(jobId));
-            var a = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
+            chain.send("release", () -> chain.client().market().release(jobId));
+            var a = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
             out.println("released job " + job + "; " + a.locks + " job(s) still hold the stake of " + chain.address());
             out.flush();
         }

@@ -35,17 +35,17 @@ final class RewardsCommand implements Callable<Integer> {
             String address = io.zkpfl.trainer.wallet.Keystore.address(wallet.keystore());
             try (TrainerChain chain = TrainerChain.connect(endpoints, null)) {
                 String t = token != null ? token : chain.addresses().token();
-                BigInteger owed = chain.guard("claimable", () -> chain.client().claimable(address, t));
+                BigInteger owed = chain.guard("claimable", () -> chain.client().market().claimable(address, t));
                 out.println("claimable " + Tokens.format(owed) + " of token " + t + " for " + address);
             }
         } else {
             try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
                 String t = token != null ? token : chain.addresses().token();
-                BigInteger owed = chain.guard("claimable", () -> chain.client().claimable(chain.address(), t));
+                BigInteger owed = chain.guard("claimable", () -> chain.client().market().claimable(chain.address(), t));
                 if (owed.signum() == 0) {
                     throw TrainerException.refused("nothing to claim: no rewards of token " + t + " are credited to " + chain.address());
                 }
-                chain.send("claim", () -> chain.client().claim(t));
+                chain.send("claim", () -> chain.client().market().claim(t));
                 out.println("claimed " + Tokens.format(owed) + " of token " + t + " to " + chain.address());
             }
         }

@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
         JsonNode view = endpoints.marketplace().job(job);
         KuboClient ipfs = new KuboClient(java.net.URI.create(round.ipfs), Duration.ofSeconds(5), Duration.ofSeconds(60));
         try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
-            var params = chain.guard("jobParams", () -> chain.client().jobParams(JobModel.chainJobId(view, job)));
+            var params = chain.guard("jobParams", () -> chain.client().market().jobParams(JobModel.chainJobId(view, job)));
             JobModel model = JobModel.fetch(endpoints.marketplace(), ipfs, job, view, params.modelHash);
             Path state = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".zkpfl", "trainer", "rounds");
             int done = RoundRunner.run(chain, ipfs, round.kafka, round.srs, model, train,

@@ -33,17 +33,17 @@ final class StakeCommand implements Callable<Integer> {
         try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
             StakingRegistry registry = chain.registry();
             BigInteger value = amount != null ? Tokens.parse(amount) : chain.guard("trainerMinStake", () -> registry.trainerMinStake().send());
-            StakingRegistry.Account before = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
+            StakingRegistry.Account before = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
             if (before.kind.intValue() == 2) {
                 throw new IllegalArgumentException(chain.address() + " is registered as a zk-node; a trainer needs its own key");
             }
             if (before.kind.intValue() == 0) {
-                chain.send("stakeAsTrainer", () -> chain.client().stakeAsTrainer(value));
+                chain.send("stakeAsTrainer", () -> chain.client().staking().stakeAsTrainer(value));
             } else {
-                chain.send("approve", () -> chain.client().approve(chain.addresses().token(), chain.addresses().registry(), value));
+                chain.send("approve", () -> chain.client().token().approve(chain.addresses().token(), chain.addresses().registry(), value));
                 chain.send("addStake", () -> registry.addStake(value).send());
             }
-            StakingRegistry.Account after = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
+            StakingRegistry.Account after = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
             out.println("staked " + Tokens.format(value) + "; stake of " + chain.address() + " is now " + Tokens.format(after.stake));
             out.flush();
         }

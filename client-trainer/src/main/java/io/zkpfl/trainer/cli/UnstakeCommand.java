@@ -34,17 +34,17 @@ final class UnstakeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (TrainerChain chain = TrainerChain.connect(endpoints, wallet.unlock())) {
             if (withdraw) {
-                StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
-                chain.send("withdraw", () -> chain.client().withdraw());
+                StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
+                chain.send("withdraw", () -> chain.client().staking().withdraw());
                 out.println("withdrew " + Tokens.format(a.unbonding) + " tokens to " + chain.address());
             } else {
-                StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
+                StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
                 var value = amount != null ? Tokens.parse(amount) : a.stake;
                 if (value.signum() == 0) {
                     throw io.zkpfl.trainer.round.TrainerException.refused("not staked: " + chain.address() + " has no stake to unbond");
                 }
-                chain.send("requestUnbond", () -> chain.client().requestUnbond(value));
-                StakingRegistry.Account after = chain.guard("accountOf", () -> chain.client().stakeAccount(chain.address()));
+                chain.send("requestUnbond", () -> chain.client().staking().requestUnbond(value));
+                StakingRegistry.Account after = chain.guard("accountOf", () -> chain.client().staking().account(chain.address()));
                 out.println("unbonding " + Tokens.format(after.unbonding) + " tokens; withdraw after block time "
                         + after.unbondingEndsAt + " with 'client-trainer unstake --withdraw'");
             }

@@ -117,10 +117,10 @@ final class WalletCommand implements Runnable {
             out.println("keystore " + wallet.keystore());
             if (!offline) {
                 try (TrainerChain chain = TrainerChain.connect(endpoints, null)) {
-                    StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().stakeAccount(address));
+                    StakingRegistry.Account a = chain.guard("accountOf", () -> chain.client().staking().account(address));
                     out.println("ether " + Tokens.format(chain.etherBalance(address)));
                     out.println("tokens " + Tokens.format(chain.guard("balanceOf",
-                            () -> chain.client().balanceOf(chain.addresses().token(), address))));
+                            () -> chain.client().token().balanceOf(chain.addresses().token(), address))));
                     out.println("stake " + Tokens.format(a.stake) + (a.kind.intValue() == 1 ? " (trainer)"
                             : a.kind.intValue() == 2 ? " (node)" : " (not staked)") + ", locked by " + a.locks + " job(s)");
                     out.println("unbonding " + Tokens.format(a.unbonding) + (a.unbonding.signum() > 0

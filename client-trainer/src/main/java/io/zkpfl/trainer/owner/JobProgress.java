@@ -1,7 +1,7 @@
 package io.zkpfl.trainer.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.trainer.chain.TrainerChain;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -47,18 +47,18 @@ public final class JobProgress {
     /** Paid rounds of {@code job}, oldest first, from the chain's events. */
     public static List<Round> fromChain(TrainerChain chain, BigInteger job) {
         Map<Integer, Integer> included = new HashMap<>();
-        for (var e : chain.events(JobMarket.INCLUDEDSETFIXED_EVENT, job, 0, JobMarket::getIncludedSetFixedEventFromLog)) {
-            included.put(e.round.intValue(), e.included.size()); // a later attempt of a round replaces an earlier one
+        for (var e : chain.events(MarketEvent.IncludedSetFixed.class, job, 0)) {
+            included.put(e.round(), e.included().size()); // a later attempt of a round replaces an earlier one
         }
         Set<Integer> timedOut = new HashSet<>();
-        for (var e : chain.events(JobMarket.EVALUATORTIMEDOUT_EVENT, job, 0, JobMarket::getEvaluatorTimedOutEventFromLog)) {
-            timedOut.add(e.round.intValue());
+        for (var e : chain.events(MarketEvent.EvaluatorTimedOut.class, job, 0)) {
+            timedOut.add(e.round());
         }
         List<Round> rounds = new ArrayList<>();
-        for (var e : chain.events(JobMarket.ROUNDPAID_EVENT, job, 0, JobMarket::getRoundPaidEventFromLog)) {
-            int r = e.round.intValue();
-            rounds.add(new Round(r, included.getOrDefault(r, 0), e.accuracy.longValue(), e.paid,
-                    timedOut.contains(r) ? null : Numeric.toHexString(e.model)));
+        for (var e : chain.events(MarketEvent.RoundPaid.class, job, 0)) {
+            int r = e.round();
+            rounds.add(new Round(r, included.getOrDefault(r, 0), e.accuracyPpm(), e.paid(),
+                    timedOut.contains(r) ? null : Numeric.toHexString(e.model())));
         }
         return rounds;
     }

@@ -1,6 +1,6 @@
 package io.zkpfl.trainer.round;
 
-import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.ipfs.KuboClient;
 import io.zkpfl.protocol.round.NextModel;
@@ -60,15 +60,15 @@ final class ModelHistory {
         if (Arrays.equals(chainModel, model)) {
             return weights;
         }
-        var aggregated = chain.events(JobMarket.ROUNDAGGREGATED_EVENT, job, 0, JobMarket::getRoundAggregatedEventFromLog);
+        var aggregated = chain.events(MarketEvent.RoundAggregated.class, job, 0);
         for (var agg : aggregated) {
-            long sampleSum = agg.sampleSum.longValue();
-            byte[] next = chained(model, agg.resultX, agg.resultY, sampleSum);
-            if (!Arrays.equals(next, agg.model)) {
+            long sampleSum = agg.sampleSum();
+            byte[] next = chained(model, agg.resultX(), agg.resultY(), sampleSum);
+            if (!Arrays.equals(next, agg.model())) {
                 continue; // a round before the one this history stands at
             }
-            int round = agg.round.intValue();
-            int attempt = agg.attempt.intValue();
+            int round = agg.round();
+            int attempt = agg.attempt();
             NextModel.Result r = step(chain, ipfs, srs, params, agg, round, attempt, sampleSum);
             float[] w = r.weights();
             out.println("round " + round + " attempt " + attempt + ": recomputed the aggregated model from the reveals ("
@@ -86,18 +86,18 @@ final class ModelHistory {
     }
 
     private NextModel.Result step(TrainerChain chain, KuboClient ipfs, Srs srs, VssParameters params,
-                         JobMarket.RoundAggregatedEventResponse agg, int round, int attempt, long sampleSum) {
+                         MarketEvent.RoundAggregated agg, int round, int attempt, long sampleSum) {
         List<String> included = new ArrayList<>();
-        for (var e : chain.events(JobMarket.INCLUDEDSETFIXED_EVENT, job, 0, JobMarket::getIncludedSetFixedEventFromLog)) {
-            if (e.round.intValue() == round && e.attempt.intValue() == attempt) {
-                included.addAll(e.included);
+        for (var e : chain.events(MarketEvent.IncludedSetFixed.class, job, 0)) {
+            if (e.round() == round && e.attempt() == attempt) {
+                included.addAll(e.included());
             }
         }
         List<List<G1>> commitments = new ArrayList<>();
-        for (var e : chain.events(JobMarket.ROUNDCOMMITTED_EVENT, job, 0, JobMarket::getRoundCommittedEventFromLog)) {
-            if (e.round.intValue() == round && e.attempt.intValue() == attempt
-                    && included.stream().anyMatch(e.trainer::equalsIgnoreCase)) {
-                commitments.add(ChainWords.points(e.points));
+        for (var e : chain.events(MarketEvent.RoundCommitted.class, job, 0)) {
+            if (e.round() == round && e.attempt() == attempt
+                    && included.stream().anyMatch(e.trainer()::equalsIgnoreCase)) {
+                commitments.add(ChainWords.points(e.points()));
             }
         }
         if (commitments.size() != included.size() || commitments.isEmpty()) {
@@ -105,24 +105,24 @@ final class ModelHistory {
                     + included.size() + " trainers but " + commitments.size() + " of their commitments are on chain");
         }
         CommitmentSums sums = CommitmentSums.of(commitments);
-        if (!sums.aggregate().equals(ChainWords.point(agg.resultX, agg.resultY))) {
+        if (!sums.aggregate().equals(ChainWords.point(agg.resultX(), agg.resultY()))) {
             throw TrainerException.refused("model hash mismatch: round " + round + "'s included commitments do not sum to"
                     + " the certified C_A");
         }
         List<Reveal> reveals = new ArrayList<>();
-        for (var e : chain.events(JobMarket.PARTIALREVEALED_EVENT, job, 0, JobMarket::getPartialRevealedEventFromLog)) {
-            if (e.round.intValue() == round && e.attempt.intValue() == attempt) {
+        for (var e : chain.events(MarketEvent.PartialRevealed.class, job, 0)) {
+            if (e.round() == round && e.attempt() == attempt) {
                 try {
-                    reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid), 1L << 31)));
+                    reveals.add(Reveal.fromBytes(ipfs.catVerifiedBytes(Cid.fromBytes(e.cid()), 1L << 31)));
                 } catch (Exception ex) {
                     // an unreadable reveal is one fewer; NextModel needs only t valid ones
                 }
             }
         }
         ResultBinding.Claim claim = null;
-        for (var e : chain.events(JobMarket.RESULTOPENED_EVENT, job, 0, JobMarket::getResultOpenedEventFromLog)) {
-            if (e.round.intValue() == round && e.attempt.intValue() == attempt) {
-                claim = ResultBinding.Claim.of(e.aggregateHash, e.z, e.y);
+        for (var e : chain.events(MarketEvent.ResultOpened.class, job, 0)) {
+            if (e.round() == round && e.attempt() == attempt) {
+                claim = ResultBinding.Claim.of(e.aggregateHash(), e.z(), e.y());
             }
         }
         NextModel.Result result;
@@ -134,11 +134,11 @@ final class ModelHistory {
             throw TrainerException.refused("model hash mismatch: round " + round + "'s reveals do not give its result: "
                     + e.getMessage());
         }
-        for (var paid : chain.events(JobMarket.ROUNDPAID_EVENT, job, 0, JobMarket::getRoundPaidEventFromLog)) {
-            if (paid.round.intValue() == round && !Arrays.equals(paid.model, agg.model)
-                    && !Arrays.equals(paid.model, result.weightsHash())) {
+        for (var paid : chain.events(MarketEvent.RoundPaid.class, job, 0)) {
+            if (paid.round() == round && !Arrays.equals(paid.model(), agg.model())
+                    && !Arrays.equals(paid.model(), result.weightsHash())) {
                 throw TrainerException.refused("model hash mismatch: round " + round + "'s weights hash to "
-                        + JobModel.hex(result.weightsHash()) + " but the evaluator posted " + JobModel.hex(paid.model));
+                        + JobModel.hex(result.weightsHash()) + " but the evaluator posted " + JobModel.hex(paid.model()));
             }
         }
         return result;

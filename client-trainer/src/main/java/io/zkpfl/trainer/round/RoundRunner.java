@@ -2,6 +2,7 @@ package io.zkpfl.trainer.round;
 
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.JobState;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.protocol.envelope.EnvelopeTag;
 import io.zkpfl.protocol.envelope.ShareEnvelope;
@@ -89,8 +90,8 @@ public final class RoundRunner {
     public static int run(TrainerChain chain, KuboClient ipfs, String kafka, Path srsFile, JobModel job,
                           LabelledImages trainingData, Settings settings, PrintWriter out) {
         BigInteger jobId = job.chainJobId();
-        JobMarket.JobParams p = chain.guard("jobParams", () -> chain.client().jobParams(jobId));
-        JobState state = chain.guard("jobState", () -> chain.client().job(jobId));
+        JobMarket.JobParams p = chain.guard("jobParams", () -> chain.client().market().jobParams(jobId));
+        JobState state = chain.guard("jobState", () -> chain.client().market().job(jobId));
         requireActive(state, jobId);
         if (index(state, chain.address()) == 0) {
             throw TrainerException.refused("not joined: " + chain.address() + " is not a trainer of job " + job.marketplaceId()
@@ -139,12 +140,12 @@ public final class RoundRunner {
     }
 
     private static void requireActive(JobState state, BigInteger jobId) {
-        if (state.status() != 1) {
+        if (state.status() != JobState.Status.ACTIVE) {
             String s = switch (state.status()) {
-                case 0 -> "does not exist";
-                case 2 -> "has completed";
-                case 3 -> "has failed";
-                default -> "is in state " + state.status();
+                case NONE -> "does not exist";
+                case COMPLETED -> "has completed";
+                case FAILED -> "has failed";
+                case ACTIVE -> "is active";
             };
             throw TrainerException.refused("job " + jobId + " is closed: it " + s + " on chain");
         }
@@ -165,9 +166,9 @@ public final class RoundRunner {
         long countedRound = -1;
         String last = null;
         while (done < settings.rounds()) {
-            JobState state = chain.guard("jobState", () -> chain.client().job(jobId));
-            if (state.status() != 1) {
-                out.println("job " + jobId + " has ended on chain (status " + (state.status() == 2 ? "completed" : "failed")
+            JobState state = chain.guard("jobState", () -> chain.client().market().job(jobId));
+            if (state.status() != JobState.Status.ACTIVE) {
+                out.println("job " + jobId + " has ended on chain (status " + (state.status() == JobState.Status.COMPLETED ? "completed" : "failed")
                         + ") after " + done + " round(s) here");
                 out.flush();
                 return done;
@@ -177,7 +178,7 @@ public final class RoundRunner {
                 sleep();
                 continue;
             }
-            AttemptState attempt = chain.guard("attemptState", () -> chain.client().attempt(jobId));
+            AttemptState attempt = chain.guard("attemptState", () -> chain.client().market().attempt(jobId));
             RoundSpool spool = new RoundSpool(settings.stateDir(), chain.chainId(), chain.addresses().market(),
                     chain.address(), jobId, state.round(), state.attempt());
             if (attempt.committed().stream().anyMatch(chain.address()::equalsIgnoreCase)) {
@@ -225,15 +226,15 @@ public final class RoundRunner {
         while (true) {
             G1[] keys = new G1[m];
             int found = 0;
-            for (var e : chain.events(JobMarket.ROUNDKEYPOSTED_EVENT, jobId, 0, JobMarket::getRoundKeyPostedEventFromLog)) {
-                int k = e.k.intValue();
-                if (e.round.intValue() != state.round() || k < 1 || k > m || keys[k - 1] != null) {
+            for (var e : chain.events(MarketEvent.RoundKeyPosted.class, jobId, 0)) {
+                int k = e.k();
+                if (e.round() != state.round() || k < 1 || k > m || keys[k - 1] != null) {
                     continue;
                 }
-                if (!state.committee().get(k - 1).equalsIgnoreCase(e.node)) {
+                if (!state.committee().get(k - 1).equalsIgnoreCase(e.node())) {
                     continue; // the contract lets only node k post slot k; anything else is not its key
                 }
-                keys[k - 1] = ChainWords.point(e.x, e.y);
+                keys[k - 1] = ChainWords.point(e.x(), e.y());
                 found++;
             }
             if (found == m) {
@@ -290,7 +291,7 @@ public final class RoundRunner {
         String manifestKey = RoundTopics.manifestKey(jobId, round, att, i);
         spool.save(manifestKey, manifestBytes, envelopes);
         pinToIpfs(envelopes, manifestBytes);
-        TransactionReceipt receipt = chain.send("commitRound", () -> chain.client().commitRound(jobId,
+        TransactionReceipt receipt = chain.send("commitRound", () -> chain.client().market().commitRound(jobId,
                 ChainWords.words(dealing.commitments()), manifest.digest(), samples));
         out.println("round " + round + " attempt " + att + ": committed " + params.threshold() + " commitments, n_i = "
                 + samples + ", manifest " + JobModel.hex(manifest.digest()) + " (tx " + receipt.getTransactionHash() + ")");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
@@ -169,8 +170,8 @@ class OwnerJobIT {
     @Order(1)
     void postSignsWithTheKeystoreApprovesTheFeeAndTheJobReachesTheChainWithItsTerms() throws Exception {
         String owner = Credentials.create(DevChainKeys.privateKey(4)).getAddress();
-        BigInteger before = reader.balanceOf(addresses.token(), owner);
-        assertEquals(BigInteger.ZERO, reader.allowance(addresses.token(), owner, addresses.market()),
+        BigInteger before = reader.token().balanceOf(addresses.token(), owner);
+        assertEquals(BigInteger.ZERO, reader.token().allowance(addresses.token(), owner, addresses.market()),
                 "dev account 4 has not approved the market: post must");
         Result r = run(args(new String[] {"job", "post", "--model", spec.toString(), "--target", "0.9", "--rounds", "3",
                 "--fee", "150.5", "--committee", "3/2", "--trainers", "2/2", "--max-samples", "1000", "--alpha", "0.25",
@@ -182,7 +183,7 @@ class OwnerJobIT {
         assertEquals(31337, Long.parseLong(m.group(2)), "Anvil's chain id");
         chainJob = new BigInteger(m.group(3));
 
-        JobParams p = reader.jobParams(chainJob);
+        JobParams p = reader.market().jobParams(chainJob);
         assertEquals(owner.toLowerCase(), p.owner.toLowerCase());
         assertEquals(addresses.token().toLowerCase(), p.feeToken.toLowerCase());
         assertEquals(new BigInteger("150500000000000000000"), p.fee);
@@ -199,11 +200,11 @@ class OwnerJobIT {
         assertEquals(Numeric.toHexString(Hash.sha3(get("/api/v1/jobs/" + job + "/artifacts/manifest.json"))),
                 Numeric.toHexString(p.modelHash), "the signed modelHash is the stored manifest's");
         assertEquals(2, manifest.path("training").path("localEpochs").asInt(), "the demo's default epochs");
-        JobState s = reader.job(chainJob);
-        assertEquals(1, s.status(), "active");
+        JobState s = reader.market().job(chainJob);
+        assertEquals(JobState.Status.ACTIVE, s.status(), "active");
         // the dev platform keeps a 1 % creation fee (docs/contracts.md); the owner pays the whole fee
         assertEquals(p.fee.subtract(p.fee.divide(java.math.BigInteger.valueOf(100))), s.escrowed(), "the fee less the creation fee is escrowed");
-        assertEquals(before.subtract(p.fee), reader.balanceOf(addresses.token(), owner));
+        assertEquals(before.subtract(p.fee), reader.token().balanceOf(addresses.token(), owner));
     }
 
     @Test
@@ -225,7 +226,7 @@ class OwnerJobIT {
         JsonNode manifest = new ObjectMapper().readTree(get("/api/v1/jobs/" + m.group(1) + "/artifacts/manifest.json"));
         assertEquals(7_850, manifest.path("parameterCount").asInt());
         assertTrue(manifest.toString().contains("\"epsilon\""), "the privacy terms are in the signed manifest: " + manifest);
-        JobParams p = reader.jobParams(new BigInteger(m.group(3)));
+        JobParams p = reader.market().jobParams(new BigInteger(m.group(3)));
         assertEquals(Credentials.create(DevChainKeys.privateKey(1)).getAddress().toLowerCase(), p.owner.toLowerCase());
         assertEquals(tokens(100), p.fee);
         assertEquals(4, p.maxTrainers.intValue());
@@ -264,7 +265,7 @@ class OwnerJobIT {
         }
         byte[] weights = floats(next);
         playRoundZero(chainJob, Hash.sha3(weights), 950_000);
-        assertEquals(2, reader.job(chainJob).status(), "the round reached the target: completed");
+        assertEquals(JobState.Status.COMPLETED, reader.market().job(chainJob).status(), "the round reached the target: completed");
 
         Result watched = run(args(new String[] {"job", "watch", Long.toString(job), "--poll", "0.2"}, endpoints())).ok();
         assertTrue(watched.out.contains(JobProgress.HEADER), watched.out);
@@ -303,8 +304,8 @@ class OwnerJobIT {
         SplittableRandom rnd = new SplittableRandom(17);
         List<Credentials> trainers = List.of(Credentials.create(DevChainKeys.trainerKey(0)), Credentials.create(DevChainKeys.trainerKey(1)));
         for (Credentials t : trainers) {
-            reader.as(t).stakeAsTrainer(tokens(500));
-            reader.as(t).join(jobId);
+            reader.as(t).staking().stakeAsTrainer(tokens(500));
+            reader.as(t).market().join(jobId);
         }
         List<Dealing> dealings = new ArrayList<>();
         for (Credentials t : trainers) {
@@ -316,31 +317,31 @@ class OwnerJobIT {
             dealings.add(d);
             List<BigInteger> points = new ArrayList<>();
             d.commitments().forEach(p -> points.addAll(words(p)));
-            reader.as(t).commitRound(jobId, points, Hash.sha3(("manifest of " + t.getAddress()).getBytes(StandardCharsets.UTF_8)), 50);
+            reader.as(t).market().commitRound(jobId, points, Hash.sha3(("manifest of " + t.getAddress()).getBytes(StandardCharsets.UTF_8)), 50);
         }
-        passTime(reader.attempt(jobId).complaintDeadline());
-        List<String> committee = reader.job(jobId).committee();
+        passTime(reader.market().attempt(jobId).complaintDeadline());
+        List<String> committee = reader.market().job(jobId).committee();
         List<Share> partials = new ArrayList<>();
         for (int k = 1; k <= M; k++) {
             final int node = k;
             Share partial = Share.sum(dealings.stream().map(d -> d.shareFor(node)).toList());
             partials.add(partial);
-            ChainClient.OpeningPoint c = reader.openingPoint(jobId, k);
-            reader.as(devNode(committee.get(k - 1))).postOpening(jobId, List.of(KzgSolidityVerifier.openingWords(
+            MarketClient.OpeningPoint c = reader.market().openingPoint(jobId, k);
+            reader.as(devNode(committee.get(k - 1))).market().postOpening(jobId, List.of(KzgSolidityVerifier.openingWords(
                     List.of(Kzg.open(srs, partial.values(), partial.blinding(), Fr.of(c.z()))))));
         }
         for (int k = 1; k <= T; k++) {
-            reader.as(devNode(committee.get(k - 1))).revealPartial(jobId,
+            reader.as(devNode(committee.get(k - 1))).market().revealPartial(jobId,
                     Hash.sha3(("reveal " + jobId + " " + k).getBytes(StandardCharsets.UTF_8)));
         }
-        passTime(reader.attempt(jobId).openingDeadline());
+        passTime(reader.market().attempt(jobId).openingDeadline());
         Share a = new Reconstruction(srs, params, CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList()))
                 .combine(partials.subList(0, T));
         byte[] aggregateHash = io.zkpfl.protocol.round.ResultBinding.aggregateHash(a);
-        ChainClient.OpeningPoint ca = reader.resultPoint(jobId, aggregateHash);
-        reader.openResult(jobId, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
+        MarketClient.OpeningPoint ca = reader.market().resultPoint(jobId, aggregateHash);
+        reader.market().openResult(jobId, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
                 a.blinding(), Fr.of(ca.z()))))));
-        reader.as(Credentials.create(DevChainKeys.privateKey(EVALUATOR))).postRoundResult(jobId, weightsHash, accuracyPpm,
+        reader.as(Credentials.create(DevChainKeys.privateKey(EVALUATOR))).market().postRoundResult(jobId, weightsHash, accuracyPpm,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
     }
 

@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.setup.RoundPlatform;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.devstack.chain.AnvilNode;
 import io.zkpfl.devstack.chain.AnvilOptions;
@@ -153,7 +154,7 @@ class TrainerRoundIT {
         owner = funded("owner", tokens(100_000));
         for (int k = 0; k < M; k++) {
             Credentials node = funded("node-" + k, tokens(1_000));
-            admin.as(node).registerNode(tokens(1_000), Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
+            admin.as(node).staking().registerNode(tokens(1_000), Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
                     "https://node-" + k + ".zkpfl.test");
             nodes.add(node);
         }
@@ -233,7 +234,7 @@ class TrainerRoundIT {
 
     static Credentials funded(String name, BigInteger amount) {
         Credentials c = actor(name);
-        admin.mint(c.getAddress(), amount);
+        admin.token().mint(c.getAddress(), amount);
         return c;
     }
 
@@ -290,8 +291,8 @@ class TrainerRoundIT {
                 BigInteger.valueOf(3_600), BigInteger.valueOf(3_600), BigInteger.valueOf(3_600), BigInteger.valueOf(nonce++),
                 BigInteger.valueOf(System.currentTimeMillis() / 1000 + 86_400), new byte[32],
                 io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO, BigInteger.ZERO);
-        o.approve(addresses.token(), addresses.market(), p.fee);
-        BigInteger chainJob = o.createJob(p, o.signJob(p, owner));
+        o.token().approve(addresses.token(), addresses.market(), p.fee);
+        BigInteger chainJob = o.market().createJob(p, o.market().signJob(p, owner));
         ObjectMapper json = new ObjectMapper();
         ObjectNode view = json.createObjectNode().put("id", id);
         view.putObject("submission").put("state", "ON_CHAIN").put("chainJobId", chainJob.toString());
@@ -360,29 +361,29 @@ class TrainerRoundIT {
         BigInteger job = createJob(1, 8, null);
         TrainerProcess.run(dir, concat(args("stake", "--keystore", keystore.toString(), "--password-file",
                 passwordFile.toString()), connection())).ok();
-        assertEquals(tokens(500), admin.stakeAccount(trainer.getAddress()).stake);
+        assertEquals(tokens(500), admin.staking().account(trainer.getAddress()).stake);
         var joined = TrainerProcess.run(dir, concat(args("join", "--job", "1", "--keystore", keystore.toString(),
                 "--password-file", passwordFile.toString()), connection())).ok();
         assertTrue(joined.out().contains("as trainer 1 of 8"), joined.out());
         assertEquals(List.of(trainer.getAddress().toLowerCase()),
-                admin.job(job).trainers().stream().map(String::toLowerCase).toList());
+                admin.market().job(job).trainers().stream().map(String::toLowerCase).toList());
 
         var listed = TrainerProcess.run(dir, concat(args("jobs", "list"), connection())).ok();
         assertTrue(listed.out().lines().anyMatch(l -> l.matches("1\\s+" + job + "\\s+OPEN\\s+ON_CHAIN\\s+10\\s+0\\.9\\s+3\\s+1000")),
                 listed.out());
         var shown = TrainerProcess.run(dir, concat(args("jobs", "show", "1"), connection())).ok();
         assertTrue(shown.out().contains("on chain: job " + job + ", active, round 0 attempt 0, 1 of 8 trainers, model "
-                + hex(admin.jobParams(job).modelHash)), shown.out());
+                + hex(admin.market().jobParams(job).modelHash)), shown.out());
 
         // the committee posts its round keys, each from its own address
-        List<String> committee = admin.job(job).committee();
+        List<String> committee = admin.market().job(job).committee();
         for (int k = 1; k <= M; k++) {
             String address = committee.get(k - 1);
             Credentials node = nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
             NodeRoundKey key = NodeRoundKey.generate(new SecureRandom());
             roundKeys.put(job + "/" + k, key);
             byte[] pk = key.publicKey().toEvmBytes();
-            admin.as(node).postRoundKey(job, List.of(new BigInteger(1, java.util.Arrays.copyOfRange(pk, 0, 32)),
+            admin.as(node).market().postRoundKey(job, List.of(new BigInteger(1, java.util.Arrays.copyOfRange(pk, 0, 32)),
                     new BigInteger(1, java.util.Arrays.copyOfRange(pk, 32, 64))));
         }
 
@@ -398,9 +399,9 @@ class TrainerRoundIT {
         var commits = roundCommitted(job);
         assertEquals(1, commits.size(), "one commit");
         var committed = commits.getFirst();
-        assertEquals(BigInteger.ONE, committed.index);
-        assertEquals(BigInteger.valueOf(SAMPLES), committed.samples);
-        List<G1> commitments = ChainWords.points(committed.points);
+        assertEquals(1, committed.index());
+        assertEquals(SAMPLES, committed.samples());
+        List<G1> commitments = ChainWords.points(committed.points());
         assertEquals(T, commitments.size());
 
         // the committee's side: manifest and envelopes from Kafka
@@ -408,7 +409,7 @@ class TrainerRoundIT {
         Map<String, byte[]> envelopes = consume(RoundTopics.ENVELOPES);
         byte[] manifestBytes = manifests.get(RoundTopics.manifestKey(job, 0, 0, 1));
         assertTrue(manifestBytes != null, "manifest under " + RoundTopics.manifestKey(job, 0, 0, 1) + ": " + manifests.keySet());
-        assertArrayEquals(committed.manifest, Hash.sha3(manifestBytes), "the manifest's digest is the committed one");
+        assertArrayEquals(committed.manifest(), Hash.sha3(manifestBytes), "the manifest's digest is the committed one");
         EnvelopeManifest manifest = EnvelopeManifest.fromBytes(manifestBytes);
         assertEquals(commitments, manifest.commitments());
         assertEquals(SAMPLES, manifest.declaredSamples());
@@ -449,17 +450,8 @@ class TrainerRoundIT {
         assertEquals(1, roundCommitted(job).size(), "still one commit");
     }
 
-    static List<JobMarket.RoundCommittedEventResponse> roundCommitted(BigInteger job) throws IOException {
-        var filter = new org.web3j.protocol.core.methods.request.EthFilter(
-                org.web3j.protocol.core.DefaultBlockParameterName.EARLIEST,
-                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, addresses.market());
-        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDCOMMITTED_EVENT));
-        filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(job, 64));
-        List<JobMarket.RoundCommittedEventResponse> out = new ArrayList<>();
-        for (var r : web3j.ethGetLogs(filter).send().getLogs()) {
-            out.add(JobMarket.getRoundCommittedEventFromLog((org.web3j.protocol.core.methods.response.Log) r.get()));
-        }
-        return out;
+    static List<MarketEvent.RoundCommitted> roundCommitted(BigInteger job) {
+        return admin.events().events(MarketEvent.RoundCommitted.class, job, 0);
     }
 
     static Map<String, byte[]> consume(String topic) {
@@ -503,15 +495,15 @@ class TrainerRoundIT {
         BigInteger full = createJob(2, 2, null);
         for (String name : List.of("other-1", "other-2")) {
             Credentials other = funded(name, tokens(500));
-            admin.as(other).stakeAsTrainer(tokens(500));
-            admin.as(other).join(full);
+            admin.as(other).staking().stakeAsTrainer(tokens(500));
+            admin.as(other).market().join(full);
         }
         TrainerProcess.run(dir, concat(args("join", "--job", "2"), concat(wallet, connection())))
                 .refused(4, "job 2 is full", "2 of 2");
 
         // model hash mismatch: the chain committed to another manifest than the one served
         BigInteger other = createJob(3, 8, Hash.sha3("another manifest".getBytes(StandardCharsets.UTF_8)));
-        admin.as(trainer).join(other);
+        admin.as(trainer).market().join(other);
         String[] run3 = concat(args("run", "--job", "3", "--rounds", "1", "--data", data.toString(), "--srs",
                 srsFile.toString(), "--ipfs", ipfsStore.apiUrl(), "--state-dir", dir.resolve("state3").toString()), wallet);
         TrainerProcess.run(dir, concat(run3, concat(connection(), "--kafka", kafka.bootstrapServers())))
@@ -529,7 +521,7 @@ class TrainerRoundIT {
 
         // job closed: the owner stopped it
         BigInteger stopped = createJob(4, 8, null);
-        admin.as(owner).stopJob(stopped);
+        admin.as(owner).market().stopJob(stopped);
         TrainerProcess.run(dir, concat(args("join", "--job", "4"), concat(wallet, connection())))
                 .refused(4, "job 4 is closed");
     }
@@ -550,7 +542,7 @@ class TrainerRoundIT {
     }
 
     static Credentials committeeNode(BigInteger job, int k) {
-        String address = admin.job(job).committee().get(k - 1);
+        String address = admin.market().job(job).committee().get(k - 1);
         return nodes.stream().filter(n -> n.getAddress().equalsIgnoreCase(address)).findFirst().orElseThrow();
     }
 
@@ -558,7 +550,7 @@ class TrainerRoundIT {
         for (int k = 1; k <= M; k++) {
             NodeRoundKey key = NodeRoundKey.generate(new SecureRandom());
             roundKeys.put(job + "/" + round + "/" + k, key);
-            admin.as(committeeNode(job, k)).postRoundKey(job, words(key.publicKey()));
+            admin.as(committeeNode(job, k)).market().postRoundKey(job, words(key.publicKey()));
         }
     }
 
@@ -605,11 +597,11 @@ class TrainerRoundIT {
         List<Credentials> players = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Credentials c = funded(label + "-trainer-" + i, tokens(500));
-            admin.as(c).stakeAsTrainer(tokens(500));
-            admin.as(c).join(job);
+            admin.as(c).staking().stakeAsTrainer(tokens(500));
+            admin.as(c).market().join(job);
             players.add(c);
         }
-        admin.as(trainer).join(job);
+        admin.as(trainer).market().join(job);
         for (int i = 0; i < 2; i++) {
             Credentials c = players.get(i);
             Fr[] update = new Fr[D_MODEL];
@@ -622,35 +614,35 @@ class TrainerRoundIT {
             dealings.add(d);
             List<BigInteger> points = new ArrayList<>();
             d.commitments().forEach(p -> points.addAll(words(p)));
-            admin.as(c).commitRound(job, points, Hash.sha3((label + " manifest " + i).getBytes(StandardCharsets.UTF_8)), n[i]);
+            admin.as(c).market().commitRound(job, points, Hash.sha3((label + " manifest " + i).getBytes(StandardCharsets.UTF_8)), n[i]);
         }
-        passTime(admin.attempt(job).complaintDeadline());
+        passTime(admin.market().attempt(job).complaintDeadline());
         List<Share> partials = new ArrayList<>();
         for (int k = 1; k <= M; k++) { // every node opens, so none is slashed out of the node pool
             final int node = k;
             Share partial = Share.sum(dealings.stream().map(d -> d.shareFor(node)).toList());
             partials.add(partial);
-            ChainClient.OpeningPoint c = admin.openingPoint(job, k);
+            MarketClient.OpeningPoint c = admin.market().openingPoint(job, k);
             Opening o = Kzg.open(srs, partial.values(), partial.blinding(), Fr.of(c.z()));
-            admin.as(committeeNode(job, k)).postOpening(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+            admin.as(committeeNode(job, k)).market().postOpening(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         }
         for (int k = 1; k <= 2; k++) {
             byte[] reveal = new Reveal(job, 0, 0, partials.get(k - 1)).toBytes();
             Cid cid = ipfs.add(new java.io.ByteArrayInputStream(reveal), KuboClient.AddOptions.defaults().withCidVersion(1)).cid();
-            admin.as(committeeNode(job, k)).revealPartial(job, cid.toBytes());
+            admin.as(committeeNode(job, k)).market().revealPartial(job, cid.toBytes());
         }
-        passTime(admin.attempt(job).openingDeadline());
+        passTime(admin.market().attempt(job).openingDeadline());
         CommitmentSums commitmentSums = CommitmentSums.of(dealings.stream().map(Dealing::commitments).toList());
         Share a = new Reconstruction(srs, params, commitmentSums).combine(partials.subList(0, 2));
         byte[] aggregateHash = otherAggregateHash != null ? otherAggregateHash : ResultBinding.aggregateHash(a);
         Fr z = ResultBinding.point(commitmentSums.aggregate(), 0, aggregateHash);
-        assertEquals(z, Fr.of(admin.resultPoint(job, aggregateHash).z()), "the chain binds z_A as the library does");
-        admin.openResult(job, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
+        assertEquals(z, Fr.of(admin.market().resultPoint(job, aggregateHash).z()), "the chain binds z_A as the library does");
+        admin.market().openResult(job, aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(Kzg.open(srs, a.values(),
                 a.blinding(), z)))));
         byte[] truth = ModelStep.weightsHash(ModelStep.apply(initialWeights(), sums, BigInteger.valueOf(n[0] + n[1])));
-        admin.as(owner).postRoundResult(job, postedHash != null ? postedHash : truth, 100_000,
+        admin.as(owner).market().postRoundResult(job, postedHash != null ? postedHash : truth, 100_000,
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
-        assertEquals(1, admin.job(job).round(), "round 1 is open");
+        assertEquals(1, admin.market().job(job).round(), "round 1 is open");
         return truth;
     }
 
@@ -666,16 +658,16 @@ class TrainerRoundIT {
                 dir.resolve("state5").toString(), "--poll", "200"), connection())).ok();
         assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
                 + ", nodes [1, 2], checked against ResultOpened)"), ran.out());
-        var commits = roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).toList();
+        var commits = roundCommitted(job).stream().filter(e -> e.round() == 1).toList();
         assertEquals(1, commits.size(), "the trainer committed in round 1");
-        assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer.toLowerCase());
-        assertEquals(BigInteger.valueOf(3), commits.getFirst().index, "its join position");
+        assertEquals(trainer.getAddress().toLowerCase(), commits.getFirst().trainer().toLowerCase());
+        assertEquals(3, commits.getFirst().index(), "its join position");
         // its envelope for node 3 opens with node 3's round-1 key and verifies
         Map<String, byte[]> envelopes = consume(RoundTopics.ENVELOPES);
         byte[] env = envelopes.get(RoundTopics.envelopeKey(job, 1, 0, 3, 3));
         Share share = ShareEnvelope.fromBytes(env).open(roundKeys.get(job + "/1/3"), new EnvelopeTag(job, 1, 0, 3, 3));
         assertTrue(new ShareCheck(srs, new VssParameters(T, M, D_MODEL, BUCKET))
-                .holds(3, new ReceivedShare(3, ChainWords.points(commits.getFirst().points), share)));
+                .holds(3, new ReceivedShare(3, ChainWords.points(commits.getFirst().points()), share)));
     }
 
     @Test
@@ -689,7 +681,7 @@ class TrainerRoundIT {
                 "--kafka", kafka.bootstrapServers(), "--ipfs", ipfsStore.apiUrl(), "--state-dir",
                 dir.resolve("state6").toString(), "--poll", "200"), connection())).refused(4, "model hash mismatch",
                 "the evaluator posted");
-        assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round.intValue() == 1), "nothing committed in round 1");
+        assertTrue(roundCommitted(job).stream().noneMatch(e -> e.round() == 1), "nothing committed in round 1");
     }
 
     static Path importKey(String name, Credentials who) throws Exception {
@@ -706,16 +698,16 @@ class TrainerRoundIT {
     void rewardsAreShownAndClaimedOnce() throws Exception {
         // the owner of the stopped job 4 has its unspent fee credited; the rewards command reads and claims any credit
         Path store = importKey("owner", owner);
-        BigInteger owed = admin.claimable(owner.getAddress(), addresses.token());
+        BigInteger owed = admin.market().claimable(owner.getAddress(), addresses.token());
         assertTrue(owed.signum() > 0, "the stopped job's refund is credited");
-        BigInteger before = admin.balanceOf(addresses.token(), owner.getAddress());
+        BigInteger before = admin.token().balanceOf(addresses.token(), owner.getAddress());
         String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
         var shown = TrainerProcess.run(dir, concat(args("rewards"), concat(wallet, connection()))).ok();
         assertTrue(shown.out().contains("claimable " + new java.math.BigDecimal(owed, 18).stripTrailingZeros().toPlainString()
                 + " of token " + addresses.token()), shown.out());
         TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).ok();
-        assertEquals(before.add(owed), admin.balanceOf(addresses.token(), owner.getAddress()));
-        assertEquals(BigInteger.ZERO, admin.claimable(owner.getAddress(), addresses.token()));
+        assertEquals(before.add(owed), admin.token().balanceOf(addresses.token(), owner.getAddress()));
+        assertEquals(BigInteger.ZERO, admin.market().claimable(owner.getAddress(), addresses.token()));
         TrainerProcess.run(dir, concat(args("rewards", "--claim"), concat(wallet, connection()))).refused(4, "nothing to claim");
     }
 
@@ -726,24 +718,24 @@ class TrainerRoundIT {
         Path store = importKey("leaver", leaver);
         String[] wallet = args("--keystore", store.toString(), "--password-file", passwordFile.toString());
         TrainerProcess.run(dir, concat(args("stake"), concat(wallet, connection()))).ok();
-        assertEquals(BigInteger.ZERO, admin.balanceOf(addresses.token(), leaver.getAddress()));
+        assertEquals(BigInteger.ZERO, admin.token().balanceOf(addresses.token(), leaver.getAddress()));
         var unbonding = TrainerProcess.run(dir, concat(args("unstake"), concat(wallet, connection()))).ok();
         assertTrue(unbonding.out().contains("unbonding 500 tokens"), unbonding.out());
         TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection())))
                 .refused(4, "unbonding is not over");
-        passTime(admin.stakeAccount(leaver.getAddress()).unbondingEndsAt.longValue());
+        passTime(admin.staking().account(leaver.getAddress()).unbondingEndsAt.longValue());
         var withdrawn = TrainerProcess.run(dir, concat(args("unstake", "--withdraw"), concat(wallet, connection()))).ok();
         assertTrue(withdrawn.out().contains("withdrew 500 tokens"), withdrawn.out());
-        assertEquals(tokens(500), admin.balanceOf(addresses.token(), leaver.getAddress()));
+        assertEquals(tokens(500), admin.token().balanceOf(addresses.token(), leaver.getAddress()));
         // the trainer under test is in live jobs: its stake stays locked; a job that ended gives its lock back once
         String[] trainerWallet = args("--keystore", keystore.toString(), "--password-file", passwordFile.toString());
         TrainerProcess.run(dir, concat(args("unstake"), concat(trainerWallet, connection()))).refused(4, "stake locked");
         TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
                 .refused(4, "is still active");
-        BigInteger locks = admin.stakeAccount(trainer.getAddress()).locks;
-        admin.as(owner).stopJob(new BigInteger(views.get(3L).path("submission").path("chainJobId").asText()));
+        BigInteger locks = admin.staking().account(trainer.getAddress()).locks;
+        admin.as(owner).market().stopJob(new BigInteger(views.get(3L).path("submission").path("chainJobId").asText()));
         var released = TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection()))).ok();
-        assertEquals(locks.subtract(BigInteger.ONE), admin.stakeAccount(trainer.getAddress()).locks);
+        assertEquals(locks.subtract(BigInteger.ONE), admin.staking().account(trainer.getAddress()).locks);
         assertTrue(released.out().contains("released job 3; " + locks.subtract(BigInteger.ONE) + " job(s) still hold"), released.out());
         TrainerProcess.run(dir, concat(args("release", "--job", "3"), concat(trainerWallet, connection())))
                 .refused(4, "nothing to release");
@@ -761,7 +753,7 @@ class TrainerRoundIT {
                 dir.resolve("state7").toString(), "--poll", "200"), connection())).ok();
         assertTrue(ran.out().contains("round 0 attempt 0: recomputed the aggregated model from the reveals (" + hex(truth)
                 + ", nodes [1, 2], checked reveal by reveal)"), ran.out());
-        assertEquals(1, roundCommitted(job).stream().filter(e -> e.round.intValue() == 1).count(),
+        assertEquals(1, roundCommitted(job).stream().filter(e -> e.round() == 1).count(),
                 "the trainer committed in round 1 from the model the reveals give");
     }
 }

@@ -1,6 +1,7 @@
 package io.zkpfl.marketplace.chain;
 
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.PlatformDeployer;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.contracts.setup.RoundPlatform;
@@ -68,25 +69,25 @@ public final class DevPlatform {
             }
             addresses = RoundPlatform.deploy(web3j, chainId, admin, platform, srs);
         } else {
-            addresses = ChainClient.deployPlatform(web3j, chainId, admin, platform);
+            addresses = PlatformDeployer.deployPlatform(web3j, chainId, admin, platform);
         }
         ChainClient client = ChainClient.connect(web3j, chainId, admin, addresses);
         for (int i = 1; i <= 4; i++) {
-            client.mint(Credentials.create(DevChainKeys.privateKey(i)).getAddress(), PlatformConfig.tokens(OWNER_TOKENS));
+            client.token().mint(Credentials.create(DevChainKeys.privateKey(i)).getAddress(), PlatformConfig.tokens(OWNER_TOKENS));
         }
         for (int i = 1; i <= 3; i++) {
-            client.as(Credentials.create(DevChainKeys.privateKey(i))).approve(addresses.token(), addresses.market(),
+            client.as(Credentials.create(DevChainKeys.privateKey(i))).token().approve(addresses.token(), addresses.market(),
                     PlatformConfig.tokens(OWNER_TOKENS));
         }
         for (int k : NODE_ACCOUNTS) {
             Credentials node = Credentials.create(DevChainKeys.privateKey(k));
-            client.mint(node.getAddress(), platform.nodeMinStake());
-            client.as(node).registerNode(platform.nodeMinStake(), x25519PublicKey(k), "http://127.0.0.1/dev-node-" + k);
+            client.token().mint(node.getAddress(), platform.nodeMinStake());
+            client.as(node).staking().registerNode(platform.nodeMinStake(), x25519PublicKey(k), "http://127.0.0.1/dev-node-" + k);
         }
         for (int i = 0; i < DevChainKeys.TRAINERS; i++) {
             String trainer = Credentials.create(DevChainKeys.trainerKey(i)).getAddress();
             setBalance(rpc, trainer, TRAINER_ETHER);
-            client.mint(trainer, PlatformConfig.tokens(TRAINER_TOKENS));
+            client.token().mint(trainer, PlatformConfig.tokens(TRAINER_TOKENS));
         }
         LOG.infof("dev trainers 0-%d (DevChainKeys.trainerKey) hold %d ether and %d tokens each",
                 DevChainKeys.TRAINERS - 1, TRAINER_ETHER, TRAINER_TOKENS);

@@ -3,6 +3,7 @@ package io.zkpfl.marketplace.chain;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.EstimatingGasProvider;
 import io.zkpfl.contracts.JobSignature;
@@ -189,11 +190,11 @@ public class MarketChain {
         } catch (Exception e) {
             throw new IllegalStateException("createJob failed: " + e.getMessage(), e);
         }
-        List<JobMarket.JobCreatedEventResponse> created = JobMarket.getJobCreatedEvents(receipt);
+        List<MarketEvent.JobCreated> created = MarketEvents.decode(receipt, MarketEvent.JobCreated.class);
         if (created.isEmpty()) {
             throw new IllegalStateException("createJob mined in " + receipt.getTransactionHash() + " without a JobCreated event");
         }
-        return new Submitted(created.getFirst().jobId, receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact());
+        return new Submitted(created.getFirst().jobId(), receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact());
     }
 
     /**
@@ -211,9 +212,9 @@ public class MarketChain {
         }
         long next = latest + 1;
         int drawn = 0;
-        for (ChainClient.PendingDraw d : reader.pendingDraws(from, latest)) {
+        for (MarketEvents.PendingDraw d : reader.events().pendingDraws(from, latest)) {
             try {
-                Optional<TransactionReceipt> r = reader.tryDrawCommittee(d.jobId(), d.pool(), d.weights());
+                Optional<TransactionReceipt> r = reader.market().tryDrawCommittee(d.jobId(), d.pool(), d.weights());
                 if (r.isPresent()) {
                     drawn++;
                     LOG.infof("chain job %s: committee drawn in block %d (tx %s)", d.jobId(), r.get().getBlockNumber(),
@@ -241,7 +242,7 @@ public class MarketChain {
      */
     public Optional<Submitted> findCreated(String owner, byte[] digest, long fromBlock) {
         long latest = blockNumber();
-        for (MarketEvent event : reader.events(Math.max(0, fromBlock), latest)) {
+        for (MarketEvent event : reader.events().events(Math.max(0, fromBlock), latest)) {
             if (event instanceof MarketEvent.JobCreated created && created.owner().equalsIgnoreCase(owner)
                     && Arrays.equals(digest(jobParams(created.jobId())), digest)) {
                 return Optional.of(new Submitted(created.jobId(), null, created.block()));
@@ -252,7 +253,7 @@ public class MarketChain {
 
     /** The parameters job {@code jobId} was created with (decoded under Quarkus' class loaders: see StructCalls). */
     public JobParams jobParams(BigInteger jobId) {
-        return reader.jobParams(jobId);
+        return reader.market().jobParams(jobId);
     }
 
     /**
@@ -268,7 +269,7 @@ public class MarketChain {
         }
         OnChainState state;
         try {
-            JobState job = reader.job(jobId);
+            JobState job = reader.market().job(jobId);
             int[] paid = new int[1];
             LastEvent last = lastEvent(jobId, createdAt, paid);
             state = OnChainState.of(jobId, job, last, paid[0]);
@@ -282,7 +283,7 @@ public class MarketChain {
 
     private LastEvent lastEvent(BigInteger jobId, long fromBlock, int[] roundsPaid) {
         MarketEvent last = null;
-        for (MarketEvent event : reader.events(fromBlock, blockNumber())) {
+        for (MarketEvent event : reader.events().events(fromBlock, blockNumber())) {
             if (event.jobId().equals(jobId)) {
                 last = event;
                 if (event instanceof MarketEvent.RoundPaid) {
@@ -298,26 +299,17 @@ public class MarketChain {
      * posted {@code keccak(w')}, accuracy and transaction, read from the chain itself.
      */
     public List<PaidRound> paidRounds(BigInteger jobId, long fromBlock) {
-        org.web3j.protocol.core.methods.request.EthFilter filter = new org.web3j.protocol.core.methods.request.EthFilter(
-                org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(0, fromBlock))),
-                DefaultBlockParameterName.LATEST, addresses.market());
-        filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT));
-        filter.addSingleTopic(org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
         try {
-            org.web3j.protocol.core.methods.response.EthLog logs = web3j.ethGetLogs(filter).send();
-            if (logs.hasError()) {
-                throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
-            }
             List<PaidRound> out = new java.util.ArrayList<>();
-            for (org.web3j.protocol.core.methods.response.EthLog.LogResult<?> r : logs.getLogs()) {
-                org.web3j.protocol.core.methods.response.Log log = (org.web3j.protocol.core.methods.response.Log) r.get();
-                JobMarket.RoundPaidEventResponse e = JobMarket.getRoundPaidEventFromLog(log);
-                out.add(new PaidRound(e.round.intValue(), org.web3j.utils.Numeric.toHexString(e.model), e.accuracy.longValue(),
-                        log.getTransactionHash(), log.getBlockNumber().longValueExact()));
+            for (MarketEvents.Mined<MarketEvent.RoundPaid> m : reader.events().mined(MarketEvent.RoundPaid.class, jobId,
+                    fromBlock)) {
+                MarketEvent.RoundPaid e = m.event();
+                out.add(new PaidRound(e.round(), org.web3j.utils.Numeric.toHexString(e.model()), e.accuracyPpm(),
+                        m.transactionHash(), e.block()));
             }
             return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("the chain at " + config.chain().rpcUrl() + " did not answer", e.getCause());
         }
     }
 
@@ -361,14 +353,7 @@ public class MarketChain {
                                String model, LastEvent lastEvent, Integer roundsPaid, String error) {
 
         static OnChainState of(BigInteger jobId, JobState s, LastEvent lastEvent, int roundsPaid) {
-            String status = switch (s.status()) {
-                case 0 -> "NONE";
-                case 1 -> "ACTIVE";
-                case 2 -> "COMPLETED";
-                case 3 -> "FAILED";
-                default -> "UNKNOWN(" + s.status() + ")";
-            };
-            return new OnChainState(jobId.toString(), status, s.round(), s.attempt(),
+            return new OnChainState(jobId.toString(), s.status().name(), s.round(), s.attempt(),
                     s.committee().stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), s.trainers().size(),
                     s.escrowed().toString(), s.paid().toString(), s.refunded().toString(), s.remaining().toString(),
                     s.model(), lastEvent, roundsPaid, null);

@@ -3,7 +3,8 @@ package io.zkpfl.marketplace.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.RestAssured;
-import io.zkpfl.contracts.generated.JobMarket;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.devstack.DevStack;
 import io.zkpfl.devstack.DevStackConfig;
 import io.zkpfl.devstack.demo.ServiceProcess;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.web3j.abi.EventEncoder;
 
 /**
  * Load with faults: concurrent posts and reads against the packaged service (quarkus-run.jar, its own process)
@@ -293,7 +293,7 @@ public final class FaultLoadBench {
     }
 
     private static long jobCreatedLogs(String rpcUrl) throws Exception {
-        String topic = EventEncoder.encode(JobMarket.JOBCREATED_EVENT);
+        String topic = MarketEvents.topic(MarketEvent.JobCreated.class);
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getLogs\",\"params\":[{\"fromBlock\":\"0x0\","
                 + "\"toBlock\":\"latest\",\"topics\":[\"" + topic + "\"]}]}";
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rpcUrl)).timeout(Duration.ofSeconds(30))

@@ -97,7 +97,7 @@ class ChainJobIT {
 
     /** {@code JobMarket.jobParams(id)}, decoded by the contract client under Quarkus' test class loaders. */
     static JobParams jobParams(BigInteger id) {
-        return reader().jobParams(id);
+        return reader().market().jobParams(id);
     }
 
     /** The on-chain job ids whose parameters have EIP-712 digest {@code digest}, from the JobCreated events. */
@@ -109,10 +109,10 @@ class ChainJobIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return chain.events(0, latest).stream()
+        return chain.events().events(0, latest).stream()
                 .filter(e -> e instanceof MarketEvent.JobCreated c && c.owner().equalsIgnoreCase(owner))
                 .map(MarketEvent::jobId)
-                .filter(id -> Arrays.equals(chain.jobDigest(jobParams(id)), digest))
+                .filter(id -> Arrays.equals(chain.market().jobDigest(jobParams(id)), digest))
                 .toList();
     }
 
@@ -121,7 +121,7 @@ class ChainJobIT {
         ChainClient chain = reader();
         for (int i : new int[] {0, io.zkpfl.protocol.chain.DevChainKeys.TRAINERS - 1}) {
             String trainer = Credentials.create(io.zkpfl.protocol.chain.DevChainKeys.trainerKey(i)).getAddress();
-            assertEquals(io.zkpfl.contracts.PlatformConfig.tokens(10_000), chain.balanceOf(chain.addresses().token(), trainer),
+            assertEquals(io.zkpfl.contracts.PlatformConfig.tokens(10_000), chain.token().balanceOf(chain.addresses().token(), trainer),
                     "dev trainer " + i + " holds tokens to stake");
             java.math.BigInteger wei = WEB3J.ethGetBalance(trainer, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
                     .send().getBalance();
@@ -146,7 +146,7 @@ class ChainJobIT {
         assertEquals("JobParams", typed.getString("typedData.primaryType"));
         assertEquals(SignedJob.market().toLowerCase(Locale.ROOT), typed.getString("typedData.domain.verifyingContract").toLowerCase(Locale.ROOT));
         // ... and the contract computes the same digest (an independent EIP-712 implementation: the EVM)
-        assertArrayEquals(digest, reader().jobDigest(signed));
+        assertArrayEquals(digest, reader().market().jobDigest(signed));
 
         JsonPath created = post(body, 201);
         long id = created.getLong("id");
@@ -168,8 +168,8 @@ class ChainJobIT {
                 .extract().asByteArray();
         assertTrue(job.manifest.contains(SignedJob.keccak(weights)), "the manifest binds the stored weights");
 
-        JobState state = chain.job(chainJobId);
-        assertEquals(1, state.status());
+        JobState state = chain.market().job(chainJobId);
+        assertEquals(JobState.Status.ACTIVE, state.status());
         assertEquals(escrowedOf(SignedJob.FEE), state.escrowed(), "the fee less the creation fee is escrowed");
         assertEquals(3, state.committee().size(), "a committee of m = 3 is drawn");
 
@@ -260,7 +260,7 @@ class ChainJobIT {
         long nonce = JobResourceIT.NONCE.incrementAndGet();
         SignedJob direct = SignedJob.tiny(owner, nonce);
         direct.signedBy(ownerKey);
-        reader().as(Credentials.create(ownerKey)).createJob(direct.params,
+        reader().as(Credentials.create(ownerKey)).market().createJob(direct.params,
                 HexFormat.of().parseHex(direct.body.get("signature").asText().substring(2)));
         SignedJob again = SignedJob.tiny(owner, nonce);
         again.body.put("maxRounds", 9);
@@ -312,7 +312,7 @@ class ChainJobIT {
         long id = post(job.signedBy(UNAPPROVED_KEY), 201).getLong("id");
         JsonPath done = awaitSubmitted(id);
         assertEquals("ON_CHAIN", done.getString("submission.state"), done.getString("submission.error"));
-        assertEquals(escrowedOf(SignedJob.FEE), reader().job(new BigInteger(done.getString("submission.chainJobId"))).escrowed());
+        assertEquals(escrowedOf(SignedJob.FEE), reader().market().job(new BigInteger(done.getString("submission.chainJobId"))).escrowed());
     }
 
     @Test
@@ -342,7 +342,7 @@ class ChainJobIT {
         byte[] digest = JobSignature.digest(job.params, SignedJob.chainId(), SignedJob.market());
         long block = WEB3J.ethBlockNumber().send().getBlockNumber().longValueExact();
         byte[] signature = HexFormat.of().parseHex(job.body.get("signature").asText().substring(2));
-        BigInteger chainJobId = reader().as(Credentials.create(ownerKey)).createJob(job.params, signature);
+        BigInteger chainJobId = reader().as(Credentials.create(ownerKey)).market().createJob(job.params, signature);
         sleep(waitBeforeInsertMillis);
         var pg = DevStack.shared().postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());

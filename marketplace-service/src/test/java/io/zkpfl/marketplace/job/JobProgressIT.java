@@ -165,7 +165,7 @@ class JobProgressIT {
             assertEquals("audit", audit.data().get("dependency").asText());
             assertTrue(audit.data().get("detail").asText().contains("did not answer within 2 s"), audit.data().toString());
 
-            ChainJobIT.reader().as(Credentials.create(JobResourceIT.OWNER_KEY)).stopJob(chainJob);
+            ChainJobIT.reader().as(Credentials.create(JobResourceIT.OWNER_KEY)).market().stopJob(chainJob);
             stream.await("the job completed on chain", Duration.ofSeconds(30), e -> chainStatus(e, "COMPLETED"));
             Event end = stream.await("'end'", Duration.ofSeconds(30), e -> e.name().equals("end"));
             assertEquals("COMPLETED", end.data().get("chainStatus").asText());
@@ -217,7 +217,7 @@ class JobProgressIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(took.compareTo(ANSWER_WITHIN) < 0, "answered within the deadline, took " + took);
 
-        ChainJobIT.reader().as(Credentials.create(JobResourceIT.OWNER_KEY)).stopJob(chainJob);
+        ChainJobIT.reader().as(Credentials.create(JobResourceIT.OWNER_KEY)).market().stopJob(chainJob);
         for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until; Thread.sleep(200)) {
             if ("COMPLETED".equals(JSON.readTree(given().when().get("/api/v1/jobs/" + id).asString())
                     .path("chain").path("status").asText())) {

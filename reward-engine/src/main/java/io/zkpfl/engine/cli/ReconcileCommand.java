@@ -52,12 +52,12 @@ public final class ReconcileCommand implements Callable<Integer> {
 
     static List<String> reconcile(ChainReader r, PrintWriter out) {
         List<String> problems = new ArrayList<>();
-        long count = r.client.jobCount().longValue();
+        long count = r.client.market().jobCount().longValue();
         BigInteger escrowedTotal = BigInteger.ZERO;
         for (long id = 1; id <= count; id++) {
             BigInteger job = BigInteger.valueOf(id);
-            JobState s = r.client.job(job);
-            BigInteger remaining = r.client.remaining(job);
+            JobState s = r.client.market().job(job);
+            BigInteger remaining = r.client.market().remaining(job);
             escrowedTotal = escrowedTotal.add(remaining);
             if (!s.escrowed().equals(s.paid().add(s.refunded()).add(remaining))) {
                 problems.add("job " + job + ": escrowed " + s.escrowed() + " ≠ paid " + s.paid() + " + refunded "
@@ -73,8 +73,8 @@ public final class ReconcileCommand implements Callable<Integer> {
                     job, s.escrowed(), s.paid(), s.refunded(), remaining, checked);
         }
         String token = r.client.addresses().token();
-        BigInteger balance = r.client.balanceOf(token, r.client.addresses().market());
-        BigInteger owed = r.client.totalOwed(token);
+        BigInteger balance = r.client.token().balanceOf(token, r.client.addresses().market());
+        BigInteger owed = r.client.market().totalOwed(token);
         if (!balance.equals(owed.add(escrowedTotal))) {
             problems.add("the market holds " + balance + " but owes " + owed + " and escrows " + escrowedTotal);
         }
@@ -83,7 +83,7 @@ public final class ReconcileCommand implements Callable<Integer> {
 
     /** Checks the credits of each paid round of {@code job}; returns how many amounts were checked. */
     private static int checkRounds(ChainReader r, BigInteger job, List<String> problems) {
-        JobParams p = r.client.jobParams(job);
+        JobParams p = r.client.market().jobParams(job);
         int checked = 0;
         for (ChainReader.Event paid : r.of(job, "RoundPaid")) {
             int round = paid.round();

@@ -102,7 +102,7 @@ public final class ReplayCommand implements Callable<Integer> {
         KuboClient ipfs = KuboClient.create(ipfsUrl);
         try (ChainReader r = chain.reader()) {
             List<String> problems = new ArrayList<>();
-            JobParams p = r.client.jobParams(job);
+            JobParams p = r.client.market().jobParams(job);
             byte[] manifest = ipfs.catVerifiedBytes(Cid.parse(manifestCid), 1 << 20);
             if (!Numeric.toHexString(Hash.sha3(manifest)).equalsIgnoreCase(Numeric.toHexString(p.modelHash))) {
                 out.println("MISMATCH the manifest's keccak-256 is not job " + job + "'s modelHash");

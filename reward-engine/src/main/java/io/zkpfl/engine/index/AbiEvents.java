@@ -32,7 +32,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * Decodes every event of the zkPFL contracts from their ABI (the {@code .abi} artefacts staking-contracts ships), so
- * the index stores each log with named arguments without a hand-written case per event. Numbers become decimal
+ * the index stores each log with named arguments without a hand-written case per event. This is the audit index's
+ * generic JSON view of every contract's logs (the registry's and AccessControl's too); code that acts on market events
+ * reads them typed through {@code io.zkpfl.contracts.MarketEvents}. Numbers become decimal
  * strings, addresses lower-case hex, bytes hex; a {@code bytes32} reason or fault also gets its ASCII text.
  */
 public final class AbiEvents {
@@ -58,14 +60,6 @@ public final class AbiEvents {
             contractByAddress.put(address.toLowerCase(Locale.ROOT), name);
             load(name);
         });
-    }
-
-    /** The keccak topic of {@code contract}'s event {@code name}. */
-    public String topic(String contract, String name) {
-        return byTopic.entrySet().stream()
-                .filter(e -> e.getValue().contract().equals(contract) && e.getValue().name().equals(name))
-                .map(e -> e.getKey().substring(contract.length() + 1)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no event " + contract + "." + name));
     }
 
     private void load(String contract) {

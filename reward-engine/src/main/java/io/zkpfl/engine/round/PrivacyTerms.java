@@ -77,7 +77,7 @@ public class PrivacyTerms {
             throw new IllegalStateException("job " + job + "'s manifest " + row.get().manifestCid()
                     + " cannot be fetched from IPFS: " + e.getMessage(), e);
         }
-        var params = chain.client().jobParams(job);
+        var params = chain.client().market().jobParams(job);
         if (!Arrays.equals(Hash.sha3(manifest), params.modelHash)) {
             throw new IllegalStateException("job " + job + "'s registered manifest does not hash to its on-chain modelHash");
         }

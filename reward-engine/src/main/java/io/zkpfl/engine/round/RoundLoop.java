@@ -8,6 +8,8 @@ import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainClient;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.JobState;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.contracts.generated.JobMarket.JobParams;
 import io.zkpfl.engine.chain.EngineChain;
@@ -68,7 +70,6 @@ public class RoundLoop {
     private final EngineChain chain;
     private final ModelStore store;
     private final RoundNotices notices;
-    private final ChainRounds rounds;
     private final Optional<SrsSource> srs;
     private final KuboClient ipfs;
     private final Map<BigInteger, JobParams> params = new ConcurrentHashMap<>();
@@ -88,7 +89,6 @@ public class RoundLoop {
         this.chain = chain;
         this.store = store;
         this.notices = notices;
-        this.rounds = new ChainRounds(chain);
         this.srs = srsFile.map(f -> new SrsSource(Path.of(f)));
         this.ipfs = KuboClient.create(ipfsUrl);
         this.validations = validations;
@@ -98,10 +98,6 @@ public class RoundLoop {
         if (srs.isEmpty()) {
             LOG.warn("zkpfl.engine.srs-file is not set: the engine follows its jobs but cannot combine reveals");
         }
-    }
-
-    public ChainRounds rounds() {
-        return rounds;
     }
 
     @Scheduled(every = "${zkpfl.engine.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -134,7 +130,7 @@ public class RoundLoop {
 
     /** Records every job created since the last pass, and whether this engine is its evaluator. */
     public void discover() {
-        long count = chain.client().jobCount().longValue();
+        long count = chain.client().market().jobCount().longValue();
         for (long id = store.knownJobs() + 1; id <= count; id++) {
             BigInteger job = BigInteger.valueOf(id);
             boolean mine = params(job).evaluator.equalsIgnoreCase(chain.evaluator());
@@ -146,19 +142,19 @@ public class RoundLoop {
     }
 
     public JobParams params(BigInteger job) {
-        return params.computeIfAbsent(job, j -> chain.client().jobParams(j));
+        return params.computeIfAbsent(job, j -> chain.client().market().jobParams(j));
     }
 
     synchronized void step(ModelStore.JobRow job) {
         BigInteger id = job.job();
         ChainClient client = chain.client();
-        JobState state = client.job(id);
-        if (state.status() != 1) {
+        JobState state = client.market().job(id);
+        if (state.status() != JobState.Status.ACTIVE) {
             store.finish(id);
-            LOG.infof("job %s ended with status %d", id, state.status());
+            LOG.infof("job %s ended with status %s", id, state.status());
             return;
         }
-        AttemptState attempt = client.attempt(id);
+        AttemptState attempt = client.market().attempt(id);
         int round = state.round();
         switch (attempt.phase()) {
             case CERTIFIED -> {
@@ -254,9 +250,9 @@ public class RoundLoop {
 
     /** What the attempt's ResultOpened event says, if C_A was opened. */
     private Optional<ResultBinding.Claim> resultOpened(BigInteger job, int round, int attempt) {
-        return rounds.attemptEvents(job, round, attempt, "ResultOpened").stream().findFirst()
-                .map(e -> ResultBinding.Claim.of(Numeric.hexStringToByteArray(e.args().get("aggregateHash").asText()),
-                        new BigInteger(e.args().get("z").asText()), new BigInteger(e.args().get("y").asText())));
+        return chain.client().events().events(MarketEvent.ResultOpened.class, job, 0).stream()
+                .filter(e -> e.round() == round && e.attempt() == attempt).findFirst()
+                .map(e -> ResultBinding.Claim.of(e.aggregateHash(), e.z(), e.y()));
     }
 
     /** The model the round trained from: the latest aggregated round's {@code w'} before it, else round 0's. */
@@ -286,14 +282,18 @@ public class RoundLoop {
     private List<Reveal> fetchReveals(BigInteger job, int round, int attempt, int length, int blinding) {
         long max = 64L + 32L * (length + blinding);
         List<Reveal> out = new ArrayList<>();
-        for (ChainRounds.Event e : rounds.attemptEvents(job, round, attempt, "PartialRevealed")) {
-            String node = e.args().get("node").asText();
+        for (MarketEvents.Mined<MarketEvent.PartialRevealed> m : marketEvents(MarketEvent.PartialRevealed.class, job)) {
+            MarketEvent.PartialRevealed e = m.event();
+            if (e.round() != round || e.attempt() != attempt) {
+                continue;
+            }
+            String node = e.node().toLowerCase(Locale.ROOT);
             try {
-                Cid cid = Cid.fromBytes(Numeric.hexStringToByteArray(e.args().get("cid").asText()));
+                Cid cid = Cid.fromBytes(e.cid());
                 out.add(Reveal.fromBytes(ipfs.catVerifiedBytes(cid, max)));
             } catch (IOException | RuntimeException ex) {
-                LOG.warnf("job %s round %d: the reveal of node %s (tx %s) is unusable: %s", job, round, node, e.txHash(),
-                        ex.getMessage());
+                LOG.warnf("job %s round %d: the reveal of node %s (tx %s) is unusable: %s", job, round, node,
+                        m.transactionHash(), ex.getMessage());
             }
         }
         return out;
@@ -320,7 +320,7 @@ public class RoundLoop {
         }
         ResultBinding.Posted posted = result.posted();
         try {
-            TransactionReceipt r = client.openResult(job, posted.aggregateHash(), posted.words());
+            TransactionReceipt r = client.market().openResult(job, posted.aggregateHash(), posted.words());
             store.set(job, row.round(), "open_tx", r.getTransactionHash());
             store.set(job, row.round(), "aggregated", true);
             LOG.infof("job %s round %d: opened C_A at z_A (tx %s, block %s)", job, row.round(), r.getTransactionHash(),
@@ -331,7 +331,7 @@ public class RoundLoop {
                 n.put("weightsHash", row.weightsHash());
             });
         } catch (ChainRevertException e) {
-            AttemptState now = client.attempt(job);
+            AttemptState now = client.market().attempt(job);
             if (now.phase() == AttemptState.Phase.AGGREGATED || now.phase() == AttemptState.Phase.PAID) {
                 store.set(job, row.round(), "aggregated", true);
                 LOG.infof("job %s round %d: C_A was already opened by someone else", job, row.round());
@@ -391,11 +391,11 @@ public class RoundLoop {
         ChainClient client = chain.client();
         try {
             // one figure per group the job signed for (the contract checks the count), none otherwise
-            TransactionReceipt r = client.postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares,
+            TransactionReceipt r = client.market().postRoundResult(id, Numeric.hexStringToByteArray(row.weightsHash()), acc, shares,
                     groups.stream().map(BigInteger::valueOf).toList());
             store.set(id, round, "result_tx", r.getTransactionHash());
-            List<JobMarket.RewardCreditedEventResponse> credits = JobMarket.getRewardCreditedEvents(r);
-            BigInteger paid = credits.stream().map(c -> c.amount).reduce(BigInteger.ZERO, BigInteger::add);
+            List<MarketEvent.RewardCredited> credits = MarketEvents.decode(r, MarketEvent.RewardCredited.class);
+            BigInteger paid = credits.stream().map(MarketEvent.RewardCredited::amount).reduce(BigInteger.ZERO, BigInteger::add);
             LOG.infof("job %s round %d: posted w' %s with %d ppm (tx %s, block %s): %s paid to %d trainers", id, round,
                     row.weightsHash(), acc, r.getTransactionHash(), r.getBlockNumber(), paid, credits.size());
             announce("payment.made", id, round, row.attempt(), n -> {
@@ -404,15 +404,15 @@ public class RoundLoop {
                 n.put("total", paid.toString());
                 var list = n.putArray("payments");
                 for (var c : credits) {
-                    list.addObject().put("account", c.account.toLowerCase(Locale.ROOT)).put("amount", c.amount.toString());
+                    list.addObject().put("account", c.account().toLowerCase(Locale.ROOT)).put("amount", c.amount().toString());
                 }
             });
         } catch (ChainRevertException e) {
-            Optional<ChainRounds.Event> paid = rounds.events(id, "RoundPaid").stream()
-                    .filter(ev -> ev.args().get("round").asInt() == round).findFirst();
+            Optional<String> paid = marketEvents(MarketEvent.RoundPaid.class, id).stream()
+                    .filter(ev -> ev.event().round() == round).map(MarketEvents.Mined::transactionHash).findFirst();
             if (paid.isPresent()) {
-                store.set(id, round, "result_tx", paid.get().txHash());
-                LOG.infof("job %s round %d: the result was already posted (tx %s)", id, round, paid.get().txHash());
+                store.set(id, round, "result_tx", paid.get());
+                LOG.infof("job %s round %d: the result was already posted (tx %s)", id, round, paid.get());
             } else {
                 throw e;
             }
@@ -449,13 +449,20 @@ public class RoundLoop {
      */
     List<BigInteger> accuracyShares(BigInteger job, int round, int attempt, List<String> included) {
         List<Long> samples = new ArrayList<>();
-        for (ChainRounds.Event e : rounds.attemptEvents(job, round, attempt, "RoundCommitted")) {
-            String trainer = e.args().get("trainer").asText();
-            if (included.stream().anyMatch(trainer::equalsIgnoreCase)) {
-                samples.add(e.args().get("samples").asLong());
+        for (MarketEvent.RoundCommitted e : chain.client().events().events(MarketEvent.RoundCommitted.class, job, 0)) {
+            if (e.round() == round && e.attempt() == attempt && included.stream().anyMatch(e.trainer()::equalsIgnoreCase)) {
+                samples.add(e.samples());
             }
         }
         return shares(samples);
+    }
+
+    /**
+     * Every {@code type} event of {@code job} with its transaction, read straight from the chain (not from the index,
+     * which lags by its confirmation depth), in chain order.
+     */
+    private <E extends MarketEvent> List<MarketEvents.Mined<E>> marketEvents(Class<E> type, BigInteger job) {
+        return chain.client().events().mined(type, job, 0);
     }
 
     /** Largest-remainder split of 10^6 ppm by {@code weights}; ties to the earlier position. */

@@ -89,7 +89,7 @@ public class ValidationSource {
             throw new ValidationRefusedException(refused);
         }
         // the owner signed the commitment and the group count on chain (ADR 0100): the manifest must say the same
-        JobParams terms = chain.client().jobParams(job.job());
+        JobParams terms = chain.client().market().jobParams(job.job());
         byte[] committed = terms.validationCommitment;
         int groups = terms.groups.intValue();
         boolean ownSet = new BigInteger(1, committed).signum() != 0;

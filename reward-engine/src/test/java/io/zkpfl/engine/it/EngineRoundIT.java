@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zkpfl.contracts.MarketEvent;
+import io.zkpfl.contracts.MarketEvents;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.JobState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.ipfs.Cid;
 import io.zkpfl.protocol.model.FlatParameters;
@@ -43,11 +44,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
@@ -77,7 +73,7 @@ class EngineRoundIT {
         engine = s.startEngine(Map.of());
         job = s.createJob(3, 11);
         for (Credentials t : s.trainers) {
-            s.client(t).join(job.id());
+            s.client(t).market().join(job.id());
         }
         HttpResponse<String> r = s.post(engine, "/api/v1/jobs/" + job.id() + "/artifacts", """
                 {"manifestCid": "%s", "modelCid": "%s", "weightsCid": "%s"}""".formatted(job.manifestCid(), job.modelCid(),
@@ -111,26 +107,13 @@ class EngineRoundIT {
         EngineStack.await("round " + round + " to be paid", Duration.ofMinutes(3), () -> roundPaid(round).isPresent());
     }
 
-    private java.util.Optional<JobMarket.RoundPaidEventResponse> roundPaid(int round) {
-        return marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDPAID_EVENT)))
-                .map(JobMarket::getRoundPaidEventFromLog)
-                .filter(e -> e.jobId.equals(job.id()) && e.round.intValue() == round).findFirst();
+    private java.util.Optional<MarketEvents.Mined<MarketEvent.RoundPaid>> minedRoundPaid(int round) {
+        return s.admin.events().mined(MarketEvent.RoundPaid.class, job.id(), 0).stream()
+                .filter(m -> m.event().round() == round).findFirst();
     }
 
-    private static String topic(org.web3j.abi.datatypes.Event e) {
-        return org.web3j.abi.EventEncoder.encode(e);
-    }
-
-    private List<Log> marketLogs() {
-        try {
-            EthLog logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send();
-            List<Log> out = new ArrayList<>();
-            logs.getLogs().forEach(l -> out.add((Log) l.get()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private java.util.Optional<MarketEvent.RoundPaid> roundPaid(int round) {
+        return minedRoundPaid(round).map(MarketEvents.Mined::event);
     }
 
     /** Accuracy in ppm of the 4x4-max-pool softmax model, computed here without the trainer's evaluator. */
@@ -160,7 +143,7 @@ class EngineRoundIT {
             p.reveal(k, false);
         }
         NextModel.Result expected = p.expected(current(0));
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         awaitRound(0);
 
         // C_A was opened (by the engine: its evaluations list the opening transaction)
@@ -168,21 +151,20 @@ class EngineRoundIT {
         JsonNode r0 = evals.get(0);
         assertEquals(0, r0.get("round").asInt());
         String openTx = r0.get("openTx").asText();
-        List<Log> aggregated = marketLogs().stream()
-                .filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDAGGREGATED_EVENT))).toList();
+        var aggregated = s.admin.events().mined(MarketEvent.RoundAggregated.class, null, 0);
         assertEquals(1, aggregated.size());
-        assertEquals(openTx, aggregated.getFirst().getTransactionHash());
+        assertEquals(openTx, aggregated.getFirst().transactionHash());
         BigInteger[] ca = KzgSolidityVerifier.commitmentWords(List.of(p.sums().aggregate()));
-        var agg = JobMarket.getRoundAggregatedEventFromLog(aggregated.getFirst());
-        assertEquals(ca[0], agg.resultX);
-        assertEquals(ca[1], agg.resultY);
+        var agg = aggregated.getFirst().event();
+        assertEquals(ca[0], agg.resultX());
+        assertEquals(ca[1], agg.resultY());
 
         // w' is the library's from this test's own reveals; the accuracy is this test's own measurement
-        JobMarket.RoundPaidEventResponse paid = roundPaid(0).orElseThrow();
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(paid.model));
+        MarketEvent.RoundPaid paid = roundPaid(0).orElseThrow();
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(paid.model()));
         long measured = accuracyPpm(expected.weights());
-        assertTrue(Math.abs(measured - paid.accuracy.longValue()) <= 200,
-                "posted " + paid.accuracy + " ppm, measured here " + measured + " ppm (float summation order may move "
+        assertTrue(Math.abs(measured - (long) paid.accuracyPpm()) <= 200,
+                "posted " + paid.accuracyPpm() + " ppm, measured here " + measured + " ppm (float summation order may move "
                         + "a sample or two)");
         assertTrue(measured > 0);
         models.put(0, expected.weights());
@@ -190,10 +172,10 @@ class EngineRoundIT {
         // w' is on IPFS at the CID the engine reports, and its bytes hash to the posted keccak
         String cid = r0.get("weightsCid").asText();
         byte[] published = s.ipfs.catVerifiedBytes(Cid.parse(cid), 1 << 20);
-        assertEquals(Numeric.toHexString(paid.model), Numeric.toHexString(Hash.sha3(published)));
+        assertEquals(Numeric.toHexString(paid.model()), Numeric.toHexString(Hash.sha3(published)));
 
         // the trainers were paid the contract's formula with accuracy shares proportional to n_i
-        BigInteger pool = paid.pool;
+        BigInteger pool = paid.pool();
         BigInteger trainerPool = pool.subtract(pool.multiply(BigInteger.valueOf(200_000)).divide(BigInteger.valueOf(PPM)));
         long alpha = 300_000;
         long[] shares = {133_334, 333_333, 533_333}; // 10^6 · n_i / Σn, the one ppm left over to the first committer
@@ -215,16 +197,16 @@ class EngineRoundIT {
     @Test
     @Order(2)
     void aRevealThatDoesNotOpenItsCommitmentIsIgnored() {
-        assertEquals(1, s.admin.job(job.id()).round());
+        assertEquals(1, s.admin.market().job(job.id()).round());
         RoundPlayer p = commitAll(2);
         p.reveal(1, true);
         p.reveal(2, false);
         p.reveal(3, false);
         NextModel.Result expected = p.expected(current(1));
         assertEquals(List.of(2, 3), expected.used(), "the library itself skips node 1's reveal");
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         awaitRound(1);
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(1).orElseThrow().model));
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(1).orElseThrow().model()));
         JsonNode r1 = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/evaluations").get(1);
         assertEquals("[2, 3]", r1.get("usedNodes").asText());
         assertTrue(r1.get("refused").asText().contains("1=S_k ‖ b_k does not open C_1"), r1.toString());
@@ -234,32 +216,31 @@ class EngineRoundIT {
     @Test
     @Order(3)
     void anEngineKilledBetweenRevealAndResultResumes() {
-        assertEquals(2, s.admin.job(job.id()).round());
+        assertEquals(2, s.admin.market().job(job.id()).round());
         RoundPlayer p = commitAll(3);
         p.reveal(1, false);
         p.reveal(2, false);
         EngineStack.kill(engine);
         p.reveal(3, false);
         NextModel.Result expected = p.expected(current(2));
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         // someone else (here the test, as a committee leader would) opens C_A while the engine is down
         byte[] aggregateHash = ResultBinding.aggregateHash(expected.aggregate());
         Opening o = Kzg.open(s.srs, expected.aggregate().values(), expected.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(job.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(job.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
-        assertEquals(AttemptState.Phase.AGGREGATED, s.admin.attempt(job.id()).phase());
+                Fr.of(s.admin.market().resultPoint(job.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(job.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+        assertEquals(AttemptState.Phase.AGGREGATED, s.admin.market().attempt(job.id()).phase());
 
         engine = s.startEngine(Map.of());
         awaitRound(2);
-        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(2).orElseThrow().model));
-        long paidEvents = marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(topic(JobMarket.ROUNDPAID_EVENT)))
-                .count();
+        assertEquals(Numeric.toHexString(expected.weightsHash()), Numeric.toHexString(roundPaid(2).orElseThrow().model()));
+        long paidEvents = s.admin.events().events(MarketEvent.RoundPaid.class, null, 0).size();
         assertEquals(3, paidEvents, "one result per round, none posted twice");
         models.put(2, expected.weights());
 
         // the job is complete: the final model is w' of round 2, by hash and CID
-        JobState state = s.admin.job(job.id());
-        assertEquals(2, state.status(), "completed after its last round");
+        JobState state = s.admin.market().job(job.id());
+        assertEquals(JobState.Status.COMPLETED, state.status(), "completed after its last round");
         EngineStack.await("the engine to see the job end", Duration.ofSeconds(30),
                 () -> s.getJson(engine, "/api/v1/jobs/" + job.id() + "/model").get("finished").asBoolean());
         JsonNode model = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/model");
@@ -292,7 +273,7 @@ class EngineRoundIT {
         Map<String, BigInteger> chain = claimables();
         chain.values().removeIf(v -> v.signum() == 0);
         assertEquals(chain, audited);
-        JobState state = s.admin.job(job.id());
+        JobState state = s.admin.market().job(job.id());
         JsonNode j = s.getJson(engine, "/api/v1/audit/jobs/" + job.id());
         assertEquals(state.escrowed().toString(), j.get("escrowed").asText());
         assertEquals(state.paid().toString(), j.get("credited").asText());
@@ -308,13 +289,14 @@ class EngineRoundIT {
         assertEquals(3, all.size());
         for (JsonNode r : all) {
             int round = r.get("round").asInt();
-            var paid = roundPaid(round).orElseThrow();
+            var mined = minedRoundPaid(round).orElseThrow();
+            var paid = mined.event();
             JsonNode result = r.get("result");
-            assertEquals(Numeric.toHexString(paid.model), result.get("weightsHash").asText());
-            assertEquals(paid.accuracy.longValue(), result.get("accuracyPpm").asLong());
-            assertEquals(paid.log.getTransactionHash(), result.get("tx").asText());
-            assertEquals(paid.log.getBlockNumber().longValue(), result.get("block").asLong());
-            assertEquals(paid.paid.toString(), r.get("payments").findValuesAsText("amount").stream()
+            assertEquals(Numeric.toHexString(paid.model()), result.get("weightsHash").asText());
+            assertEquals((long) paid.accuracyPpm(), result.get("accuracyPpm").asLong());
+            assertEquals(mined.transactionHash(), result.get("tx").asText());
+            assertEquals(paid.block(), result.get("block").asLong());
+            assertEquals(paid.paid().toString(), r.get("payments").findValuesAsText("amount").stream()
                     .map(BigInteger::new).reduce(BigInteger.ZERO, BigInteger::add)
                     .subtract(nodePay(r)).toString());
             JsonNode attempt = r.get("attempts").get(0);
@@ -381,7 +363,7 @@ class EngineRoundIT {
         Credentials rogue = s.actor("rogue-evaluator");
         EngineStack.Job doctored = s.createJob(1, 12, rogue.getAddress());
         for (Credentials t : s.trainers) {
-            s.client(t).join(doctored.id());
+            s.client(t).market().join(doctored.id());
         }
         RoundPlayer p = new RoundPlayer(s, doctored.id(), 9);
         for (int i = 0; i < 3; i++) {
@@ -392,14 +374,14 @@ class EngineRoundIT {
             p.reveal(k, false);
         }
         NextModel.Result w = p.expected(doctored.initialWeights());
-        s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(doctored.id()).openingDeadline());
         byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.market().resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long honestPpm = accuracyPpm(w.weights());
         long inflated = Math.min(1_000_000, honestPpm + 250_000);
-        s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
+        s.client(rogue).market().postRoundResult(doctored.id(), w.weightsHash(), inflated,
                 List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
         Tool.Result caught = replay(doctored);
         assertEquals(1, caught.exit(), caught.output());
@@ -420,7 +402,7 @@ class EngineRoundIT {
         List<Credentials> everyone = new ArrayList<>(s.trainers);
         everyone.addAll(s.nodes);
         for (Credentials c : everyone) {
-            out.put(c.getAddress().toLowerCase(), s.admin.claimable(c.getAddress(), s.addresses.token()));
+            out.put(c.getAddress().toLowerCase(), s.admin.market().claimable(c.getAddress(), s.addresses.token()));
         }
         return out;
     }

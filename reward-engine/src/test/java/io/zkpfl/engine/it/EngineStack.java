@@ -105,7 +105,7 @@ final class EngineStack implements AutoCloseable {
         evaluator = actor("evaluator");
         for (int k = 0; k < nodeCount; k++) {
             Credentials node = funded("node-" + k, NODE_STAKE);
-            admin.as(node).registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
+            admin.as(node).staking().registerNode(NODE_STAKE, Hash.sha3(("x25519-" + k).getBytes(StandardCharsets.UTF_8)),
                     "https://node-" + k + ".zkpfl.test");
             nodes.add(node);
         }
@@ -130,7 +130,7 @@ final class EngineStack implements AutoCloseable {
 
     Credentials stakedTrainer(String name) {
         Credentials trainer = funded(name, TRAINER_STAKE);
-        admin.as(trainer).stakeAsTrainer(TRAINER_STAKE);
+        admin.as(trainer).staking().stakeAsTrainer(TRAINER_STAKE);
         return trainer;
     }
 
@@ -144,7 +144,7 @@ final class EngineStack implements AutoCloseable {
     Credentials funded(String name, BigInteger amount) {
         Credentials c = actor(name);
         if (amount.signum() > 0) {
-            admin.mint(c.getAddress(), amount);
+            admin.token().mint(c.getAddress(), amount);
         }
         return c;
     }
@@ -257,8 +257,8 @@ final class EngineStack implements AutoCloseable {
                 io.zkpfl.contracts.JobSignature.evaluatorVersion(io.zkpfl.contracts.JobSignature.DEFAULT_EVALUATOR_RELEASE), BigInteger.ZERO,
                 BigInteger.valueOf(validation == null ? 0 : validation.path("groups").asInt(0)));
         ChainClient o = client(owner);
-        o.approve(addresses.token(), addresses.market(), p.fee);
-        BigInteger id = o.createJob(p, o.signJob(p, owner));
+        o.token().approve(addresses.token(), addresses.market(), p.fee);
+        BigInteger id = o.market().createJob(p, o.market().signJob(p, owner));
         return new Job(id, weights, manifestCid.toString(), modelCid.toString(), weightsCid.toString());
     }
 

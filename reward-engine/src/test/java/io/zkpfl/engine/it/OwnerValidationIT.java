@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.AttemptState;
-import io.zkpfl.contracts.generated.JobMarket;
 import io.zkpfl.devstack.demo.ServiceProcess;
 import io.zkpfl.protocol.round.NextModel;
 import io.zkpfl.protocol.round.ResultBinding;
@@ -48,10 +48,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
@@ -135,18 +131,18 @@ class OwnerValidationIT {
         assertEquals("accepted", v.get("status").asText(), v.toString());
 
         NextModel.Result w = playRound(job, 4).expected(job.initialWeights());
-        s.passTime(s.admin.attempt(job.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
         EngineStack.await("round 0 to be paid", Duration.ofMinutes(3), () -> roundPaid(job.id(), 0).isPresent());
-        JobMarket.RoundPaidEventResponse paid = roundPaid(job.id(), 0).orElseThrow();
-        assertEquals(Numeric.toHexString(w.weightsHash()), Numeric.toHexString(paid.model));
+        MarketEvent.RoundPaid paid = roundPaid(job.id(), 0).orElseThrow();
+        assertEquals(Numeric.toHexString(w.weightsHash()), Numeric.toHexString(paid.model()));
 
         long[][] counts = counts(w.weights(), owned, groupIds);
         long overall = counts[0][0] * PPM / owned.count();
         long onDefault = new Figures(w.weights(), new DatasetFolder(DatasetFolder.FASHION_MNIST).test()).overall;
-        assertTrue(Math.abs(overall - paid.accuracy.longValue()) <= 700,
-                "posted " + paid.accuracy + " ppm, measured here on the owner's set " + overall + " ppm (float summation "
+        assertTrue(Math.abs(overall - (long) paid.accuracyPpm()) <= 700,
+                "posted " + paid.accuracyPpm() + " ppm, measured here on the owner's set " + overall + " ppm (float summation "
                         + "order may move a sample or two)");
-        assertNotEquals(onDefault, paid.accuracy.longValue(), "measured on the owner's set, not the default one");
+        assertNotEquals(onDefault, (long) paid.accuracyPpm(), "measured on the owner's set, not the default one");
 
         JsonNode eval = s.getJson(engine, "/api/v1/jobs/" + job.id() + "/evaluations").get(0);
         JsonNode groups = eval.get("groupAccuraciesPpm");
@@ -170,7 +166,7 @@ class OwnerValidationIT {
         assertEquals(engineGroups.toString(), row.get("result").get("groupAccuraciesPpm").toString().replace(",", ", "));
         JsonNode notice = notice(job.id(), "round.evaluated");
         assertEquals(engineGroups.toString(), notice.get("groupAccuraciesPpm").toString().replace(",", ", "));
-        assertEquals(paid.accuracy.longValue(), notice.get("accuracyPpm").asLong());
+        assertEquals((long) paid.accuracyPpm(), notice.get("accuracyPpm").asLong());
     }
 
     @Test
@@ -214,9 +210,9 @@ class OwnerValidationIT {
         assertTrue(v.get("detail").asText().contains("does not match the job's commitment"), v.toString());
 
         playRound(bad, 5);
-        s.passTime(s.admin.attempt(bad.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(bad.id()).openingDeadline());
         EngineStack.await("the engine to open C_A", Duration.ofMinutes(2),
-                () -> s.admin.attempt(bad.id()).phase() == AttemptState.Phase.AGGREGATED);
+                () -> s.admin.market().attempt(bad.id()).phase() == AttemptState.Phase.AGGREGATED);
         // a few more passes of the loop: still no result, and the refusal was logged once
         Thread.sleep(6_000);
         assertTrue(roundPaid(bad.id(), 0).isEmpty(), "no result is posted for a refused set");
@@ -239,15 +235,15 @@ class OwnerValidationIT {
         EngineStack.Job doctored = s.createJob(1, 33, rogue.getAddress(), null,
                 validation(cid, toRogue.commitment(), GROUPS), 2, 60_000);
         for (Credentials t : s.trainers) {
-            s.client(t).join(doctored.id());
+            s.client(t).market().join(doctored.id());
         }
         RoundPlayer p = playRound(doctored, 6);
         NextModel.Result w = p.expected(doctored.initialWeights());
-        s.passTime(s.admin.attempt(doctored.id()).openingDeadline());
+        s.passTime(s.admin.market().attempt(doctored.id()).openingDeadline());
         byte[] aggregateHash = ResultBinding.aggregateHash(w.aggregate());
         Opening o = Kzg.open(s.srs, w.aggregate().values(), w.aggregate().blinding(),
-                Fr.of(s.admin.resultPoint(doctored.id(), aggregateHash).z()));
-        s.client(p.node(1)).openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+                Fr.of(s.admin.market().resultPoint(doctored.id(), aggregateHash).z()));
+        s.client(p.node(1)).market().openResult(doctored.id(), aggregateHash, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         long[][] c = counts(w.weights(), owned, groupIds);
         long honest = c[0][0] * PPM / owned.count();
         long inflated = Math.min(PPM, honest + 250_000);
@@ -256,7 +252,7 @@ class OwnerValidationIT {
         for (int g = 0; g < GROUPS; g++) {
             groupFigures.add(BigInteger.valueOf(c[1 + g][0] * PPM / c[1 + g][1]));
         }
-        s.client(rogue).postRoundResult(doctored.id(), w.weightsHash(), inflated,
+        s.client(rogue).market().postRoundResult(doctored.id(), w.weightsHash(), inflated,
                 List.of(BigInteger.valueOf(333_334), BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)), groupFigures);
         Tool.Result caught = replay(doctored, "--disclosed", Numeric.toHexString(toRogue.bundleHash()) + ":"
                 + Numeric.toHexString(toRogue.contentKey()));
@@ -340,7 +336,7 @@ class OwnerValidationIT {
 
     private void register(EngineStack.Job j) {
         for (Credentials t : s.trainers) {
-            s.client(t).join(j.id());
+            s.client(t).market().join(j.id());
         }
         HttpResponse<String> r = s.post(engine, "/api/v1/jobs/" + j.id() + "/artifacts", """
                 {"manifestCid": "%s", "modelCid": "%s", "weightsCid": "%s"}""".formatted(j.manifestCid(), j.modelCid(),
@@ -386,17 +382,9 @@ class OwnerValidationIT {
         return out;
     }
 
-    private Optional<JobMarket.RoundPaidEventResponse> roundPaid(BigInteger jobId, int round) {
-        try {
-            var logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send().getLogs();
-            String topic = org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT);
-            return logs.stream().map(l -> (Log) l.get()).filter(l -> l.getTopics().getFirst().equals(topic))
-                    .map(JobMarket::getRoundPaidEventFromLog)
-                    .filter(e -> e.jobId.equals(jobId) && e.round.intValue() == round).findFirst();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private Optional<MarketEvent.RoundPaid> roundPaid(BigInteger jobId, int round) {
+        return s.admin.events().events(MarketEvent.RoundPaid.class, jobId, 0).stream()
+                .filter(e -> e.round() == round).findFirst();
     }
 
     private JsonNode notice(BigInteger jobId, String type) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zkpfl.contracts.MarketEvent;
 import io.zkpfl.contracts.AttemptState;
 import io.zkpfl.contracts.ChainRevertException;
 import io.zkpfl.contracts.JobState;
@@ -28,10 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * A DP job whose budget fits three rounds (docs/privacy.md) runs with the reward engine as a separate process: the
@@ -106,19 +103,19 @@ class PrivacyBudgetIT {
 
         job = s.createJob(k, 21, s.evaluator.getAddress(), TERMS.toJson(), N_MIN, N_MAX);
         for (Credentials t : s.trainers) {
-            s.client(t).join(job.id());
+            s.client(t).market().join(job.id());
         }
         HttpResponse<String> reg = s.post(engine, "/api/v1/jobs/" + job.id() + "/artifacts", """
                 {"manifestCid": "%s", "modelCid": "%s", "weightsCid": "%s"}""".formatted(job.manifestCid(), job.modelCid(),
                 job.weightsCid()));
         assertEquals(200, reg.statusCode(), reg.body());
         String token = s.addresses.token();
-        BigInteger ownerBefore = s.admin.claimable(s.owner.getAddress(), token);
-        JobMarket.JobParams params = s.admin.jobParams(job.id());
+        BigInteger ownerBefore = s.admin.market().claimable(s.owner.getAddress(), token);
+        JobMarket.JobParams params = s.admin.market().jobParams(job.id());
         var chainClip = RoundShape.clip(params.clipQ16, N_MAX, d);
 
         for (int round = 0; round < k; round++) {
-            assertEquals(round, s.admin.job(job.id()).round());
+            assertEquals(round, s.admin.market().job(job.id()).round());
             RoundPlayer p = new RoundPlayer(s, job.id(), 100 + round);
             for (int i = 0; i < 3; i++) {
                 p.commit(s.trainers.get(i), SAMPLES[i], UpdateNoise.of(TERMS, chainClip, N_MIN, new SecureRandom()));
@@ -128,24 +125,24 @@ class PrivacyBudgetIT {
                 for (int node = 1; node <= 3; node++) {
                     p.reveal(node, false);
                 }
-                s.passTime(s.admin.attempt(job.id()).openingDeadline());
+                s.passTime(s.admin.market().attempt(job.id()).openingDeadline());
                 int r = round;
                 EngineStack.await("round " + r + " to be paid", Duration.ofMinutes(3), () -> roundPaid(r).isPresent());
             } else {
                 // the last round is certified, so it is charged, but too few nodes reveal: it is skipped, unpaid
                 p.reveal(1, false);
-                AttemptState a = s.admin.attempt(job.id());
+                AttemptState a = s.admin.market().attempt(job.id());
                 assertEquals(AttemptState.Phase.CERTIFIED, a.phase());
                 s.passTime(a.revealDeadline());
-                s.admin.advance(job.id());
+                s.admin.market().advance(job.id());
             }
         }
 
         // the chain ended the job after the rounds the budget allows; nothing more can start
-        JobState state = s.admin.job(job.id());
-        assertEquals(2, state.status(), "completed after its last round");
+        JobState state = s.admin.market().job(job.id());
+        assertEquals(JobState.Status.COMPLETED, state.status(), "completed after its last round");
         ChainRevertException refused = assertThrows(ChainRevertException.class, () -> s.client(s.trainers.getFirst())
-                .commitRound(job.id(), List.of(BigInteger.ONE, BigInteger.TWO), new byte[32], 1));
+                .market().commitRound(job.id(), List.of(BigInteger.ONE, BigInteger.TWO), new byte[32], 1));
         assertTrue(refused.getMessage().contains("JobNotActive"), refused.getMessage());
 
         // rounds 0 and 1 were paid, round 2 was not; the rest of the fee went back to the owner
@@ -156,15 +153,13 @@ class PrivacyBudgetIT {
         assertEquals(state.escrowed(), state.paid().add(state.refunded()), "escrowed = paid + refunded, none left");
         assertTrue(state.refunded().compareTo(fee.divide(BigInteger.valueOf(4))) > 0,
                 "the third round's share of the fee is refunded: " + state.refunded() + " of " + fee);
-        assertEquals(state.refunded(), s.admin.claimable(s.owner.getAddress(), token).subtract(ownerBefore),
+        assertEquals(state.refunded(), s.admin.market().claimable(s.owner.getAddress(), token).subtract(ownerBefore),
                 "the owner can claim the refund");
-        var finished = marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(
-                        org.web3j.abi.EventEncoder.encode(JobMarket.JOBFINISHED_EVENT)))
-                .map(JobMarket::getJobFinishedEventFromLog).filter(e -> e.jobId.equals(job.id())).toList();
+        var finished = s.admin.events().events(MarketEvent.JobFinished.class, job.id(), 0);
         assertEquals(1, finished.size());
-        assertEquals(state.refunded(), finished.getFirst().refunded);
+        assertEquals(state.refunded(), finished.getFirst().refunded());
         for (Credentials t : s.trainers) {
-            assertTrue(s.admin.claimable(t.getAddress(), token).signum() > 0, "trainer " + t.getAddress() + " was paid");
+            assertTrue(s.admin.market().claimable(t.getAddress(), token).signum() > 0, "trainer " + t.getAddress() + " was paid");
         }
 
         // the audit API: ε after each round, cumulative over the certified rounds, within the budget
@@ -217,22 +212,8 @@ class PrivacyBudgetIT {
         assertTrue(audit.get("privacy").isNull(), audit.toString());
     }
 
-    private java.util.Optional<JobMarket.RoundPaidEventResponse> roundPaid(int round) {
-        return marketLogs().stream().filter(l -> l.getTopics().getFirst().equals(
-                        org.web3j.abi.EventEncoder.encode(JobMarket.ROUNDPAID_EVENT)))
-                .map(JobMarket::getRoundPaidEventFromLog)
-                .filter(e -> e.jobId.equals(job.id()) && e.round.intValue() == round).findFirst();
-    }
-
-    private List<Log> marketLogs() {
-        try {
-            var logs = s.web3j.ethGetLogs(new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                    DefaultBlockParameterName.LATEST, s.addresses.market())).send();
-            List<Log> out = new ArrayList<>();
-            logs.getLogs().forEach(l -> out.add((Log) l.get()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private java.util.Optional<MarketEvent.RoundPaid> roundPaid(int round) {
+        return s.admin.events().events(MarketEvent.RoundPaid.class, job.id(), 0).stream()
+                .filter(e -> e.round() == round).findFirst();
     }
 }

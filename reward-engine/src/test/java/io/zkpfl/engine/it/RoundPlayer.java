@@ -3,7 +3,7 @@ package io.zkpfl.engine.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zkpfl.contracts.AttemptState;
-import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.MarketClient;
 import io.zkpfl.contracts.JobState;
 import io.zkpfl.protocol.fixedpoint.ClipPolicy;
 import io.zkpfl.protocol.fixedpoint.UpdateEncoder;
@@ -55,10 +55,10 @@ final class RoundPlayer {
     RoundPlayer(EngineStack s, BigInteger job, long seed) {
         this.s = s;
         this.job = job;
-        JobState state = s.admin.job(job);
+        JobState state = s.admin.market().job(job);
         this.round = state.round();
         this.attempt = state.attempt();
-        var p = s.admin.jobParams(job);
+        var p = s.admin.market().jobParams(job);
         this.params = new VssParameters(p.threshold.intValue(), p.committeeSize.intValue(),
                 (int) EngineStack.SPEC.parameterCount(), p.bucket.intValue());
         this.dealer = new VssDealer(s.srs, params);
@@ -88,7 +88,7 @@ final class RoundPlayer {
         }
         Dealing d = dealer.deal(noise == null ? encoder.encode(delta, n) : noise.encode(delta, n), rng);
         byte[] manifest = Hash.sha3(("manifest " + job + "/" + round + "/" + trainer.getAddress()).getBytes(StandardCharsets.UTF_8));
-        s.client(trainer).commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())), manifest, n);
+        s.client(trainer).market().commitRound(job, List.of(KzgSolidityVerifier.commitmentWords(d.commitments())), manifest, n);
         dealings.put(trainer.getAddress().toLowerCase(), d);
         sampleSum += n;
     }
@@ -103,15 +103,15 @@ final class RoundPlayer {
 
     /** After D2: every committee node opens its C_k (asserting the chain's C_k is the library's sum). */
     void openAll() {
-        s.passTime(s.admin.attempt(job).complaintDeadline());
+        s.passTime(s.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= committee.size(); k++) {
-            ChainClient.OpeningPoint c = s.admin.openingPoint(job, k);
+            MarketClient.OpeningPoint c = s.admin.market().openingPoint(job, k);
             assertEquals(List.of(KzgSolidityVerifier.commitmentWords(List.of(sums().forNode(k)))), List.of(c.x(), c.y()));
             Share sh = partial(k);
             Opening o = Kzg.open(s.srs, sh.values(), sh.blinding(), Fr.of(c.z()));
-            s.client(node(k)).postOpening(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
+            s.client(node(k)).market().postOpening(job, List.of(KzgSolidityVerifier.openingWords(List.of(o))));
         }
-        assertEquals(AttemptState.Phase.CERTIFIED, s.admin.attempt(job).phase());
+        assertEquals(AttemptState.Phase.CERTIFIED, s.admin.market().attempt(job).phase());
     }
 
     /** Node k adds its reveal to IPFS and posts the CID; {@code tamper} adds 1 to S_k's first coordinate. */
@@ -125,7 +125,7 @@ final class RoundPlayer {
         Reveal r = new Reveal(job, round, attempt, sh);
         try {
             Cid cid = s.ipfs.add(r.toBytes());
-            s.client(node(k)).revealPartial(job, cid.toBytes());
+            s.client(node(k)).market().revealPartial(job, cid.toBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

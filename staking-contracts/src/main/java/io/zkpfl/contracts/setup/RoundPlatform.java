@@ -1,6 +1,7 @@
 package io.zkpfl.contracts.setup;
 
 import io.zkpfl.contracts.ChainClient;
+import io.zkpfl.contracts.PlatformDeployer;
 import io.zkpfl.contracts.PlatformAddresses;
 import io.zkpfl.contracts.PlatformConfig;
 import io.zkpfl.zk.kzg.Srs;
@@ -37,9 +38,9 @@ public final class RoundPlatform {
      * @return the addresses; {@link PlatformAddresses#certifier()} is the KZG verifier
      */
     public static PlatformAddresses deploy(Web3j web3j, long chainId, Credentials admin, PlatformConfig config, Srs srs) {
-        PlatformAddresses addresses = ChainClient.deployPlatform(web3j, chainId, admin, config, kzgVerifierBytecode(srs));
-        String dleq = ChainClient.deployCreationCode(web3j, chainId, admin, dleqVerifierBytecode(), "the DLEQ verifier");
-        ChainClient.connect(web3j, chainId, admin, addresses).setDleqVerifier(dleq);
+        PlatformAddresses addresses = PlatformDeployer.deployPlatform(web3j, chainId, admin, config, kzgVerifierBytecode(srs));
+        String dleq = PlatformDeployer.deployCreationCode(web3j, chainId, admin, dleqVerifierBytecode(), "the DLEQ verifier");
+        ChainClient.connect(web3j, chainId, admin, addresses).market().setDleqVerifier(dleq);
         return addresses;
     }
 }

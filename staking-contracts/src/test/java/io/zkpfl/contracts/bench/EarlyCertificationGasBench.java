@@ -26,7 +26,7 @@ public final class EarlyCertificationGasBench {
                 TestChain.Terms terms = chain.terms().withTrainers(2, most);
                 BigInteger job = chain.createJob(terms);
                 for (int i = 0; i < n; i++) {
-                    chain.client(chain.trainers.get(i)).join(job);
+                    chain.client(chain.trainers.get(i)).market().join(job);
                 }
                 RoundDriver early = new RoundDriver(chain, job, 100 + n);
                 for (int i = 0; i < n; i++) {
@@ -42,13 +42,13 @@ public final class EarlyCertificationGasBench {
                 for (int i = 0; i < n; i++) {
                     shares.add(BigInteger.valueOf(1_000_000 / n + (i < 1_000_000 % n ? 1 : 0)));
                 }
-                chain.client(chain.evaluator).postRoundResult(job, new byte[32], 100_000, shares);
+                chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 100_000, shares);
 
                 RoundDriver late = new RoundDriver(chain, job, 200 + n);
                 for (int i = 0; i < n; i++) {
                     late.commit(chain.trainers.get(i), 500);
                 }
-                chain.passTime(chain.admin.attempt(job).complaintDeadline());
+                chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
                 long lateGas = batch(chain, late, job);
                 System.out.printf("| %d | %,d | %,d | %+,d (%.1f %%) |%n", n, earlyGas, lateGas, earlyGas - lateGas,
                         100.0 * (earlyGas - lateGas) / lateGas);

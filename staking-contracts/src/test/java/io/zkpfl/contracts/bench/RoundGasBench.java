@@ -32,19 +32,19 @@ public final class RoundGasBench {
     public static void main(String[] args) throws Exception {
         try (TestChain chain = TestChain.start(3, TRAINERS, AnvilOptions.defaults().withStepsTracing())) {
             // the dev platform's economics: 1 % creation fee to the treasury, 10 % minimum owner bond
-            chain.admin.setEconomics(chain.admin.address(), PlatformConfig.Economics.DEV);
+            chain.admin.evaluation().setEconomics(chain.admin.address(), PlatformConfig.Economics.DEV);
             Map<String, List<Long>> setup = new LinkedHashMap<>();
             TestChain.Terms terms = chain.terms().withTrainers(2, TRAINERS);
             ChainClient owner = chain.client(chain.owner);
-            owner.approve(terms.feeToken(), chain.addresses.market(), terms.fee());
+            owner.token().approve(terms.feeToken(), chain.addresses.market(), terms.fee());
             var p = terms.params();
-            TransactionReceipt created = owner.createJobReceipt(p, owner.signJob(p, chain.owner));
+            TransactionReceipt created = owner.market().createJobReceipt(p, owner.market().signJob(p, chain.owner));
             setup.put("createJob (signature, escrow, creation fee, pool snapshot)", List.of(created.getGasUsed().longValue()));
-            setup.put("drawCommittee (draw, locks, open)", List.of(owner.drawCommittee(created).getGasUsed().longValue()));
-            BigInteger job = chain.admin.jobCount();
+            setup.put("drawCommittee (draw, locks, open)", List.of(owner.market().drawCommittee(created).getGasUsed().longValue()));
+            BigInteger job = chain.admin.market().jobCount();
             for (Credentials trainer : chain.trainers) {
                 setup.computeIfAbsent("join", k -> new ArrayList<>())
-                        .add(chain.client(trainer).join(job).getGasUsed().longValue());
+                        .add(chain.client(trainer).market().join(job).getGasUsed().longValue());
             }
 
             // round 0: every slot the round writes is written for the first time on this job; the nodes post their
@@ -58,7 +58,7 @@ public final class RoundGasBench {
             RoundDriver lone = new RoundDriver(chain, job, 2028);
             lone.commit(chain.trainers.get(0), 500);
             lone.commit(chain.trainers.get(1), 500);
-            chain.passTime(chain.admin.attempt(job).complaintDeadline());
+            chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
             for (int k = 1; k <= 3; k++) {
                 lone.open(k, List.of());
             }
@@ -66,7 +66,7 @@ public final class RoundGasBench {
                 lone.reveal(k); // the job's last round: no next key to carry
             }
             Map<String, List<Long>> after = new LinkedHashMap<>();
-            after.put("claim", List.of(chain.client(chain.trainers.getFirst()).claim(chain.addresses.token())
+            after.put("claim", List.of(chain.client(chain.trainers.getFirst()).market().claim(chain.addresses.token())
                     .getGasUsed().longValue()));
             after.put("postOpening, one node alone (for comparison)", lone.gas.get("postOpening (one node)"));
             after.put("revealPartial without a key (the job's last round)", lone.gas.get("revealPartial"));
@@ -76,18 +76,18 @@ public final class RoundGasBench {
             byte[] key = org.web3j.crypto.Hash.sha3(new byte[] {2});
             TestChain.Terms bonded = chain.terms().withTrainers(2, TRAINERS).withEvaluation(chain.owner.getAddress(),
                     JobSignature.validationCommitment(bundle, key), terms.fee().divide(BigInteger.TEN));
-            owner.approve(bonded.feeToken(), chain.addresses.market(), bonded.fee().add(bonded.evaluatorBond()));
+            owner.token().approve(bonded.feeToken(), chain.addresses.market(), bonded.fee().add(bonded.evaluatorBond()));
             var bp = bonded.params();
-            TransactionReceipt bondedCreated = owner.createJobReceipt(bp, owner.signJob(bp, chain.owner));
+            TransactionReceipt bondedCreated = owner.market().createJobReceipt(bp, owner.market().signJob(bp, chain.owner));
             after.put("createJob with an owner's bond and a committed validation set",
                     List.of(bondedCreated.getGasUsed().longValue()));
-            owner.drawCommittee(bondedCreated);
-            BigInteger bondedJob = chain.admin.jobCount();
-            owner.stopJob(bondedJob);
-            after.put("discloseValidation", List.of(owner.discloseValidation(bondedJob, bundle, key,
+            owner.market().drawCommittee(bondedCreated);
+            BigInteger bondedJob = chain.admin.market().jobCount();
+            owner.market().stopJob(bondedJob);
+            after.put("discloseValidation", List.of(owner.evaluation().discloseValidation(bondedJob, bundle, key,
                     "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".getBytes()).getGasUsed().longValue()));
-            chain.passTime(chain.admin.evaluation(bondedJob).disputeDeadline());
-            after.put("releaseBond", List.of(owner.releaseBond(bondedJob).getGasUsed().longValue()));
+            chain.passTime(chain.admin.evaluation().evaluation(bondedJob).disputeDeadline());
+            after.put("releaseBond", List.of(owner.evaluation().releaseBond(bondedJob).getGasUsed().longValue()));
 
             System.out.println("| operation | calls | gas per call, round 0 | gas per call, round 1 |");
             System.out.println("| --- | ---: | ---: | ---: |");
@@ -112,13 +112,13 @@ public final class RoundGasBench {
         RoundDriver round = new RoundDriver(chain, job, seed);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int k = 1; k <= 3 && postKeys; k++) {
-            round.record(KEYS, chain.client(round.node(k)).postRoundKey(job,
+            round.record(KEYS, chain.client(round.node(k)).market().postRoundKey(job,
                     TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey()))));
         }
         for (Credentials trainer : chain.trainers) {
             round.commit(trainer, 500);
         }
-        chain.passTime(chain.admin.attempt(job).complaintDeadline());
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         round.openBatched(round.node(1), List.of(1, 2, 3), List.of());
         // the Raft leader posts the three nodes' reveals, each with its key for the next round, in one transaction
         List<List<BigInteger>> keys = new ArrayList<>();
@@ -126,7 +126,7 @@ public final class RoundGasBench {
             keys.add(TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
         }
         round.revealBatched(round.node(1), List.of(1, 2, 3), keys);
-        chain.passTime(chain.admin.attempt(job).openingDeadline());
+        chain.passTime(chain.admin.market().attempt(job).openingDeadline());
         round.record("openResult (C_A opened, 3 nodes paid)",
                 round.openResult(chain.client(chain.trainers.getFirst()), List.of(1, 2), List.of()));
         List<BigInteger> shares = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class RoundGasBench {
             shares.add(BigInteger.valueOf(125_000));
         }
         round.record("postRoundResult (8 trainers paid, next round opened)",
-                chain.client(chain.evaluator).postRoundResult(job, new byte[32], 500_000, shares));
+                chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 500_000, shares));
         return round;
     }
 
