@@ -141,7 +141,7 @@ contract JobRounds is JobMarketBase {
     /// several nodes in one transaction. Entry j is node ks[j]'s CID and its key for the job's next round
     /// (nextKeys[2j], nextKeys[2j + 1]; both 0 for none, which the job's last round requires), signed off by the
     /// node: an EIP-191 signature over keccak256(abi.encode("zkPFL reveal", market, chain id, job, round, attempt,
-    /// k, keccak256(cid), key x, key y)). Each entry is checked as the node's own revealPartialWithKey would be.
+    /// k, keccak256(cid), key x, key y)). Each entry is checked as revealPartial checks a node's own reveal.
     function revealPartials(
         uint256 jobId,
         uint256[] calldata ks,

@@ -165,6 +165,14 @@ class NodeRoundIT {
         assertEquals(openings.getFirst().transactionHash(), closed.getFirst().transactionHash());
         assertEquals(certifiedAt, a.complaintDeadline(), "D2 moved to the certifying block");
         assertEquals(committed.openingDeadline() - (committed.complaintDeadline() - certifiedAt), a.openingDeadline());
+        // the leader also posted the three reveals in one transaction, each with its node's key for round 1
+        var reveals = mined(job, MarketEvent.PartialRevealed.class);
+        assertEquals(3, reveals.size());
+        assertEquals(1, reveals.stream().map(MarketEvents.Mined::transactionHash).distinct().count(), "one revealPartials");
+        var nextKeys = mined(job, MarketEvent.RoundKeyPosted.class).stream().filter(k -> k.event().round() == 1).toList();
+        assertEquals(List.of(1, 2, 3), nextKeys.stream().map(k -> k.event().k()).sorted().toList(), "round 1's keys");
+        assertTrue(nextKeys.stream().allMatch(k -> k.transactionHash().equals(reveals.getFirst().transactionHash())),
+                "the next round's keys came with the reveals");
         String batcher = senderOf(openings.getFirst());
         assertTrue(committee.contains(batcher), batcher);
         int batcherProcess = processOfAddress(batcher);
