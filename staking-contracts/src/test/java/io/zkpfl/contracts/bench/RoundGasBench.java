@@ -104,6 +104,17 @@ public final class RoundGasBench {
             }
             System.out.printf("| **whole round** (8 trainers, m = 3, t = 2, the nodes' envelope keys included) | | **%,d** | **%,d** |%n",
                     total(round.gas), total(steady.gas));
+
+            System.out.println();
+            System.out.println("Round 1, one call of each step, by what the gas paid for (debug_traceTransaction):");
+            System.out.println();
+            System.out.println("| step | " + String.join(" | ", GasTrace.CATEGORIES) + " |");
+            System.out.println("| --- |" + " ---: |".repeat(GasTrace.CATEGORIES.length));
+            for (var e : steady.receipts.entrySet()) {
+                Map<String, Long> by = GasTrace.of(chain.anvil, chain.web3j, e.getValue());
+                System.out.println("| " + e.getKey() + " | " + String.join(" | ",
+                        by.values().stream().map(v -> String.format("%,d", v)).toList()) + " |");
+            }
         }
     }
 
