@@ -228,21 +228,47 @@ public final class MarketClient {
      */
     public static byte[] signOpening(Credentials node, String market, long chainId, BigInteger jobId, int round,
                                      int attempt, int k, List<BigInteger> opening) {
-        StringBuilder hex = new StringBuilder(Numeric.toHexStringNoPrefixZeroPadded(Numeric.toBigInt(market), 64));
-        for (BigInteger w : List.of(BigInteger.valueOf(chainId), jobId, BigInteger.valueOf(round),
-                BigInteger.valueOf(attempt), BigInteger.valueOf(k))) {
-            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        return sign(node, openingDigest(market, chainId, jobId, round, attempt, k, opening));
+    }
+
+    /** What node k signs for a batched opening: keccak256(abi.encode(market, chain id, job, round, attempt, k, words)). */
+    public static byte[] openingDigest(String market, long chainId, BigInteger jobId, int round, int attempt, int k,
+                                       List<BigInteger> opening) {
+        List<BigInteger> words = new ArrayList<>(List.of(Numeric.toBigInt(market), BigInteger.valueOf(chainId), jobId,
+                BigInteger.valueOf(round), BigInteger.valueOf(attempt), BigInteger.valueOf(k)));
+        words.addAll(opening);
+        return keccakOfWords(words);
+    }
+
+    /** The address (lower-case hex) whose EIP-191 signature (65 bytes r ‖ s ‖ v) over {@code digest} this is. */
+    public static String signerOf(byte[] digest, byte[] signature) {
+        if (signature.length != 65) {
+            throw new IllegalArgumentException("a signature has 65 bytes, not " + signature.length);
         }
-        for (BigInteger w : opening) {
-            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        Sign.SignatureData sig = new Sign.SignatureData(signature[64], java.util.Arrays.copyOfRange(signature, 0, 32),
+                java.util.Arrays.copyOfRange(signature, 32, 64));
+        try {
+            return "0x" + org.web3j.crypto.Keys.getAddress(Sign.signedPrefixedMessageToKey(digest, sig));
+        } catch (java.security.SignatureException e) {
+            throw new IllegalArgumentException("the signature does not recover: " + e.getMessage(), e);
         }
-        byte[] digest = Hash.sha3(Numeric.hexStringToByteArray(hex.toString()));
+    }
+
+    private static byte[] sign(Credentials node, byte[] digest) {
         Sign.SignatureData sig = Sign.signPrefixedMessage(digest, node.getEcKeyPair());
         byte[] out = new byte[65];
         System.arraycopy(sig.getR(), 0, out, 0, 32);
         System.arraycopy(sig.getS(), 0, out, 32, 32);
         out[64] = sig.getV()[0];
         return out;
+    }
+
+    private static byte[] keccakOfWords(List<BigInteger> words) {
+        StringBuilder hex = new StringBuilder();
+        for (BigInteger w : words) {
+            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
+        }
+        return Hash.sha3(Numeric.hexStringToByteArray(hex.toString()));
     }
 
     /** Step 8: the signer (a committee node) announces the CID of its revealed S_k || b_k. */
@@ -266,26 +292,15 @@ public final class MarketClient {
     public static byte[] revealDigest(String market, long chainId, BigInteger jobId, int round, int attempt, int k,
                                       byte[] cid, List<BigInteger> nextKey) {
         byte[] tag = java.util.Arrays.copyOf("zkPFL reveal".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 32);
-        StringBuilder hex = new StringBuilder(Numeric.toHexStringNoPrefix(tag));
-        hex.append(Numeric.toHexStringNoPrefixZeroPadded(Numeric.toBigInt(market), 64));
-        for (BigInteger w : List.of(BigInteger.valueOf(chainId), jobId, BigInteger.valueOf(round),
-                BigInteger.valueOf(attempt), BigInteger.valueOf(k), Numeric.toBigInt(Hash.sha3(cid)), nextKey.get(0),
-                nextKey.get(1))) {
-            hex.append(Numeric.toHexStringNoPrefixZeroPadded(w, 64));
-        }
-        return Hash.sha3(Numeric.hexStringToByteArray(hex.toString()));
+        return keccakOfWords(List.of(Numeric.toBigInt(tag), Numeric.toBigInt(market), BigInteger.valueOf(chainId), jobId,
+                BigInteger.valueOf(round), BigInteger.valueOf(attempt), BigInteger.valueOf(k),
+                Numeric.toBigInt(Hash.sha3(cid)), nextKey.get(0), nextKey.get(1)));
     }
 
     /** Node k's EIP-191 sign-off of its reveal and next-round key (zeros for none) for {@link #revealPartials}. */
     public static byte[] signReveal(Credentials node, String market, long chainId, BigInteger jobId, int round,
                                     int attempt, int k, byte[] cid, List<BigInteger> nextKey) {
-        Sign.SignatureData sig = Sign.signPrefixedMessage(
-                revealDigest(market, chainId, jobId, round, attempt, k, cid, nextKey), node.getEcKeyPair());
-        byte[] out = new byte[65];
-        System.arraycopy(sig.getR(), 0, out, 0, 32);
-        System.arraycopy(sig.getS(), 0, out, 32, 32);
-        out[64] = sig.getV()[0];
-        return out;
+        return sign(node, revealDigest(market, chainId, jobId, round, attempt, k, cid, nextKey));
     }
 
     /**

@@ -143,16 +143,7 @@ class RoundStorageIT {
                 BigInteger.ONE, BigInteger.ONE));
         assertReverts("NoRoundKey", BigInteger.valueOf(3), () -> chain.client(round1.node(3)).market().complainShare(job, trainer,
                 point, point, BigInteger.ONE, BigInteger.ONE));
-        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
-        for (int k = 1; k <= 3; k++) {
-            round1.open(k, NONE);
-        }
-        for (int k = 1; k <= 3; k++) {
-            round1.reveal(k);
-        }
-        round1.openResult(chain.admin, List.of(1, 2), NONE);
-        chain.client(chain.evaluator).market().postRoundResult(job, new byte[32], 100_000, List.of(BigInteger.valueOf(333_334),
-                BigInteger.valueOf(333_333), BigInteger.valueOf(333_333)));
+        completeRound(job, round1, 3, 100_000);
 
         // round 2 is the last: there is no next round to post a key for
         RoundDriver round2 = new RoundDriver(chain, job, 73);
@@ -251,6 +242,11 @@ class RoundStorageIT {
         for (int i : trainers) {
             round.commit(chain.trainers.get(i), 100);
         }
+        completeRound(job, round, trainers.size(), accuracyPpm);
+    }
+
+    /** After the commits of {@code committed} trainers: every node opens and reveals, C_A, the evaluator's result. */
+    private static void completeRound(BigInteger job, RoundDriver round, int committed, long accuracyPpm) {
         chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
         for (int k = 1; k <= 3; k++) {
             round.open(k, NONE);
@@ -259,9 +255,9 @@ class RoundStorageIT {
             round.reveal(k);
         }
         round.openResult(chain.admin, List.of(1, 2), NONE);
-        BigInteger share = BigInteger.valueOf(1_000_000 / trainers.size());
-        List<BigInteger> shares = new java.util.ArrayList<>(java.util.Collections.nCopies(trainers.size(), share));
-        shares.set(0, share.add(BigInteger.valueOf(1_000_000 % trainers.size())));
+        BigInteger share = BigInteger.valueOf(1_000_000 / committed);
+        List<BigInteger> shares = new java.util.ArrayList<>(java.util.Collections.nCopies(committed, share));
+        shares.set(0, share.add(BigInteger.valueOf(1_000_000 % committed)));
         String evaluator = chain.admin.market().jobParams(job).evaluator;
         Credentials by = evaluator.equalsIgnoreCase(chain.owner.getAddress()) ? chain.owner : chain.evaluator;
         chain.client(by).market().postRoundResult(job, new byte[32], accuracyPpm, shares);

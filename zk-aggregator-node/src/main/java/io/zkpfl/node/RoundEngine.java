@@ -915,7 +915,7 @@ public class RoundEngine {
         for (CommitteeRaft.SignedReveal r : pending) {
             boolean keyed = r.nextKey().stream().anyMatch(w -> w.signum() != 0);
             if (!r.job().equals(c.job()) || r.round() != c.round() || r.attempt() != c.attempt() || (last && keyed)
-                    || !RevealSignatures.signedBy(committee.get(r.k() - 1), client().addresses().market(), chainId, r)) {
+                    || !OpeningSignatures.signedReveal(committee.get(r.k() - 1), client().addresses().market(), chainId, r)) {
                 LOG.warnf("job %s round %d: the Raft log's reveal for node %d does not check; left out of the batch",
                         c.job(), c.round(), r.k());
                 continue;

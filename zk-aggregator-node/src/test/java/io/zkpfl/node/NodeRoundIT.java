@@ -128,7 +128,7 @@ class NodeRoundIT {
     @Test
     @Order(2)
     void anUndisputedRoundIsCertifiedBeforeD2AndAnyTwoRevealsCombineToTheExactSum() throws Exception {
-        BigInteger job = createJob();
+        BigInteger job = createJob(NodeCluster.BUCKET, 2); // a second round, for which the reveals carry the keys
         Round round = new Round(job, 11);
         round.commitAll(Map.of(), true);
         AttemptState committed = cluster.admin.market().attempt(job);
@@ -597,6 +597,10 @@ class NodeRoundIT {
     }
 
     BigInteger createJob(int bucket) throws Exception {
+        return createJob(bucket, 1);
+    }
+
+    BigInteger createJob(int bucket, int rounds) throws Exception {
         Credentials owner = cluster.actor("owner-" + cluster.addresses.market());
         ChainClient oc = cluster.client(owner);
         // the nodes serve 4 committees at once: the owner stops the earlier tests' jobs and the nodes release them
@@ -618,7 +622,7 @@ class NodeRoundIT {
         cluster.admin.token().mint(owner.getAddress(), tokens(1_000));
         JobParams p = new JobParams(owner.getAddress(), cluster.addresses.token(), tokens(1_000),
                 cluster.actor("evaluator").getAddress(), Hash.sha3("initial model".getBytes(StandardCharsets.UTF_8)),
-                BigInteger.valueOf(bucket), BigInteger.ONE, BigInteger.valueOf(M), BigInteger.valueOf(T),
+                BigInteger.valueOf(bucket), BigInteger.valueOf(rounds), BigInteger.valueOf(M), BigInteger.valueOf(T),
                 BigInteger.TWO, BigInteger.valueOf(8), BigInteger.valueOf(1000), BigInteger.ONE.shiftLeft(16),
                 BigInteger.valueOf(900_000), BigInteger.valueOf(500_000), BigInteger.valueOf(600),
                 BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600), BigInteger.valueOf(600),
