@@ -184,7 +184,8 @@ class NodeRoundIT {
                     "process " + p + " signed its opening before D2");
         }
         round.checkRevealsAndAwaitResult(List.of());
-        await("round keys deleted", 30, () -> secretsLeft(job) == 0);
+        await("round 0's keys deleted", 30, () -> secretsLeft(job, 0) == 0);
+        assertEquals(M, secretsLeft(job, 1), "each node keeps the secret of the round-1 key its reveal carried");
         for (int k = 1; k <= M; k++) {
             JsonNode status = cluster.json(cluster.get(processOf(job, k), "/node/jobs/" + job));
             assertEquals(k, status.get("k").asInt());
@@ -776,14 +777,16 @@ class NodeRoundIT {
     }
 
     /** Round-key secrets still stored by the three nodes for {@code job}. */
-    static int secretsLeft(BigInteger job) {
+    /** How many secrets of job {@code job}'s round keys up to round {@code upTo} the nodes still hold. */
+    static int secretsLeft(BigInteger job, int upTo) {
         int left = 0;
         for (var p : cluster.nodeProperties) {
             try (Connection c = DriverManager.getConnection(p.get("quarkus.datasource.jdbc.url"),
                     p.get("quarkus.datasource.username"), p.get("quarkus.datasource.password"));
                  var st = c.prepareStatement("SELECT count(*) FROM " + p.get("zkpfl.node.schema")
-                         + ".round_key WHERE job_id = ? AND secret IS NOT NULL")) {
+                         + ".round_key WHERE job_id = ? AND round <= ? AND secret IS NOT NULL")) {
                 st.setBigDecimal(1, new java.math.BigDecimal(job));
+                st.setInt(2, upTo);
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
                     left += rs.getInt(1);
