@@ -201,14 +201,19 @@ public final class DemoCommand implements Callable<Integer> {
                 Instant now = Instant.now();
                 accuracy = result.get("accuracyPpm").asLong() / 1e6;
                 int included = 0;
-                long gas = 0;
+                // a transaction once, however many of the round's events it carries (the leader's batches)
+                java.util.Set<String> txs = new java.util.LinkedHashSet<>();
                 for (JsonNode a : r.path("attempts")) {
                     if (a.path("included").has("trainers")) {
                         included = a.path("included").path("trainers").size();
                     }
-                    gas += gasOf(rpc, a);
+                    txs.addAll(transactions(a));
                 }
-                gas += gasOf(rpc, result.path("tx").asText(null));
+                txs.add(result.path("tx").asText(""));
+                long gas = 0;
+                for (String tx : txs) {
+                    gas += gasOf(rpc, tx);
+                }
                 out.printf(Locale.ROOT, "%-6d %-9d %-9.4f %-22s %-11d %-8.1f%n", round, included, accuracy,
                         tokens(result.path("paid").asText("0")), gas, Duration.between(last, now).toMillis() / 1000.0);
                 last = now;
@@ -268,15 +273,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static long gasOf(JsonRpc rpc, JsonNode attempt) {
-        long gas = 0;
+    /** The transactions of an attempt's commits, openings, reveals and result opening. */
+    private static List<String> transactions(JsonNode attempt) {
+        List<String> txs = new ArrayList<>();
         for (String list : new String[] {"commits", "openings", "reveals"}) {
             for (JsonNode t : attempt.path(list)) {
-                gas += gasOf(rpc, t.path("tx").asText(null));
+                txs.add(t.path("tx").asText(""));
             }
         }
-        gas += gasOf(rpc, attempt.path("aggregate").path("tx").asText(null));
-        return gas;
+        txs.add(attempt.path("aggregate").path("tx").asText(""));
+        return txs;
     }
 
     private static long gasOf(JsonRpc rpc, String tx) {
