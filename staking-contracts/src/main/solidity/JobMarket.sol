@@ -291,7 +291,8 @@ contract JobMarket is JobMarketBase {
         _fixIncluded(jobId, job, a);
         uint256 included = _includedCount(a);
         if (included < job.p.minTrainers) revert TooFewTrainers(included, job.p.minTrainers);
-        uint256[] memory sums = _sums(a, job.p.threshold);
+        uint256 t = job.p.threshold;
+        uint256[] memory sums = _sums(a, t);
         uint256 n = ks.length;
         uint256[] memory cs = new uint256[](2 * n);
         uint16 mask = a.openedMask;
@@ -315,7 +316,7 @@ contract JobMarket is JobMarketBase {
         for (uint256 j = 0; j < n; j++) {
             emit OpeningVerified(jobId, job.round, job.attempt, job.committee[ks[j] - 1], ks[j], openings[5 * j], openings[5 * j + 1]);
         }
-        if (a.phase == Phase.Committing && a.openedCount >= sums.length / 2) {
+        if (a.phase == Phase.Committing && a.openedCount >= t) {
             a.phase = Phase.Certified;
             emit RoundCertified(jobId, job.round, job.attempt);
         }
