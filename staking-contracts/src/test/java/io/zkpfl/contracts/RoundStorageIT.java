@@ -2,8 +2,11 @@ package io.zkpfl.contracts;
 
 import static io.zkpfl.contracts.TestChain.assertReverts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkpfl.protocol.envelope.NodeRoundKey;
+import io.zkpfl.zk.bn254.Fr;
+import io.zkpfl.zk.bn254.G1;
 import io.zkpfl.zk.solidity.KzgSolidityVerifier;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -198,6 +201,33 @@ class RoundStorageIT {
                 List.of(BigInteger.valueOf(500_000), BigInteger.valueOf(500_000)));
         assertReverts("AlreadyCommitted", () -> chain.client(round0.node(3)).market().postRoundKey(job, keys.get(2)));
         chain.client(round0.node(2)).market().postRoundKey(job, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
+    }
+
+    @Test
+    void aCommitWhoseLimitWasEstimatedBeforeAnotherCommitStillFits() throws Exception {
+        BigInteger job = job(chain.terms());
+        playRound(job, new RoundDriver(chain, job, 91), List.of(0, 1), 100_000);
+        // round 1: trainer 1's limit is estimated while nobody has committed (the cheap path that sets the sums),
+        // trainers 0 and 2 commit first, so trainer 1's pays for reading and decompressing the sums and, as the last
+        // joined trainer, for closing the commit window
+        Credentials late = chain.trainers.get(1);
+        List<BigInteger> points = TestChain.words(List.of(G1.GENERATOR.mul(Fr.of(3)).normalize(),
+                G1.GENERATOR.mul(Fr.of(5)).normalize()));
+        String data = io.zkpfl.contracts.generated.JobMarket.load(chain.addresses.market(), chain.web3j, late,
+                        new org.web3j.tx.gas.DefaultGasProvider())
+                .commitRound(job, points, Hash.sha3(new byte[] {9}), BigInteger.valueOf(100)).encodeFunctionCall();
+        EstimatingGasProvider gas = new EstimatingGasProvider(chain.web3j, BigInteger.valueOf(25_000_000));
+        BigInteger limit = gas.getGasLimit(org.web3j.protocol.core.methods.request.Transaction.createFunctionCallTransaction(
+                late.getAddress(), null, null, null, chain.addresses.market(), data));
+        RoundDriver others = new RoundDriver(chain, job, 92);
+        others.commit(chain.trainers.get(0), 100);
+        others.commit(chain.trainers.get(2), 100);
+        var processor = new org.web3j.tx.response.PollingTransactionReceiptProcessor(chain.web3j, 50, 2_400);
+        var sent = new org.web3j.tx.RawTransactionManager(chain.web3j, late, chain.anvil.chainId(), processor)
+                .sendTransaction(gas.getGasPrice(), limit, chain.addresses.market(), data, BigInteger.ZERO);
+        var receipt = processor.waitForTransactionReceipt(sent.getTransactionHash());
+        assertTrue(receipt.isStatusOK(), "used " + receipt.getGasUsed() + " of a limit of " + limit);
+        assertEquals(3, chain.admin.market().attempt(job).committed().size());
     }
 
     @Test
