@@ -147,9 +147,16 @@ public class EventQueries {
     }
 
     /** Rounds of {@code job} that have events, ascending, after {@code afterRound}, at most {@code limit}. */
+    /**
+     * A node's key for a round comes with its reveal of the round before (docs/adr/0113-round-storage.md): it
+     * announces that round, it does not make one, so it alone never lists a round.
+     */
+    private static final String NOT_A_KEY = " and name <> 'RoundKeyPosted'";
+
     public List<Integer> rounds(BigInteger job, int afterRound, int limit) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select distinct round from chain_event where job_id = ? and round > ? and round <= ? order by round")) {
+                "select distinct round from chain_event where job_id = ? and round > ? and round <= ?" + NOT_A_KEY
+                        + " order by round")) {
             // rounds are numbered 0, 1, … on chain, so a page of n rounds is a window of n round numbers
             ps.setBigDecimal(1, new BigDecimal(job));
             ps.setInt(2, afterRound);
@@ -169,7 +176,7 @@ public class EventQueries {
     /** Whether {@code job} has events in a round after {@code round}. */
     public boolean hasRoundAfter(BigInteger job, long round) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select 1 from chain_event where job_id = ? and round > ? limit 1")) {
+                "select 1 from chain_event where job_id = ? and round > ?" + NOT_A_KEY + " limit 1")) {
             ps.setBigDecimal(1, new BigDecimal(job));
             ps.setLong(2, round);
             try (ResultSet rs = ps.executeQuery()) {
