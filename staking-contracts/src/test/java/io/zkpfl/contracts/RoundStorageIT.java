@@ -149,13 +149,7 @@ class RoundStorageIT {
         completeRound(job, round1, 3, 100_000);
 
         // round 2 is the last: there is no next round to post a key for
-        RoundDriver round2 = new RoundDriver(chain, job, 73);
-        round2.commit(chain.trainers.get(0), 100);
-        round2.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
-        for (int k = 1; k <= 3; k++) {
-            round2.open(k, NONE);
-        }
+        RoundDriver round2 = certified(job, 73);
         assertReverts("InvalidParameter", "nextKey", () -> round2.revealWithKey(1, key1));
         node1.market().revealPartial(job, Hash.sha3(new byte[] {2}));
     }
@@ -165,13 +159,7 @@ class RoundStorageIT {
         TestChain.Terms terms = chain.terms();
         BigInteger job = job(terms); // three rounds
         SplittableRandom rng = new SplittableRandom(81);
-        RoundDriver round0 = new RoundDriver(chain, job, 81);
-        round0.commit(chain.trainers.get(0), 100);
-        round0.commit(chain.trainers.get(1), 100);
-        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
-        for (int k = 1; k <= 3; k++) {
-            round0.open(k, NONE);
-        }
+        RoundDriver round0 = certified(job, 81);
         List<BigInteger> none = List.of(BigInteger.ZERO, BigInteger.ZERO);
         List<List<BigInteger>> keys = List.of(TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())),
                 none, TestChain.words(List.of(NodeRoundKey.generate(rng).publicKey())));
@@ -265,6 +253,18 @@ class RoundStorageIT {
         chain.client(chain.owner).evaluation().discloseValidation(job, bundle, contentKey, "bafy-test".getBytes(StandardCharsets.US_ASCII));
         assertReverts("RoundNotPaid", BigInteger.ONE, () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 1));
         assertReverts("RoundNotPaid", BigInteger.valueOf(4), () -> chain.client(committeeNode(job, 1)).evaluation().disputeEvaluation(job, 4));
+    }
+
+    /** Trainers 0 and 1 commit and every node opens: the attempt is certified, waiting for its reveals. */
+    private static RoundDriver certified(BigInteger job, long seed) {
+        RoundDriver round = new RoundDriver(chain, job, seed);
+        round.commit(chain.trainers.get(0), 100);
+        round.commit(chain.trainers.get(1), 100);
+        chain.passTime(chain.admin.market().attempt(job).complaintDeadline());
+        for (int k = 1; k <= 3; k++) {
+            round.open(k, NONE);
+        }
+        return round;
     }
 
     /** The given trainers commit, every node opens and reveals, C_A is opened and the owner posts the result. */
